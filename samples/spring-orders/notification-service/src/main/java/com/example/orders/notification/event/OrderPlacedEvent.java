@@ -1,0 +1,6 @@
+package com.example.orders.notification.event;
+
+import java.util.List;
+
+public record OrderPlacedEvent(String orderNumber, List<OrderLineItem> items) {
+}

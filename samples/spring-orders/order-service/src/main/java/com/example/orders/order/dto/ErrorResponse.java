@@ -1,0 +1,4 @@
+package com.example.orders.order.dto;
+
+public record ErrorResponse(int status, String error, String message) {
+}

@@ -1,0 +1,4 @@
+package com.example.orders.order.dto;
+
+public record OrderPlacedResponse(String orderNumber) {
+}

@@ -1,0 +1,4 @@
+package com.example.orders.product.dto;
+
+public record ErrorResponse(int status, String error, String message) {
+}

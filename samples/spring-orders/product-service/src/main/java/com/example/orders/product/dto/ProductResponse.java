@@ -1,0 +1,6 @@
+package com.example.orders.product.dto;
+
+import java.math.BigDecimal;
+
+public record ProductResponse(String id, String name, String description, BigDecimal price) {
+}
