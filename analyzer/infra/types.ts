@@ -38,6 +38,11 @@ export interface ComposeService extends Located {
   ports: PortMapping[];
   dependsOn: string[];
   networks: string[];
+  /** Compose project (`name:` or the directory name); matches the `com.docker.compose.project` label. */
+  project?: string;
+  /** depends_on conditions (`service_healthy`…) by service, when the map form is used. */
+  dependsOnConditions?: Record<string, string>;
+  healthcheck?: { test: string[]; interval?: string; timeout?: string; retries?: number; line: number };
 }
 
 export interface DockerfileFacts extends Located {
@@ -47,6 +52,9 @@ export interface DockerfileFacts extends Located {
   env: EnvVar[];
   entrypoint?: string[];
   cmd?: string[];
+  /** Every stage in order (multi-stage builds); the last is the runtime stage. */
+  stages?: { name?: string; baseImage: string; line: number }[];
+  user?: string;
 }
 
 export interface K8sContainer extends Located {
@@ -64,6 +72,11 @@ export interface K8sWorkload extends Located {
   namespace?: string;
   labels: Record<string, string>;
   containers: K8sContainer[];
+  /** Pod template labels (what Services select on). */
+  podLabels?: Record<string, string>;
+  replicas?: number;
+  /** The kustomization.yaml that produced it, if any. */
+  kustomization?: string;
 }
 
 export interface K8sService extends Located {
@@ -96,6 +109,15 @@ export interface PropertyEntry extends Located {
   key: string;
   /** Raw value as written (`${INVENTORY_URL:http://localhost:18082}`); `***` when secret. */
   value: string;
+  /** `${NAME:default}` references in the value; defaults `***` when the key or NAME is secret. */
+  placeholders?: { name: string; default?: string }[];
+}
+
+/** A Kubernetes Secret object: its key names only, never the values. */
+export interface SecretFacts extends Located {
+  name: string;
+  namespace?: string;
+  keys: string[];
 }
 
 /** A live container from a Docker engine (`--docker`). */
@@ -110,6 +132,9 @@ export interface LiveContainer {
   /** com.docker.compose.project / .service labels. */
   composeProject?: string;
   composeService?: string;
+  /** Id of the estate service it was joined to, and by what (compose labels or image name). */
+  service?: string;
+  joinedBy?: 'compose-labels' | 'image';
 }
 
 export interface InfraFacts {
@@ -121,6 +146,8 @@ export interface InfraFacts {
   configMaps: ConfigMapFacts[];
   properties: PropertyEntry[];
   containers: LiveContainer[];
+  /** Kubernetes Secret objects (key names only). */
+  secrets?: SecretFacts[];
   findings: Finding[];
 }
 
@@ -132,6 +159,8 @@ export interface InfraContext {
   /** `--docker`: readers that talk to a live engine only run when true. */
   docker: boolean;
   signal?: AbortSignal;
+  /** Services found in source (id and module root), so readers like docker-live can join to them. */
+  services?: readonly { id: string; root: string }[];
 }
 
 /** One infra reader: compose, dockerfile, k8s, properties, docker-live… It picks its own files from `files`. */
@@ -150,6 +179,7 @@ export function createEmptyInfraFacts(): InfraFacts {
     configMaps: [],
     properties: [],
     containers: [],
+    secrets: [],
     findings: [],
   };
 }
