@@ -1,0 +1,78 @@
+/**
+ * The Java model the port works on: classes with their annotations, fields, constructors and methods. Bodies stay
+ * tree-sitter nodes; the statement and expression translators walk them.
+ */
+import type { Node } from 'web-tree-sitter';
+
+/** An annotation as written: simple name and its arguments as source text (`value` for the unnamed one). */
+export interface JavaAnnotation {
+  name: string;
+  args: Record<string, string>;
+}
+
+/** A type as written, e.g. `List<OrderLineItemsDto>`: simple name, type arguments, array dimensions. */
+export interface JavaType {
+  name: string;
+  args: JavaType[];
+  array: boolean;
+  /** Annotations on a type argument, e.g. `List<@Valid Item>`. */
+  annotations: JavaAnnotation[];
+}
+
+export interface JavaVariable {
+  name: string;
+  type: JavaType;
+  annotations: JavaAnnotation[];
+  modifiers: string[];
+  /** The initializer of a field, if any. */
+  init: Node | undefined;
+  line: number;
+}
+
+export interface JavaMethod {
+  name: string;
+  /** `undefined` for a constructor. */
+  returnType: JavaType | undefined;
+  params: JavaVariable[];
+  annotations: JavaAnnotation[];
+  modifiers: string[];
+  body: Node | undefined;
+  line: number;
+  /** The Java source of the declaration, for TODO comments. */
+  text: string;
+}
+
+export type JavaClassKind = 'class' | 'record' | 'interface' | 'enum';
+
+export interface JavaClass {
+  kind: JavaClassKind;
+  name: string;
+  packageName: string;
+  /** Path of the .java file relative to the service root. */
+  file: string;
+  line: number;
+  annotations: JavaAnnotation[];
+  modifiers: string[];
+  superclass: JavaType | undefined;
+  interfaces: JavaType[];
+  /** Record components, in order. */
+  components: JavaVariable[];
+  fields: JavaVariable[];
+  constructors: JavaMethod[];
+  methods: JavaMethod[];
+  enumConstants: string[];
+  /** Simple name → fully qualified name, from the imports. */
+  imports: Record<string, string>;
+  javadoc: string | undefined;
+}
+
+export function hasAnnotation(target: { annotations: JavaAnnotation[] }, ...names: string[]): boolean {
+  return target.annotations.some((a) => names.includes(a.name));
+}
+
+export function getAnnotation(
+  target: { annotations: JavaAnnotation[] },
+  ...names: string[]
+): JavaAnnotation | undefined {
+  return target.annotations.find((a) => names.includes(a.name));
+}
