@@ -71,15 +71,17 @@ ensure_infra() {
   fi
 }
 
-# First empty Redis database among 1..15, so product keys of this run are the only ones there.
-pick_redis_db() {
-  local db
+# Claims the first empty Redis database among 1..15 with a marker key, so that concurrent runs never share one.
+pick_redis_db() { # run_id
+  local db rcli
   for db in $(seq 1 15); do
-    if [[ "$(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" -n "$db" dbsize)" == "0" ]]; then
-      echo "$db"; return
-    fi
+    rcli=(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" -n "$db")
+    [[ "$("${rcli[@]}" dbsize)" == "0" ]] || continue
+    [[ "$("${rcli[@]}" set spring-orders:estate "$1" NX)" == "OK" ]] || continue
+    if [[ "$("${rcli[@]}" dbsize)" == "1" ]]; then echo "$db"; return; fi
+    "${rcli[@]}" del spring-orders:estate >/dev/null
   done
-  echo $(( (RANDOM % 15) + 1 ))
+  die "no empty Redis database among 1..15; set REDIS_DATABASE to choose one"
 }
 
 is_healthy() { curl -fsS --max-time 2 "http://127.0.0.1:$1/actuator/health" 2>/dev/null | grep -q '"status":"UP"'; }
@@ -116,7 +118,7 @@ stop_pids() { # "name:pid"... ; SIGTERM to all, wait up to 15s, then SIGKILL the
 drop_run_data() { # schema redis_db
   psql -q -v ON_ERROR_STOP=1 -c "DROP SCHEMA IF EXISTS \"$1\" CASCADE" >/dev/null 2>&1 \
     || log "could not drop schema $1"
-  redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" -n "$2" --scan --pattern 'product*' \
+  { redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" -n "$2" --scan --pattern 'product*'; echo spring-orders:estate; } \
     | xargs -r redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" -n "$2" del >/dev/null || true
 }
 
@@ -192,7 +194,7 @@ cmd_start() {
   local run_id="run_$(date +%Y%m%d%H%M%S)_$$"
   DB_SCHEMA="orders_$run_id"
   NATS_SUBJECT="orders.placed.$run_id"
-  REDIS_DATABASE="${REDIS_DATABASE:-$(pick_redis_db)}"
+  REDIS_DATABASE="${REDIS_DATABASE:-$(pick_redis_db "$run_id")}"
   psql -q -v ON_ERROR_STOP=1 -c "CREATE SCHEMA \"$DB_SCHEMA\"" >/dev/null
   log "run $run_id: schema $DB_SCHEMA, subject $NATS_SUBJECT, redis db $REDIS_DATABASE"
 
