@@ -1,0 +1,369 @@
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { connect, type NatsConnection, type Subscription } from 'nats';
+import { request as httpRequest } from 'undici';
+import { fromPgResult, toPgParam, type PgValue } from './pg-values.ts';
+import type { CallOutcome } from './sync-call.ts';
+import type { HostLogger } from './logger.ts';
+
+/** Backend connection settings. */
+export interface BackendSettings {
+  postgres?: { url: string; poolSize?: number };
+  nats?: { url: string };
+  redis?: { url: string; keyPrefix?: string };
+}
+
+/** What one component may do; the dispatcher checks every call against it. */
+export interface ComponentGrant {
+  name: string;
+  capabilities: ReadonlySet<string>;
+  /** `host` or `host:port` entries; outbound HTTP to anything else is denied. */
+  allowedHosts: readonly string[];
+  backends: BackendSettings;
+}
+
+export type Dispatch = (op: string, args: unknown[]) => Promise<CallOutcome>;
+
+const fail = (error: unknown): CallOutcome => ({ ok: false, error });
+const ok = (value: unknown): CallOutcome => ({ ok: true, value });
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Connections shared by every component of one host (one pg pool per URL, one NATS and one Redis client per
+ * URL), created on first use. Every failure becomes an error value for the guest; nothing throws.
+ */
+export class Backends {
+  readonly #logger: HostLogger;
+  readonly #pools = new Map<string, pg.Pool>();
+  readonly #redis = new Map<string, Redis>();
+  readonly #nats = new Map<string, Promise<NatsConnection>>();
+  readonly #natsUp = new Map<string, boolean>();
+  readonly #prepared = new Map<string, { sql: string; component: string }>();
+  #nextToken = 0;
+
+  constructor(logger: HostLogger) {
+    this.#logger = logger;
+  }
+
+  pool(settings: NonNullable<BackendSettings['postgres']>): pg.Pool {
+    let pool = this.#pools.get(settings.url);
+    if (pool === undefined) {
+      pool = new pg.Pool({
+        connectionString: settings.url,
+        max: settings.poolSize ?? 10,
+        connectionTimeoutMillis: 5000,
+      });
+      pool.on('error', (error) =>
+        this.#logger.log('warn', 'host', `postgres client error: ${error.message}`),
+      );
+      this.#pools.set(settings.url, pool);
+    }
+    return pool;
+  }
+
+  redis(settings: NonNullable<BackendSettings['redis']>): Redis {
+    let client = this.#redis.get(settings.url);
+    if (client === undefined) {
+      client = new Redis(settings.url, {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: true,
+        connectTimeout: 3000,
+      });
+      client.on('error', (error: Error) => this.#logger.log('warn', 'host', `redis error: ${error.message}`));
+      this.#redis.set(settings.url, client);
+    }
+    return client;
+  }
+
+  nats(settings: NonNullable<BackendSettings['nats']>): Promise<NatsConnection> {
+    let connection = this.#nats.get(settings.url);
+    if (connection === undefined) {
+      connection = connect({
+        servers: settings.url,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+        waitOnFirstConnect: true,
+      });
+      this.#nats.set(settings.url, connection);
+      connection.then(
+        (nc) => {
+          this.#natsUp.set(settings.url, true);
+          void (async () => {
+            for await (const status of nc.status()) {
+              if (status.type === 'disconnect') this.#natsUp.set(settings.url, false);
+              if (status.type === 'reconnect') this.#natsUp.set(settings.url, true);
+            }
+          })();
+        },
+        () => this.#nats.delete(settings.url),
+      );
+    }
+    return connection;
+  }
+
+  /** Subscribes `subject` for a component; `onMessage` runs the component's handler. */
+  async subscribe(
+    settings: NonNullable<BackendSettings['nats']>,
+    subject: string,
+    onMessage: (msg: { subject: string; body: Uint8Array; replyTo?: string }) => Promise<void>,
+  ): Promise<Subscription> {
+    const nc = await this.nats(settings);
+    const subscription = nc.subscribe(subject);
+    void (async () => {
+      for await (const msg of subscription) {
+        await onMessage({
+          subject: msg.subject,
+          body: msg.data,
+          ...(msg.reply ? { replyTo: msg.reply } : {}),
+        });
+      }
+    })();
+    return subscription;
+  }
+
+  /** The capability dispatcher for one component. */
+  createDispatch(grant: ComponentGrant): Dispatch {
+    return async (op, args) => {
+      try {
+        return await this.#dispatch(grant, op, args);
+      } catch (error) {
+        return fail(errorFor(op, message(error)));
+      }
+    };
+  }
+
+  async #dispatch(grant: ComponentGrant, op: string, args: unknown[]): Promise<CallOutcome> {
+    const [family] = op.split('.');
+    const needed = { sql: 'sql', kv: 'kv', msg: 'messaging', http: 'http-out' }[family!];
+    if (needed !== undefined && needed !== 'http-out' && !grant.capabilities.has(needed)) {
+      return fail(errorFor(op, `capability ${needed} is not granted to ${grant.name}`));
+    }
+    switch (family) {
+      case 'sql':
+        return this.#sql(grant, op, args);
+      case 'kv':
+        return this.#kv(grant, op, args);
+      case 'msg':
+        return this.#msg(grant, op, args);
+      case 'http':
+        return this.#http(grant, args[0] as OutboundRequest);
+      default:
+        return fail(errorFor(op, `unknown capability call ${op}`));
+    }
+  }
+
+  async #sql(grant: ComponentGrant, op: string, args: unknown[]): Promise<CallOutcome> {
+    const settings = grant.backends.postgres;
+    if (settings === undefined) return fail({ tag: 'unexpected', val: 'no postgres backend configured' });
+    const pool = this.pool(settings);
+    const run = async (sql: string, params: PgValue[]): Promise<pg.QueryResult> => {
+      let values: unknown[];
+      try {
+        values = params.map(toPgParam);
+      } catch (error) {
+        throw Object.assign(new Error(message(error)), {
+          witError: { tag: 'invalid-params', val: message(error) },
+        });
+      }
+      return pool.query({ text: sql, values });
+    };
+    try {
+      if (op === 'sql.query') {
+        const result = await run(args[0] as string, args[1] as PgValue[]);
+        const rows = result.rows as Record<string, unknown>[];
+        return ok(
+          rows.map((row) =>
+            result.fields.map((field) => ({
+              columnName: field.name,
+              value: fromPgResult(row[field.name], field.dataTypeID),
+            })),
+          ),
+        );
+      }
+      if (op === 'sql.queryBatch') {
+        await pool.query(args[0] as string);
+        return ok(undefined);
+      }
+      if (op === 'sql.prepare') {
+        const token = `stmt-${grant.name}-${(this.#nextToken += 1)}`;
+        this.#prepared.set(token, { sql: args[0] as string, component: grant.name });
+        return ok(token);
+      }
+      if (op === 'sql.exec') {
+        const entry = this.#prepared.get(args[0] as string);
+        if (entry === undefined || entry.component !== grant.name)
+          return fail({ tag: 'unknown-prepared-query' });
+        const result = await run(entry.sql, args[1] as PgValue[]);
+        return ok(BigInt(result.rowCount ?? 0));
+      }
+      return fail({ tag: 'unexpected', val: `unknown op ${op}` });
+    } catch (error) {
+      const wit = (error as { witError?: unknown }).witError;
+      const queryError =
+        wit ??
+        ((error as { code?: string }).code?.length === 5
+          ? { tag: 'invalid-query', val: `postgres: ${message(error)}` }
+          : { tag: 'unexpected', val: `postgres unavailable: ${message(error)}` });
+      return fail(op === 'sql.exec' ? { tag: 'query-error', val: queryError } : queryError);
+    }
+  }
+
+  async #kv(grant: ComponentGrant, op: string, args: unknown[]): Promise<CallOutcome> {
+    const settings = grant.backends.redis;
+    if (settings === undefined) return fail({ tag: 'no-such-store' });
+    const redis = this.redis(settings);
+    const prefix = `${settings.keyPrefix ?? ''}${args[0] as string}:`;
+    try {
+      switch (op) {
+        case 'kv.open':
+          return ok(args[0]);
+        case 'kv.get': {
+          const value = await redis.getBuffer(prefix + (args[1] as string));
+          return ok(value === null ? undefined : new Uint8Array(value));
+        }
+        case 'kv.set':
+          await redis.set(prefix + (args[1] as string), Buffer.from(args[2] as Uint8Array));
+          return ok(undefined);
+        case 'kv.delete':
+          await redis.del(prefix + (args[1] as string));
+          return ok(undefined);
+        case 'kv.exists':
+          return ok((await redis.exists(prefix + (args[1] as string))) === 1);
+        case 'kv.increment':
+          return ok(BigInt(await redis.incrby(prefix + (args[1] as string), Number(args[2] as bigint))));
+        case 'kv.listKeys': {
+          const cursor = args[1] === undefined ? '0' : String(args[1] as bigint);
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 200);
+          return ok({
+            keys: keys.map((key) => key.slice(prefix.length)),
+            cursor: next === '0' ? undefined : BigInt(next),
+          });
+        }
+        case 'kv.getMany': {
+          const keys = args[1] as string[];
+          const values = keys.length === 0 ? [] : await redis.mgetBuffer(...keys.map((key) => prefix + key));
+          return ok(
+            values.map((value, i) => (value === null ? undefined : [keys[i]!, new Uint8Array(value)])),
+          );
+        }
+        case 'kv.setMany': {
+          const pairs = args[1] as [string, Uint8Array][];
+          if (pairs.length > 0)
+            await redis.mset(...pairs.flatMap(([key, value]) => [prefix + key, Buffer.from(value)]));
+          return ok(undefined);
+        }
+        case 'kv.deleteMany': {
+          const keys = args[1] as string[];
+          if (keys.length > 0) await redis.del(...keys.map((key) => prefix + key));
+          return ok(undefined);
+        }
+        default:
+          return fail({ tag: 'other', val: `unknown op ${op}` });
+      }
+    } catch (error) {
+      return fail({ tag: 'other', val: `redis: ${message(error)}` });
+    }
+  }
+
+  async #msg(grant: ComponentGrant, op: string, args: unknown[]): Promise<CallOutcome> {
+    const settings = grant.backends.nats;
+    if (settings === undefined) return fail('no NATS backend configured');
+    let nc: NatsConnection;
+    try {
+      nc = await withTimeout(this.nats(settings), 3000, 'connecting to NATS');
+    } catch (error) {
+      return fail(`nats unavailable: ${message(error)}`);
+    }
+    if (this.#natsUp.get(settings.url) === false || nc.isClosed())
+      return fail('nats unavailable: disconnected, reconnecting');
+    try {
+      if (op === 'msg.publish') {
+        const msg = args[0] as { subject: string; body: Uint8Array; replyTo?: string };
+        nc.publish(msg.subject, msg.body, msg.replyTo ? { reply: msg.replyTo } : undefined);
+        return ok(undefined);
+      }
+      const reply = await nc.request(args[0] as string, args[1] as Uint8Array, { timeout: Number(args[2]) });
+      return ok({ subject: reply.subject, body: reply.data, replyTo: reply.reply || undefined });
+    } catch (error) {
+      return fail(`nats: ${message(error)}`);
+    }
+  }
+
+  async #http(grant: ComponentGrant, req: OutboundRequest): Promise<CallOutcome> {
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      return fail({ tag: 'HTTP-request-URI-invalid' });
+    }
+    const allowed =
+      grant.capabilities.has('http-out') &&
+      grant.allowedHosts.some((entry) => entry === url.host || entry === url.hostname || entry === '*');
+    if (!allowed) {
+      this.#logger.log('warn', grant.name, `outbound HTTP to ${url.host} denied (not in allowedHosts)`);
+      return fail({ tag: 'HTTP-request-denied' });
+    }
+    try {
+      const response = await httpRequest(url, {
+        method: req.method as 'GET',
+        headers: Object.fromEntries(req.headers.filter(([k]) => k !== 'host' && k !== 'content-length')),
+        body: req.body && req.body.byteLength > 0 ? Buffer.from(req.body) : null,
+        headersTimeout: 10_000,
+        bodyTimeout: 10_000,
+      });
+      const body = new Uint8Array(await response.body.arrayBuffer());
+      const headers: [string, string][] = [];
+      for (const [name, value] of Object.entries(response.headers)) {
+        for (const item of Array.isArray(value) ? value : [value ?? '']) headers.push([name, item]);
+      }
+      return ok({ status: response.statusCode, headers, body });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ECONNREFUSED') return fail({ tag: 'connection-refused' });
+      if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT')
+        return fail({ tag: 'connection-timeout' });
+      return fail({ tag: 'internal-error', val: message(error) });
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([
+      ...[...this.#pools.values()].map((pool) => pool.end()),
+      ...[...this.#redis.values()].map((client) => client.quit().catch(() => client.disconnect())),
+      ...[...this.#nats.values()].map(async (connection) => (await connection).close()),
+    ]);
+    this.#pools.clear();
+    this.#redis.clear();
+    this.#nats.clear();
+  }
+}
+
+export interface OutboundRequest {
+  method: string;
+  url: string;
+  headers: [string, string][];
+  body: Uint8Array | undefined;
+}
+
+/** The error value shape each interface expects, from a message. */
+function errorFor(op: string, text: string): unknown {
+  if (op.startsWith('sql.'))
+    return op === 'sql.exec' ? { tag: 'unexpected', val: text } : { tag: 'unexpected', val: text };
+  if (op.startsWith('kv.')) return { tag: 'other', val: text };
+  if (op.startsWith('http.')) return { tag: 'internal-error', val: text };
+  return text;
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out ${what}`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

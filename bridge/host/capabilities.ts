@@ -1,0 +1,116 @@
+import { AppError, ErrorCode } from '../../shared/errors.ts';
+import { getCapabilitySupport, type EffectKind } from '../../shared/catalog.ts';
+
+/** Capabilities a component can be granted in the host config. */
+export const HOST_CAPABILITIES = [
+  'sql',
+  'kv',
+  'messaging',
+  'http-out',
+  'config',
+  'logging',
+  'clocks',
+  'random',
+] as const;
+export type HostCapability = (typeof HOST_CAPABILITIES)[number];
+
+const KIND: Record<HostCapability, EffectKind> = {
+  sql: 'sql',
+  kv: 'kv',
+  messaging: 'publish',
+  'http-out': 'http-out',
+  config: 'config',
+  logging: 'log',
+  clocks: 'clock',
+  random: 'random',
+};
+
+/** Sibling interfaces of the catalog's binding that come with the capability (same package and version). */
+const SIBLINGS: Record<HostCapability, readonly string[]> = {
+  sql: ['types', 'query', 'prepared'],
+  kv: ['store', 'atomics', 'batch'],
+  messaging: ['types', 'consumer'],
+  'http-out': ['outgoing-handler'],
+  config: ['store'],
+  logging: ['logging'],
+  clocks: ['wall-clock', 'monotonic-clock'],
+  random: ['random', 'insecure'],
+};
+
+/**
+ * Interfaces every HTTP component imports: wasi:http `types`, the wasi:io and monotonic clock they use, and
+ * `outgoing-handler` (StarlingMonkey's `fetch` always imports it; without the `http-out` capability every
+ * outbound request is answered `HTTP-request-denied`).
+ */
+const BASELINE = [
+  'wasi:http/types@0.2.10',
+  'wasi:http/outgoing-handler@0.2.10',
+  'wasi:io/error@0.2.10',
+  'wasi:io/poll@0.2.10',
+  'wasi:io/streams@0.2.10',
+  'wasi:clocks/monotonic-clock@0.2.10',
+];
+
+function split(name: string): { bare: string; version: string } {
+  const at = name.indexOf('@');
+  return at === -1 ? { bare: name, version: '' } : { bare: name.slice(0, at), version: name.slice(at + 1) };
+}
+
+/** The versioned interfaces a set of capabilities allows, from the capability catalog (target `embedded`). */
+export function resolveAllowedImports(
+  capabilities: Iterable<HostCapability>,
+): Map<string, HostCapability | 'http-in'> {
+  const allowed = new Map<string, HostCapability | 'http-in'>();
+  for (const name of BASELINE) allowed.set(name, 'http-in');
+  for (const capability of capabilities) {
+    const support = getCapabilitySupport(KIND[capability], 'embedded');
+    if (!support.supported) continue;
+    for (const binding of support.bindings) {
+      const { bare, version } = split(binding.interface);
+      const pkg = bare.slice(0, bare.indexOf('/'));
+      for (const sibling of SIBLINGS[capability]) allowed.set(`${pkg}/${sibling}@${version}`, capability);
+    }
+  }
+  return allowed;
+}
+
+/** WASI 0.2.x interfaces are semver compatible (a 0.2.12 import is served by a 0.2.10 host); drafts must match. */
+function isCompatible(declared: string, offered: string): boolean {
+  if (declared === offered) return true;
+  const stable = /^0\.2\.\d+$/;
+  return declared === '' || (stable.test(declared) && stable.test(offered));
+}
+
+/**
+ * Checks a component's imports against what it was granted; throws an AppError naming the first interface
+ * the host is not configured to give.
+ */
+export function checkImports(
+  component: string,
+  imports: readonly string[],
+  capabilities: Iterable<HostCapability>,
+): void {
+  const allowed = resolveAllowedImports(capabilities);
+  for (const name of imports) {
+    const { bare, version } = split(name);
+    const match = [...allowed.keys()].find((offered) => {
+      const o = split(offered);
+      return o.bare === bare && isCompatible(version, o.version);
+    });
+    if (match === undefined) {
+      const known = [...allowed.keys()].find((offered) => split(offered).bare === bare);
+      throw new AppError(
+        ErrorCode.unsupported,
+        known === undefined
+          ? `component ${component} imports ${name}, which the host is not configured to give it`
+          : `component ${component} imports ${name}, but the host gives ${known}`,
+        {
+          hint:
+            known === undefined
+              ? `grant the capability that provides ${bare} in the host config, or rebuild the component without it`
+              : 'rebuild the component against the WIT version in the capability catalog',
+        },
+      );
+    }
+  }
+}

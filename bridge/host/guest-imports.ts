@@ -1,0 +1,204 @@
+import { randomBytes } from 'node:crypto';
+import {
+  Fields,
+  FutureIncomingResponse,
+  FutureTrailers,
+  IncomingBody,
+  IncomingRequest,
+  IncomingResponse,
+  InputStream,
+  IoError,
+  OutgoingBody,
+  OutgoingRequest,
+  OutgoingResponse,
+  OutputStream,
+  Pollable,
+  RequestOptions,
+  ResponseOutparam,
+  errValue,
+  fromWitMethod,
+  httpErrorCode,
+  monotonicClock,
+  poll,
+} from './guest-http.ts';
+import type { CallOutcome } from './sync-call.ts';
+
+/** Calls the main thread synchronously (blocks the worker until the I/O is done). */
+export type SyncCall = (op: string, args: unknown[]) => CallOutcome;
+
+export interface GuestImportOptions {
+  call: SyncCall;
+  /** Sends a log record to the main thread without waiting. */
+  log: (level: string, context: string, message: string) => void;
+  /** The config keys this component may read, with their values. */
+  config: Record<string, string>;
+}
+
+/** Returns the value, or throws the error value the way jco turns into a WIT `err`. */
+function unwrap(outcome: CallOutcome): unknown {
+  if (outcome.ok) return outcome.value;
+  throw errValue(outcome.error);
+}
+
+/**
+ * Every import a guest may have, keyed by unversioned and versioned interface name (jco reads the
+ * unversioned key; its .d.ts shows the versioned one). The host checks a component's imports against its
+ * configured capabilities before it gets here.
+ */
+export function createGuestImports(options: GuestImportOptions): Record<string, Record<string, unknown>> {
+  const { call } = options;
+
+  class Bucket {
+    readonly id: string;
+    constructor(id: string) {
+      this.id = id;
+    }
+    get(key: string): unknown {
+      return unwrap(call('kv.get', [this.id, key]));
+    }
+    set(key: string, value: Uint8Array): void {
+      unwrap(call('kv.set', [this.id, key, value]));
+    }
+    delete(key: string): void {
+      unwrap(call('kv.delete', [this.id, key]));
+    }
+    exists(key: string): boolean {
+      return unwrap(call('kv.exists', [this.id, key])) as boolean;
+    }
+    listKeys(cursor: bigint | undefined): unknown {
+      return unwrap(call('kv.listKeys', [this.id, cursor]));
+    }
+  }
+
+  const outgoingHandle = (request: OutgoingRequest, _options: RequestOptions | undefined): unknown =>
+    new FutureIncomingResponse(() => {
+      const outcome = call('http.send', [
+        {
+          method: fromWitMethod(request.methodValue),
+          url: request.url(),
+          headers: request.headerFields.toPairs(),
+          body: request.outgoingBody?.stream.bytes(),
+        },
+      ]);
+      if (!outcome.ok) return { tag: 'err', val: outcome.error };
+      const value = outcome.value as { status: number; headers: [string, string][]; body: Uint8Array };
+      return { tag: 'ok', val: new IncomingResponse(value.status, value.headers, value.body) };
+    });
+
+  const byName: Record<string, Record<string, unknown>> = {
+    'wasi:http/types': {
+      Fields,
+      FutureIncomingResponse,
+      FutureTrailers,
+      IncomingBody,
+      IncomingRequest,
+      IncomingResponse,
+      OutgoingBody,
+      OutgoingRequest,
+      OutgoingResponse,
+      RequestOptions,
+      ResponseOutparam,
+      httpErrorCode,
+    },
+    'wasi:http/outgoing-handler': {
+      handle(request: OutgoingRequest, opts: RequestOptions | undefined): unknown {
+        // The host checks the allow-list before sending; a denied host is an error value at `get`.
+        return outgoingHandle(request, opts);
+      },
+    },
+    'wasi:io/error': { Error: IoError },
+    'wasi:io/poll': { Pollable, poll },
+    'wasi:io/streams': { InputStream, OutputStream },
+    'wasi:clocks/monotonic-clock': monotonicClock,
+    'wasi:clocks/wall-clock': {
+      now: () => {
+        const ms = Date.now();
+        return { seconds: BigInt(Math.floor(ms / 1000)), nanoseconds: (ms % 1000) * 1_000_000 };
+      },
+      resolution: () => ({ seconds: 0n, nanoseconds: 1_000_000 }),
+    },
+    'wasi:random/random': {
+      getRandomBytes: (len: bigint) => new Uint8Array(randomBytes(Number(len))),
+      getRandomU64: () => randomBytes(8).readBigUInt64LE(),
+    },
+    'wasi:random/insecure': {
+      getInsecureRandomBytes: (len: bigint) => new Uint8Array(randomBytes(Number(len))),
+      getInsecureRandomU64: () => randomBytes(8).readBigUInt64LE(),
+    },
+    'wasi:logging/logging': {
+      log(level: string, context: string, message: string): void {
+        options.log(level, context, message);
+      },
+    },
+    'wasi:config/store': {
+      get(key: string): string | undefined {
+        return Object.hasOwn(options.config, key) ? options.config[key] : undefined;
+      },
+      getAll(): [string, string][] {
+        return Object.entries(options.config);
+      },
+    },
+    'wasi:keyvalue/store': {
+      Bucket,
+      open(identifier: string): Bucket {
+        return new Bucket(unwrap(call('kv.open', [identifier])) as string);
+      },
+    },
+    'wasi:keyvalue/atomics': {
+      increment(bucket: Bucket, key: string, delta: bigint): bigint {
+        return unwrap(call('kv.increment', [bucket.id, key, delta])) as bigint;
+      },
+    },
+    'wasi:keyvalue/batch': {
+      getMany(bucket: Bucket, keys: string[]): unknown {
+        return unwrap(call('kv.getMany', [bucket.id, keys]));
+      },
+      setMany(bucket: Bucket, pairs: [string, Uint8Array][]): void {
+        unwrap(call('kv.setMany', [bucket.id, pairs]));
+      },
+      deleteMany(bucket: Bucket, keys: string[]): void {
+        unwrap(call('kv.deleteMany', [bucket.id, keys]));
+      },
+    },
+    'wasmcloud:postgres/types': {},
+    'wasmcloud:postgres/query': {
+      query(sql: string, params: unknown[]): unknown {
+        return unwrap(call('sql.query', [sql, params]));
+      },
+      queryBatch(sql: string): void {
+        unwrap(call('sql.queryBatch', [sql]));
+      },
+    },
+    'wasmcloud:postgres/prepared': {
+      prepare(sql: string): string {
+        return unwrap(call('sql.prepare', [sql])) as string;
+      },
+      exec(token: string, params: unknown[]): bigint {
+        return unwrap(call('sql.exec', [token, params])) as bigint;
+      },
+    },
+    'wasmcloud:messaging/types': {},
+    'wasmcloud:messaging/consumer': {
+      publish(msg: { subject: string; body: Uint8Array; replyTo?: string }): void {
+        unwrap(call('msg.publish', [msg]));
+      },
+      request(subject: string, body: Uint8Array, timeoutMs: number): unknown {
+        return unwrap(call('msg.request', [subject, body, timeoutMs]));
+      },
+    },
+  };
+  return byName;
+}
+
+/** Adds the versioned keys (`ns:pkg/iface@version`) the component declares, pointing at the same objects. */
+export function withVersionedKeys(
+  imports: Record<string, Record<string, unknown>>,
+  declared: readonly string[],
+): Record<string, Record<string, unknown>> {
+  const out = { ...imports };
+  for (const name of declared) {
+    const bare = name.split('@')[0]!;
+    if (imports[bare] !== undefined) out[name] = imports[bare];
+  }
+  return out;
+}

@@ -1,0 +1,218 @@
+import { Worker } from 'node:worker_threads';
+import { createSyncBuffer, writeOutcome } from './sync-call.ts';
+import type { Dispatch } from './backends.ts';
+import type { HostLogger } from './logger.ts';
+import type { WorkerData, WorkerReply, WorkerRequest } from './worker-protocol.ts';
+
+const WORKER_URL = new URL('./worker' + (import.meta.url.endsWith('.ts') ? '.ts' : '.js'), import.meta.url);
+
+export interface PoolOptions {
+  name: string;
+  jsUrl: string;
+  modules: Record<string, WebAssembly.Module>;
+  declaredImports: string[];
+  config: Record<string, string>;
+  /** Workers (each one instance, one request at a time). */
+  instances: number;
+  timeoutMs: number;
+  memoryMb: number;
+  dispatch: Dispatch;
+  logger: HostLogger;
+}
+
+/** The outcome of one job: the worker's reply, or why the host stopped it. */
+export type JobResult =
+  | Exclude<WorkerReply, { type: 'ready' | 'call' | 'log' }>
+  | { type: 'timeout'; message: string }
+  | { type: 'crashed'; message: string }
+  | { type: 'closed'; message: string };
+
+type JobRequest = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+interface Job {
+  request: JobRequest;
+  resolve: (result: JobResult) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  sync: SharedArrayBuffer;
+  ready: boolean;
+  job: Job | undefined;
+  timer: NodeJS.Timeout | undefined;
+  retired: boolean;
+}
+
+/**
+ * A pool of guest workers for one component. Requests queue until a worker is idle. A trapped, timed-out or
+ * crashed worker is discarded and replaced; the pool itself never fails.
+ */
+export class ComponentPool {
+  readonly #options: PoolOptions;
+  readonly #slots = new Set<Slot>();
+  readonly #queue: Job[] = [];
+  #closed = false;
+  #nextId = 1;
+  #failuresInARow = 0;
+  /** Milliseconds each worker took to instantiate its component, for diagnostics and the benchmark. */
+  readonly instantiateTimes: number[] = [];
+
+  constructor(options: PoolOptions) {
+    this.#options = options;
+    for (let i = 0; i < Math.max(1, options.instances); i += 1) this.#spawn();
+  }
+
+  /** Waits until every worker has instantiated its component (or failed). */
+  async whenReady(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (![...this.#slots].every((slot) => slot.ready) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  run(request: JobRequest): Promise<JobResult> {
+    if (this.#closed) return Promise.resolve({ type: 'closed', message: 'the host is shutting down' });
+    return new Promise((resolve) => {
+      this.#queue.push({ request, resolve });
+      this.#pump();
+    });
+  }
+
+  #spawn(): void {
+    if (this.#closed) return;
+    const options = this.#options;
+    const sync = createSyncBuffer();
+    const data: WorkerData = {
+      name: options.name,
+      jsUrl: options.jsUrl,
+      modules: options.modules,
+      sync,
+      config: options.config,
+      declaredImports: options.declaredImports,
+    };
+    const worker = new Worker(WORKER_URL, {
+      workerData: data,
+      resourceLimits: {
+        maxOldGenerationSizeMb: Math.max(64, options.memoryMb),
+        maxYoungGenerationSizeMb: 16,
+      },
+      stdout: true,
+      stderr: true,
+    });
+    const slot: Slot = { worker, sync, ready: false, job: undefined, timer: undefined, retired: false };
+    this.#slots.add(slot);
+    worker.stdout.on('data', (chunk: Buffer) =>
+      options.logger.log('info', options.name, chunk.toString().trimEnd(), { stream: 'stdout' }),
+    );
+    worker.stderr.on('data', (chunk: Buffer) =>
+      options.logger.log('warn', options.name, chunk.toString().trimEnd(), { stream: 'stderr' }),
+    );
+    worker.on('message', (reply: WorkerReply & { id?: number }) => this.#onMessage(slot, reply));
+    worker.on('error', (error) => this.#retire(slot, { type: 'crashed', message: error.message }));
+    worker.on('exit', (code) =>
+      this.#retire(slot, { type: 'crashed', message: `worker exited with code ${code}` }),
+    );
+  }
+
+  #onMessage(slot: Slot, reply: WorkerReply & { id?: number }): void {
+    switch (reply.type) {
+      case 'ready':
+        slot.ready = true;
+        this.#failuresInARow = 0;
+        this.instantiateTimes.push(reply.instantiateMs);
+        this.#pump();
+        return;
+      case 'call':
+        void this.#options.dispatch(reply.op, reply.args).then((outcome) => {
+          if (!slot.retired) writeOutcome(slot.sync, outcome);
+        });
+        return;
+      case 'log':
+        this.#options.logger.log(
+          reply.level,
+          this.#options.name,
+          reply.message,
+          reply.context ? { context: reply.context } : undefined,
+        );
+        return;
+      default: {
+        const job = slot.job;
+        clearTimeout(slot.timer);
+        slot.job = undefined;
+        if (reply.type === 'failed' && reply.reason === 'trap') {
+          this.#options.logger.log(
+            'error',
+            this.#options.name,
+            `guest trapped: ${reply.message}; replacing the instance`,
+          );
+          job?.resolve(reply);
+          this.#retire(slot, undefined);
+          return;
+        }
+        job?.resolve(reply);
+        this.#pump();
+      }
+    }
+  }
+
+  #retire(slot: Slot, result: JobResult | undefined): void {
+    if (slot.retired) return;
+    slot.retired = true;
+    clearTimeout(slot.timer);
+    this.#slots.delete(slot);
+    if (slot.job !== undefined && result !== undefined) {
+      this.#options.logger.log('error', this.#options.name, `worker stopped: ${result.message}`);
+      slot.job.resolve(result);
+    }
+    slot.job = undefined;
+    if (!slot.ready) this.#failuresInARow += 1;
+    void slot.worker.terminate();
+    if (this.#closed) return;
+    // A component that cannot even start is retried with back-off, never in a tight loop.
+    const delay = this.#failuresInARow === 0 ? 0 : Math.min(5000, 100 * 2 ** this.#failuresInARow);
+    setTimeout(() => {
+      this.#spawn();
+      this.#pump();
+    }, delay).unref();
+  }
+
+  #pump(): void {
+    for (const slot of this.#slots) {
+      if (this.#queue.length === 0) return;
+      if (!slot.ready || slot.job !== undefined || slot.retired) continue;
+      const job = this.#queue.shift()!;
+      slot.job = job;
+      const id = this.#nextId++;
+      slot.timer = setTimeout(
+        () => {
+          this.#options.logger.log(
+            'error',
+            this.#options.name,
+            `request exceeded ${this.#options.timeoutMs} ms; stopping the worker`,
+          );
+          const current = slot.job;
+          slot.job = undefined;
+          current?.resolve({ type: 'timeout', message: `request exceeded ${this.#options.timeoutMs} ms` });
+          this.#retire(slot, undefined);
+        },
+        job.request.type === 'instances' ? 600_000 : this.#options.timeoutMs,
+      );
+      slot.worker.postMessage({ ...job.request, id } as WorkerRequest);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const job of this.#queue.splice(0))
+      job.resolve({ type: 'closed', message: 'the host is shutting down' });
+    await Promise.all(
+      [...this.#slots].map(async (slot) => {
+        slot.retired = true;
+        clearTimeout(slot.timer);
+        slot.job?.resolve({ type: 'closed', message: 'the host is shutting down' });
+        await slot.worker.terminate();
+      }),
+    );
+    this.#slots.clear();
+  }
+}

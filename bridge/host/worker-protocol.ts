@@ -1,0 +1,33 @@
+import type { RequestParts } from './guest-http.ts';
+
+/** What a guest worker starts with. */
+export interface WorkerData {
+  /** Component name, for logs. */
+  name: string;
+  /** file: URL of jco's transpiled `component.js` (instantiation mode `sync`). */
+  jsUrl: string;
+  /** The component's core modules, compiled once by the main thread. */
+  modules: Record<string, WebAssembly.Module>;
+  /** The synchronous bridge buffer (see sync-call.ts). */
+  sync: SharedArrayBuffer;
+  /** Config keys this component may read. */
+  config: Record<string, string>;
+  /** The component's imports as it declares them (versioned). */
+  declaredImports: string[];
+}
+
+/** Main thread → worker. */
+export type WorkerRequest =
+  | { type: 'http'; id: number; request: RequestParts }
+  | { type: 'message'; id: number; message: { subject: string; body: Uint8Array; replyTo?: string } }
+  | { type: 'instances'; id: number; count: number };
+
+/** Worker → main thread. */
+export type WorkerReply =
+  | { type: 'ready'; instantiateMs: number }
+  | { type: 'call'; op: string; args: unknown[] }
+  | { type: 'log'; level: string; context: string; message: string }
+  | { type: 'http-response'; status: number; headers: [string, string][]; body: Uint8Array }
+  | { type: 'message-handled'; error: string | undefined }
+  | { type: 'failed'; reason: 'trap' | 'no-export' | 'no-response' | 'guest-error'; message: string }
+  | { type: 'instances'; times: number[]; memory: NodeJS.MemoryUsage };
