@@ -38,9 +38,11 @@ const SIBLINGS: Record<HostCapability, readonly string[]> = {
 };
 
 /**
- * Interfaces every HTTP component imports: wasi:http `types`, the wasi:io and monotonic clock they use, and
- * `outgoing-handler` (StarlingMonkey's `fetch` always imports it; without the `http-out` capability every
- * outbound request is answered `HTTP-request-denied`).
+ * Interfaces every component built by componentize-js imports, whatever its world says: wasi:http `types`
+ * with the wasi:io and monotonic clock it uses; `outgoing-handler` (StarlingMonkey's `fetch`; without the
+ * `http-out` capability every outbound request is answered `HTTP-request-denied`); wall clock and random
+ * (`Date.now`, `crypto`; the engine's `clocks`/`random` features must stay on, see codemods/build); and
+ * `wasi:cli/stderr` (engine diagnostics, logged under the component's name).
  */
 const BASELINE = [
   'wasi:http/types@0.2.10',
@@ -49,6 +51,9 @@ const BASELINE = [
   'wasi:io/poll@0.2.10',
   'wasi:io/streams@0.2.10',
   'wasi:clocks/monotonic-clock@0.2.10',
+  'wasi:clocks/wall-clock@0.2.10',
+  'wasi:random/random@0.2.10',
+  'wasi:cli/stderr@0.2.10',
 ];
 
 function split(name: string): { bare: string; version: string } {

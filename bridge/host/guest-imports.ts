@@ -47,6 +47,11 @@ function unwrap(outcome: CallOutcome): unknown {
  */
 export function createGuestImports(options: GuestImportOptions): Record<string, Record<string, unknown>> {
   const { call } = options;
+  const stderr = new (class extends OutputStream {
+    override write(contents: Uint8Array): void {
+      options.log('warn', 'stderr', new TextDecoder().decode(contents).trimEnd());
+    }
+  })();
 
   class Bucket {
     readonly id: string;
@@ -107,6 +112,7 @@ export function createGuestImports(options: GuestImportOptions): Record<string, 
       },
     },
     'wasi:io/error': { Error: IoError },
+    'wasi:cli/stderr': { getStderr: () => stderr },
     'wasi:io/poll': { Pollable, poll },
     'wasi:io/streams': { InputStream, OutputStream },
     'wasi:clocks/monotonic-clock': monotonicClock,

@@ -1,0 +1,290 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { GatewayConfig, Side } from './config-schema.ts';
+import type { RouteState } from './route-state.ts';
+import type { CapturedResponse } from './shadow-tracker.ts';
+import type { UpstreamPools } from './upstream-pools.ts';
+
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
+
+const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+/** Errors where the upstream never produced an answer: safe to send an idempotent request elsewhere. */
+const connectionErrorCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+const timeoutErrorCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+export function isIdempotent(method: string): boolean {
+  return idempotentMethods.has(method);
+}
+
+export function getErrorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'UNKNOWN';
+}
+
+/** Everything the forwarding code needs from the gateway, swapped as a whole on reload. */
+export interface ForwardEnv {
+  config: GatewayConfig;
+  pools: UpstreamPools;
+  /** Called once per upstream attempt with its outcome (metrics, windows, events). */
+  onOutcome(route: RouteState, side: Side, ms: number, failed: boolean, shadow: boolean): void;
+  onRetry(route: RouteState, method: string, path: string, error: string): void;
+}
+
+/** Request headers for the upstream: the client's, minus hop-by-hop, plus X-Forwarded-*. Flat name/value list. */
+export function buildUpstreamHeaders(req: IncomingMessage): string[] {
+  const raw = req.rawHeaders;
+  const out: string[] = [];
+  let forwardedFor: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const lower = name.toLowerCase();
+    if (hopByHop.has(lower)) continue;
+    if (lower === 'x-forwarded-for') {
+      forwardedFor = forwardedFor === undefined ? raw[i + 1]! : `${forwardedFor}, ${raw[i + 1]!}`;
+      continue;
+    }
+    out.push(name, raw[i + 1]!);
+  }
+  const address = req.socket.remoteAddress ?? '';
+  out.push('x-forwarded-for', forwardedFor === undefined ? address : `${forwardedFor}, ${address}`);
+  if (req.headers.host !== undefined) out.push('x-forwarded-host', req.headers.host);
+  return out;
+}
+
+function responseHeaders(headers: IncomingHttpHeaders, side: Side): IncomingHttpHeaders {
+  for (const name of [
+    'connection',
+    'keep-alive',
+    'transfer-encoding',
+    'proxy-connection',
+    'upgrade',
+    'trailer',
+  ]) {
+    if (name in headers) delete headers[name];
+  }
+  headers['x-migrate-side'] = side;
+  return headers;
+}
+
+/** Writes a gateway-made error answer (never an upstream's), as JSON with a stable code. */
+export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error: { code, message } });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** Marks a request body that exceeded the limit while streaming. */
+export class BodyTooLargeError extends Error {
+  readonly code = 'MIG_BODY_TOO_LARGE';
+}
+
+export interface ExchangeInit {
+  env: ForwardEnv;
+  route: RouteState;
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
+  path: string;
+  headers: string[];
+  /** A stream (not retryable), a buffer (retryable, shadowable) or null (no body). */
+  body: Readable | Buffer | null;
+  /** When set, the primary's answer is also captured up to this many bytes (shadowing). */
+  captureLimit?: number;
+}
+
+/**
+ * One client request on its way through the gateway: dispatches to a side, streams the answer back, retries
+ * once on container when wasm could not be reached, and reports the outcome. Implements undici's handler
+ * interface so the response goes from the upstream socket to the client without an intermediate stream.
+ */
+export class Exchange implements Dispatcher.DispatchHandler {
+  readonly init: ExchangeInit;
+  side: Side = 'container';
+  #controller: Dispatcher.DispatchController | undefined;
+  #started = false;
+  #start = 0;
+  #retried = false;
+  #clientGone = false;
+  #captured: Buffer[] | undefined;
+  #capturedBytes = 0;
+  #capture: CapturedResponse | undefined;
+  /** Resolves with the primary's captured answer when capturing (undefined if it failed or was too large). */
+  onCaptured: ((response: CapturedResponse | undefined) => void) | undefined;
+
+  constructor(init: ExchangeInit) {
+    this.init = init;
+    init.res.once('close', () => {
+      if (!init.res.writableFinished) {
+        this.#clientGone = true;
+        this.#controller?.abort(new Error('client went away'));
+      }
+    });
+  }
+
+  dispatch(side: Side): void {
+    const { env, route, method, path, headers, body } = this.init;
+    this.side = side;
+    this.#started = false;
+    this.#start = performance.now();
+    const origin = route.upstreams[side].pick();
+    env.pools.get(origin).dispatch(
+      {
+        origin,
+        path,
+        method: method,
+        headers,
+        body,
+        headersTimeout: env.config.timeouts.headersMs,
+        bodyTimeout: env.config.timeouts.bodyMs,
+      },
+      this,
+    );
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#clientGone) controller.abort(new Error('client went away'));
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    this.#started = true;
+    const res = this.init.res;
+    if (this.init.captureLimit !== undefined) {
+      this.#captured = [];
+      this.#capture = { status: statusCode, headers: { ...headers }, body: undefined };
+    }
+    this.#status = statusCode;
+    res.writeHead(statusCode, responseHeaders(headers, this.side));
+    res.on('drain', () => controller.resume());
+  }
+
+  #status = 0;
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#captured !== undefined) {
+      this.#capturedBytes += chunk.length;
+      if (this.#capturedBytes <= this.init.captureLimit!) this.#captured.push(chunk);
+      else this.#captured = undefined;
+    }
+    if (!this.init.res.write(chunk)) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    this.init.res.end();
+    const failed = this.#status >= 500;
+    this.init.env.onOutcome(this.init.route, this.side, performance.now() - this.#start, failed, false);
+    if (this.#capture !== undefined) {
+      this.#capture.body = this.#captured === undefined ? undefined : Buffer.concat(this.#captured);
+      this.onCaptured?.(this.#captured === undefined ? undefined : this.#capture);
+    } else this.onCaptured?.(undefined);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    const { env, route, res, method, body } = this.init;
+    const ms = performance.now() - this.#start;
+    if (this.#clientGone) {
+      env.onOutcome(route, this.side, ms, false, false);
+      this.onCaptured?.(undefined);
+      return;
+    }
+    env.onOutcome(route, this.side, ms, true, false);
+    const code = getErrorCode(error);
+    if (
+      !this.#started &&
+      !this.#retried &&
+      this.side === 'wasm' &&
+      connectionErrorCodes.has(code) &&
+      isIdempotent(method) &&
+      !isStream(body) &&
+      route.retryBudget.tryAcquire(env.config.retry)
+    ) {
+      this.#retried = true;
+      route.retries += 1;
+      env.onRetry(route, method, this.init.path, code);
+      this.dispatch('container');
+      return;
+    }
+    this.onCaptured?.(undefined);
+    if (error instanceof BodyTooLargeError) {
+      sendError(res, 413, 'MIG_BODY_TOO_LARGE', error.message);
+    } else if (timeoutErrorCodes.has(code)) {
+      sendError(res, 504, 'MIG_UPSTREAM_TIMEOUT', `${this.side} upstream timed out (${code})`);
+    } else {
+      sendError(res, 502, 'MIG_UPSTREAM_UNAVAILABLE', `${this.side} upstream failed: ${code}`);
+    }
+  }
+}
+
+function isStream(body: unknown): boolean {
+  return body !== null && !Buffer.isBuffer(body);
+}
+
+/** Collects a whole upstream answer in memory, up to a limit (shadow copies; never sent to the client). */
+export class CollectHandler implements Dispatcher.DispatchHandler {
+  readonly #limit: number;
+  readonly #done: (response: CapturedResponse | undefined, error?: string) => void;
+  #chunks: Buffer[] | undefined = [];
+  #size = 0;
+  #response: CapturedResponse = { status: 0, headers: {}, body: undefined };
+
+  constructor(limit: number, done: (response: CapturedResponse | undefined, error?: string) => void) {
+    this.#limit = limit;
+    this.#done = done;
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.#response = { status: statusCode, headers, body: undefined };
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#size += chunk.length;
+    if (this.#chunks === undefined) return;
+    if (this.#size > this.#limit) {
+      // too large to compare: stop keeping it but still drain it so the connection is reused
+      this.#chunks = undefined;
+      return;
+    }
+    this.#chunks.push(chunk);
+    void controller;
+  }
+
+  onResponseEnd(): void {
+    if (this.#chunks !== undefined) this.#response.body = Buffer.concat(this.#chunks);
+    this.#done(this.#response);
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
+    this.#done(undefined, getErrorCode(error));
+  }
+}

@@ -1,0 +1,178 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import type { Side } from './config-schema.ts';
+import {
+  BodyTooLargeError,
+  buildUpstreamHeaders,
+  CollectHandler,
+  Exchange,
+  isIdempotent,
+  sendError,
+  type ForwardEnv,
+} from './forward.ts';
+import type { RouteState } from './route-state.ts';
+import type { CapturedResponse } from './shadow-tracker.ts';
+import { chooseSide } from './side-choice.ts';
+
+/** What the request handler reads on each request; the gateway swaps it whole on reload. */
+export interface RequestEnv extends ForwardEnv {
+  /** Routes, longest prefix first. */
+  routes: readonly RouteState[];
+  overrideToken: string | undefined;
+  onShadowResult(
+    route: RouteState,
+    request: { method: string; path: string; primary: Side },
+    primary: CapturedResponse,
+    candidate: CapturedResponse,
+    noise: CapturedResponse | undefined,
+  ): void;
+}
+
+/** Counts bytes of a body without a declared length and fails it once it passes the limit. */
+class LimitStream extends Transform {
+  readonly #limit: number;
+  #seen = 0;
+  constructor(limit: number) {
+    super();
+    this.#limit = limit;
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#seen += chunk.length;
+    if (this.#seen > this.#limit)
+      callback(new BodyTooLargeError(`request body is larger than ${this.#limit} bytes`));
+    else callback(null, chunk);
+  }
+}
+
+function findRoute(routes: readonly RouteState[], url: string): RouteState | undefined {
+  for (const route of routes) {
+    const prefix = route.config.prefix;
+    if (url.startsWith(prefix)) {
+      const next = url.charCodeAt(prefix.length);
+      // `/api/order` matches `/api/order`, `/api/order/1`, `/api/order?x`, not `/api/orders`
+      if (Number.isNaN(next) || next === 47 || next === 63 || prefix.endsWith('/')) return route;
+    }
+  }
+  return undefined;
+}
+
+function upstreamPath(route: RouteState, url: string): string {
+  if (!route.config.stripPrefix) return url;
+  const rest = url.slice(route.config.prefix.length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}
+
+/** Reads a whole body of known, bounded size (for shadowing). */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+/** The data plane: one call per client request. */
+export function handleRequest(env: RequestEnv, req: IncomingMessage, res: ServerResponse): void {
+  const url = req.url ?? '/';
+  const route = findRoute(env.routes, url);
+  if (route === undefined) {
+    sendError(res, 404, 'MIG_NO_ROUTE', `no route matches ${url.split('?')[0]}`);
+    return;
+  }
+  const maxBody = env.config.limits.maxBodyBytes;
+  const lengthHeader = req.headers['content-length'];
+  const length = lengthHeader === undefined ? undefined : Number(lengthHeader);
+  if (length !== undefined && length > maxBody) {
+    res.setHeader('connection', 'close');
+    sendError(
+      res,
+      413,
+      'MIG_BODY_TOO_LARGE',
+      `request body of ${length} bytes is larger than ${maxBody} bytes`,
+    );
+    req.resume();
+    return;
+  }
+  const choice = chooseSide(route, req, env.config, env.overrideToken);
+  if ('error' in choice) {
+    sendError(res, 403, 'MIG_OVERRIDE_REJECTED', choice.error);
+    req.resume();
+    return;
+  }
+  route.retryBudget.recordRequest();
+  const method = req.method ?? 'GET';
+  const hasBody = (length !== undefined && length > 0) || req.headers['transfer-encoding'] !== undefined;
+  const init = {
+    env,
+    route,
+    req,
+    res,
+    method,
+    path: upstreamPath(route, url),
+    headers: buildUpstreamHeaders(req),
+  };
+  const shadow = route.config.shadow;
+  const candidate: Side = choice.side === 'wasm' ? 'container' : 'wasm';
+  const shadowed =
+    route.shadowEnabled &&
+    !route.upstreams[candidate].empty &&
+    (isIdempotent(method) || shadow.allowNonIdempotent) &&
+    (!hasBody || (length !== undefined && length <= shadow.maxBodyBytes)) &&
+    Math.random() < route.shadowSampleRate;
+  if (!shadowed) {
+    let body: Readable | null = null;
+    if (hasBody) body = length === undefined ? req.pipe(new LimitStream(maxBody)) : req;
+    new Exchange({ ...init, body }).dispatch(choice.side);
+    return;
+  }
+  const start = (body: Buffer | null): void => {
+    const exchange = new Exchange({ ...init, body, captureLimit: shadow.maxBodyBytes });
+    const primaryDone = new Promise<CapturedResponse | undefined>(
+      (resolve) => (exchange.onCaptured = resolve),
+    );
+    exchange.dispatch(choice.side);
+    const collect = (side: Side, asShadow: boolean): Promise<CapturedResponse | undefined> =>
+      new Promise((resolve) => {
+        const started = performance.now();
+        const origin = route.upstreams[side].pick();
+        env.pools.get(origin).dispatch(
+          {
+            origin,
+            path: init.path,
+            method: method,
+            headers: init.headers,
+            body,
+            headersTimeout: env.config.timeouts.headersMs,
+            bodyTimeout: env.config.timeouts.bodyMs,
+          },
+          new CollectHandler(shadow.maxBodyBytes, (response) => {
+            if (asShadow) {
+              const failed = response === undefined || response.status >= 500;
+              env.onOutcome(route, side, performance.now() - started, failed, true);
+            }
+            resolve(response);
+          }),
+        );
+      });
+    const candidateDone = collect(candidate, true);
+    const noiseDone = route.tracker.wantsNoiseSample(shadow)
+      ? collect(choice.side, false)
+      : Promise.resolve(undefined);
+    void Promise.all([primaryDone, candidateDone, noiseDone]).then(([primary, other, noise]) => {
+      if (primary === undefined || other === undefined) return;
+      env.onShadowResult(
+        route,
+        { method, path: url.split('?')[0]!, primary: choice.side },
+        primary,
+        other,
+        noise,
+      );
+    });
+  };
+  if (!hasBody) {
+    start(null);
+    return;
+  }
+  readBody(req).then(start, () => sendError(res, 400, 'MIG_BAD_REQUEST', 'could not read the request body'));
+}

@@ -1,0 +1,12 @@
+// Public door of bridge/: the gateway (traffic shift between container and component) and, later, the host.
+export { Gateway, type GatewayOptions } from './gateway/gateway.ts';
+export { loadGatewayConfig, parseGatewayConfig } from './gateway/load-config.ts';
+export {
+  gatewayConfigSchema,
+  type GatewayConfig,
+  type RouteConfig,
+  type Side,
+} from './gateway/config-schema.ts';
+export { createAdminClient, type AdminClientOptions } from './gateway/admin-client.ts';
+export type { GatewayState, RouteSnapshot } from './gateway/gateway-state.ts';
+export type { GatewayEvent } from './gateway/event-log.ts';

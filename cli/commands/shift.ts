@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { createAdminClient, type RouteSnapshot } from '../../bridge/index.ts';
+import { AppError, ErrorCode } from '../../shared/errors.ts';
+import type { CliCommand, CommandContext } from '../command.ts';
+
+export const defaultAdminUrl = 'http://127.0.0.1:9901';
+
+/** `--admin` and `--token`, shared by the commands that talk to a running gateway. */
+export function configureAdminOptions(command: Command): void {
+  command.option('--admin <url>', 'gateway admin API', defaultAdminUrl);
+  command.option('--token <token>', 'admin bearer token (default: $MIGRATE_GATEWAY_TOKEN)');
+}
+
+export function createAdminClientFromOptions(context: CommandContext, options: Record<string, unknown>) {
+  const token = typeof options.token === 'string' ? options.token : context.env.MIGRATE_GATEWAY_TOKEN;
+  if (token === undefined || token === '') {
+    throw new AppError(ErrorCode.usage, 'no admin token', {
+      hint: 'pass --token or set MIGRATE_GATEWAY_TOKEN to the token the gateway runs with',
+    });
+  }
+  const url = typeof options.admin === 'string' ? options.admin : defaultAdminUrl;
+  if (!URL.canParse(url)) throw new AppError(ErrorCode.usage, `--admin is not a URL: ${url}`);
+  return createAdminClient({ url, token, signal: context.signal });
+}
+
+/** A pure, one-line description of a route. */
+export function formatRouteLine(route: RouteSnapshot): string {
+  const shadow = route.shadow.enabled ? `shadow ${Math.round(route.shadow.sampleRate * 100)}%` : 'no shadow';
+  return `${route.name} (${route.prefix}): wasm ${route.weight}%, ${shadow}${route.frozen ? ', frozen' : ''}`;
+}
+
+/** `migrate shift`: moves a route's traffic through the running gateway's admin API. */
+export const shiftCommand: CliCommand = {
+  name: 'shift <route> <target>',
+  summary: 'set a route to a wasm weight (0-100), turn shadowing on/off (shadow, unshadow), or roll back',
+  examples: [
+    'migrate shift order 10          # 10% of users (sticky) to the wasm component',
+    'migrate shift order shadow --sample-rate 0.2',
+    'migrate shift order rollback --json',
+  ],
+  reports: true,
+  configure: (command) => {
+    configureAdminOptions(command);
+    command.option('--sample-rate <share>', 'with shadow: share of requests copied, 0-1');
+    command.option('--force', 'raise the weight of a route a gate has frozen');
+  },
+  async run(context, args, options) {
+    const [route, target] = args as [string, string];
+    const client = createAdminClientFromOptions(context, options);
+    let result: { route: RouteSnapshot };
+    let action: string;
+    if (target === 'rollback') {
+      action = 'rollback';
+      result = await client.rollback(route, 'migrate shift');
+    } else if (target === 'shadow' || target === 'unshadow') {
+      action = target;
+      let rate: number | undefined;
+      if (options.sampleRate !== undefined) {
+        rate = Number(options.sampleRate);
+        if (!(rate >= 0 && rate <= 1)) {
+          throw new AppError(ErrorCode.usage, `--sample-rate must be between 0 and 1, got ${rate}`);
+        }
+      }
+      result = await client.setShadow(route, target === 'shadow', rate);
+    } else {
+      const weight = Number(target);
+      if (target.trim() === '' || !Number.isFinite(weight) || weight < 0 || weight > 100) {
+        throw new AppError(
+          ErrorCode.usage,
+          `target must be 0-100, shadow, unshadow or rollback; got "${target}"`,
+          {
+            hint: 'e.g. migrate shift order 10',
+          },
+        );
+      }
+      action = 'weight';
+      result = await client.setWeight(route, weight, options.force === true);
+    }
+    if (context.output.json) {
+      await context.output.resultJson({ schemaVersion: '1', action, route: result.route });
+    } else {
+      await context.output.result(formatRouteLine(result.route));
+    }
+  },
+};

@@ -1,0 +1,47 @@
+import type { GatewayState } from '../../bridge/index.ts';
+import type { CliCommand } from '../command.ts';
+import { configureAdminOptions, createAdminClientFromOptions, formatRouteLine } from './shift.ts';
+
+const percent = (x: number): string => `${(x * 100).toFixed(2)}%`;
+const millis = (x: number | undefined): string => (x === undefined ? '-' : `${x.toFixed(2)} ms`);
+
+/** Human text for `migrate status`. Pure. */
+export function formatStatus(state: GatewayState): string {
+  const lines = [`gateway ${state.listen} (admin ${state.admin}, since ${state.startedAt})`];
+  for (const route of state.routes) {
+    const { container, wasm } = route.window;
+    lines.push(`  ${formatRouteLine(route)}`);
+    lines.push(
+      `    window ${route.window.windowMs / 1000}s: container ${container.requests} req, ${percent(container.errorRate)} errors, p99 ${millis(container.p99Ms)}; wasm ${wasm.requests} req, ${percent(wasm.errorRate)} errors, p99 ${millis(wasm.p99Ms)}`,
+    );
+    if (route.shadow.compared > 0) {
+      const fields = Object.keys(route.diffFields);
+      lines.push(
+        `    shadow: ${route.shadow.differing} of ${route.shadow.compared} differ${fields.length > 0 ? ` (${fields.join(', ')})` : ''}; noise: ${Object.keys(route.noise).join(', ') || 'none'}`,
+      );
+    }
+    if (route.gatesBreached.length > 0) lines.push(`    gates breached: ${route.gatesBreached.join(', ')}`);
+    if (route.rollbacks > 0) lines.push(`    rollbacks: ${route.rollbacks}`);
+  }
+  const recent = state.events.filter((e) => e.type !== 'request.retried').slice(-5);
+  if (recent.length > 0) {
+    lines.push('  recent decisions:');
+    for (const e of recent)
+      lines.push(`    ${e.time} ${e.type}${e.route === undefined ? '' : ` ${e.route}`}`);
+  }
+  return lines.join('\n');
+}
+
+/** `migrate status`: what the running gateway is doing. */
+export const statusCommand: CliCommand = {
+  name: 'status',
+  summary: 'show the running gateway: weights, error rates, p99, shadow diffs, recent decisions',
+  examples: ['migrate status', 'migrate status --admin http://127.0.0.1:9901 --json'],
+  reports: true,
+  configure: configureAdminOptions,
+  async run(context, _args, options) {
+    const state = await createAdminClientFromOptions(context, options).getState();
+    if (context.output.json) await context.output.resultJson({ ...state });
+    else await context.output.result(formatStatus(state));
+  },
+};
