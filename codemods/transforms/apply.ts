@@ -1,0 +1,149 @@
+/**
+ * Applies transform results to one ts-morph source file: text edits in one batch per transform, then the facade
+ * import, dropped imports, and the clients and library imports the rewrite left unused.
+ */
+import { Node, QuoteKind, SyntaxKind, type SourceFile } from 'ts-morph';
+import { getClientOrigin, isFrom } from './resolve.ts';
+import type { ImportRef, TextEdit } from './transform.ts';
+
+/** Applies non-overlapping edits at once (one reparse); returns the edits applied. An inner overlap is skipped. */
+export function applyTextEdits(file: SourceFile, edits: readonly TextEdit[]): TextEdit[] {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || b.end - a.end);
+  const applied: TextEdit[] = [];
+  for (const edit of sorted) {
+    const last = applied[applied.length - 1];
+    if (last !== undefined && edit.start < last.end) continue; // rewritten on the transform's next pass
+    applied.push(edit);
+  }
+  if (applied.length === 0) return applied;
+  const text = file.getFullText();
+  let next = '';
+  let cursor = 0;
+  for (const edit of applied) {
+    next += text.slice(cursor, edit.start) + edit.text;
+    cursor = edit.end;
+  }
+  file.replaceWithText(next + text.slice(cursor));
+  return applied;
+}
+
+/** The module specifier that imports `facadePath` from `file`, in the extension style the project uses. */
+export function getFacadeSpecifier(file: SourceFile, facadePath: string): string {
+  const withoutExtension = file.getRelativePathAsModuleSpecifierTo(facadePath);
+  const styles = file
+    .getImportDeclarations()
+    .map((d) => d.getModuleSpecifierValue())
+    .filter((s) => s.startsWith('.'));
+  if (styles.some((s) => s.endsWith('.ts'))) return `${withoutExtension}.ts`;
+  if (styles.some((s) => s.endsWith('.js'))) return `${withoutExtension}.js`;
+  if (styles.length > 0) return withoutExtension;
+  return `${withoutExtension}.ts`;
+}
+
+/** Adds `names` to the import of the facade module, creating it after the last import if needed. */
+export function addFacadeImports(file: SourceFile, specifier: string, names: readonly string[]): string[] {
+  const existing = file.getImportDeclarations().find((d) => d.getModuleSpecifierValue() === specifier);
+  const present = new Set(existing?.getNamedImports().map((n) => n.getName()) ?? []);
+  const missing = [...new Set(names)].filter((n) => !present.has(n)).sort();
+  if (missing.length === 0) return [];
+  const double = file.getFirstDescendantByKind(SyntaxKind.StringLiteral)?.getText().startsWith('"') === true;
+  file.getProject().manipulationSettings.set({ quoteKind: double ? QuoteKind.Double : QuoteKind.Single });
+  if (existing !== undefined) existing.addNamedImports(missing);
+  else {
+    const index =
+      file.getImportDeclarations().length === 0
+        ? 0
+        : file.getImportDeclarations().at(-1)!.getChildIndex() + 1;
+    file.insertImportDeclaration(index, { moduleSpecifier: specifier, namedImports: missing });
+  }
+  return missing;
+}
+
+/** Removes named imports (`JSONCodec` from nats); drops the declaration when nothing is left. */
+export function removeImports(file: SourceFile, refs: readonly ImportRef[]): string[] {
+  const removed: string[] = [];
+  for (const declaration of file.getImportDeclarations()) {
+    const module = declaration.getModuleSpecifierValue();
+    for (const named of declaration.getNamedImports()) {
+      if (refs.some((r) => r.module === module && r.name === named.getName())) {
+        removed.push(`${named.getName()} from ${module}`);
+        named.remove();
+      }
+    }
+    if (declaration.getNamedImports().length === 0 && isEmptyImport(declaration)) declaration.remove();
+  }
+  return removed;
+}
+
+function isEmptyImport(declaration: ReturnType<SourceFile['getImportDeclarations']>[number]): boolean {
+  return (
+    declaration.getDefaultImport() === undefined &&
+    declaration.getNamespaceImport() === undefined &&
+    declaration.getImportClause() !== undefined
+  );
+}
+
+/** Libraries whose clients the facade replaces: their now-unused clients and imports are removed. */
+const CLIENT_FACTORIES: readonly (readonly [string, readonly string[]])[] = [
+  ['pg', ['Pool', 'Client']],
+  ['nats', ['connect']],
+  ['ioredis', ['default', 'Redis', 'Cluster']],
+  ['pino', ['default', 'pino']],
+];
+const LIBRARIES = new Set([
+  'pg',
+  'nats',
+  'ioredis',
+  'pino',
+  'undici',
+  'crypto',
+  'node:crypto',
+  'process',
+  'node:process',
+]);
+
+function isUnreferenced(name: Node): boolean {
+  if (!Node.isIdentifier(name)) return false;
+  return name.findReferencesAsNodes().every((ref) => ref === name);
+}
+
+/**
+ * After the rewrite: removes `const pool = new Pool(…)`-style clients nothing refers to any more, then imports of
+ * the replaced libraries nothing refers to. Connection settings now belong to the capability binding.
+ */
+export function removeUnusedClients(file: SourceFile): string[] {
+  const removed: string[] = [];
+  for (const statement of file.getDescendantsOfKind(SyntaxKind.VariableStatement)) {
+    const declarations = statement.getDeclarations();
+    if (declarations.length !== 1) continue;
+    const declaration = declarations[0]!;
+    const initializer = declaration.getInitializer();
+    if (initializer === undefined || !isUnreferenced(declaration.getNameNode())) continue;
+    const origin = getClientOrigin(declaration.getNameNode());
+    if (!CLIENT_FACTORIES.some(([module, names]) => isFrom(origin, module, names))) continue;
+    removed.push(`unused ${origin!.module} client ${declaration.getName()}`);
+    statement.remove();
+  }
+  for (const declaration of file.getImportDeclarations()) {
+    const module = declaration.getModuleSpecifierValue();
+    if (!LIBRARIES.has(module) || declaration.getImportClause() === undefined) continue;
+    for (const named of declaration.getNamedImports()) {
+      if (isUnreferenced(named.getAliasNode() ?? named.getNameNode())) {
+        removed.push(`unused import ${named.getName()} from ${module}`);
+        named.remove();
+      }
+    }
+    const defaultImport = declaration.getDefaultImport();
+    if (defaultImport !== undefined && isUnreferenced(defaultImport)) {
+      removed.push(`unused import ${defaultImport.getText()} from ${module}`);
+      declaration.removeDefaultImport();
+    }
+    const namespaceImport = declaration.getNamespaceImport();
+    if (namespaceImport !== undefined && isUnreferenced(namespaceImport)) {
+      removed.push(`unused import * as ${namespaceImport.getText()} from ${module}`);
+      declaration.removeNamespaceImport();
+    }
+    if (declaration.getNamedImports().length === 0 && isEmptyImport(declaration)) declaration.remove();
+  }
+  return removed;
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { sqlTransform } from '../../../codemods/transforms/sql.ts';
+import { checkCase, transformText, type Case } from './harness.ts';
+
+const cases: Case[] = [
+  {
+    name: 'rewrites Pool.query with $1 params and drops the now-unused pool and import',
+    input: `import { Pool } from 'pg';
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+
+export async function findOrder(id: string) {
+  // one row or none
+  const { rows } = await pool.query<{ id: string }>('SELECT id FROM orders WHERE id = $1', [id]);
+  return rows[0];
+}
+`,
+    expected: `import { caps } from './caps/capabilities.ts';
+
+export async function findOrder(id: string) {
+  // one row or none
+  const { rows } = await caps.sql.query<{ id: string }>('SELECT id FROM orders WHERE id = $1', [id]);
+  return rows[0];
+}
+`,
+  },
+  {
+    name: 'follows a pool exported by another module and a class property typed Pool',
+    others: { 'db.ts': `import pg from 'pg';\nexport const pool = new pg.Pool();\n` },
+    input: `import type { Pool } from 'pg';
+import { pool } from './db.ts';
+
+export class Orders {
+  private readonly db: Pool;
+  constructor(db: Pool) {
+    this.db = db;
+  }
+  count() {
+    return this.db.query('SELECT count(*) FROM orders');
+  }
+}
+
+export const all = () => pool.query("SELECT * FROM orders");
+`,
+    expected: `import type { Pool } from 'pg';
+import { pool } from './db.ts';
+import { caps } from './caps/capabilities.ts';
+
+export class Orders {
+  private readonly db: Pool;
+  constructor(db: Pool) {
+    this.db = db;
+  }
+  count() {
+    return caps.sql.query('SELECT count(*) FROM orders');
+  }
+}
+
+export const all = () => caps.sql.query("SELECT * FROM orders");
+`,
+  },
+  {
+    name: 'leaves a query method of a non-pg object alone',
+    input: `const repo = { query: (sql: string) => sql };
+repo.query('SELECT 1');
+`,
+    expected: `const repo = { query: (sql: string) => sql };
+repo.query('SELECT 1');
+`,
+  },
+  {
+    name: 'no change when already migrated',
+    input: `import { caps } from './caps/capabilities.ts';
+
+export const all = () => caps.sql.query('SELECT * FROM orders');
+`,
+    expected: `import { caps } from './caps/capabilities.ts';
+
+export const all = () => caps.sql.query('SELECT * FROM orders');
+`,
+  },
+];
+
+describe('sql transform', () => {
+  it.each(cases)('$name', (c) => {
+    const { first, second } = checkCase(c, [sqlTransform]);
+    expect(first).toBe(c.expected);
+    expect(second).toBe(first);
+  });
+
+  it('notes a query with a config object instead of rewriting it', () => {
+    const input = `import { Pool } from 'pg';\nconst pool = new Pool();\npool.query({ text: 'SELECT 1' });\n`;
+    const { output, result } = transformText(input, [sqlTransform]);
+    expect(output).toBe(input);
+    expect(result.files[0]?.notes).toEqual([
+      { transform: 'sql', line: 3, message: expect.stringContaining('config object') },
+    ]);
+  });
+});
