@@ -227,3 +227,5 @@ export async function analyzeEstate(rootArg: string, options: AnalyzeOptions = {
     stats: { files: walk.files.length, servicesFound: discovery.services.length },
   });
 }
+export { reporters, REPORT_FORMATS, type ReportFormat } from './reporters/index.ts';
+export { createOpenApi } from './openapi.ts';

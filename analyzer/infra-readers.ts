@@ -1,5 +1,11 @@
-/** Loads the infra readers from `analyzer/infra/index.ts` (owned by the infra readers), if present. */
+/**
+ * Loads the infra readers from `analyzer/infra/index.ts` (owned by the infra readers). Until that list exists,
+ * falls back to the reader modules already present, so the join still has facts to work on.
+ */
 import type { InfraReader } from './infra/types.ts';
+
+const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const FALLBACK_MODULES = ['compose', 'dockerfile', 'k8s', 'properties'];
 
 const isReader = (v: unknown): v is InfraReader =>
   typeof v === 'object' &&
@@ -7,12 +13,26 @@ const isReader = (v: unknown): v is InfraReader =>
   typeof (v as InfraReader).id === 'string' &&
   typeof (v as InfraReader).read === 'function';
 
-export async function loadInfraReaders(): Promise<InfraReader[]> {
+async function importModule(name: string): Promise<Record<string, unknown> | undefined> {
   try {
-    const mod = (await import(`./infra/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`)) as Record<string, unknown>;
-    for (const value of Object.values(mod)) if (Array.isArray(value) && value.every(isReader)) return value;
-    return Object.values(mod).filter(isReader);
+    return (await import(`./infra/${name}${EXT}`)) as Record<string, unknown>;
   } catch {
-    return [];
+    return undefined;
   }
+}
+
+export async function loadInfraReaders(): Promise<InfraReader[]> {
+  const index = await importModule('index');
+  if (index !== undefined) {
+    for (const value of Object.values(index))
+      if (Array.isArray(value) && value.length > 0 && value.every(isReader)) return value;
+    const readers = Object.values(index).filter(isReader);
+    if (readers.length > 0) return readers;
+  }
+  const readers: InfraReader[] = [];
+  for (const name of FALLBACK_MODULES) {
+    const mod = await importModule(name);
+    if (mod !== undefined) readers.push(...Object.values(mod).filter(isReader));
+  }
+  return readers;
 }
