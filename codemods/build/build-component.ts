@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { build as esbuild } from 'esbuild';
+import { build as esbuild, type Plugin } from 'esbuild';
 import { AppError, ErrorCode, wrapError } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs.ts';
 
@@ -35,8 +35,13 @@ export interface BuiltComponent {
   cached: boolean;
 }
 
-/** StarlingMonkey features turned off: the component then imports only the interfaces in its world. */
-const DISABLED_FEATURES = ['stdio', 'random', 'clocks', 'fetch-event'] as const;
+/**
+ * StarlingMonkey features turned off. `http`, `clocks` and `random` stay on: turning a feature off also stubs
+ * (traps) the guest's own imports of that WASI package, so a guest exporting wasi:http could not build a
+ * response. With them on, `Date.now()` and `crypto` read the host's wasi:clocks and wasi:random, and the
+ * engine imports `wasi:http/outgoing-handler` for `fetch` (the host denies it unless granted).
+ */
+const DISABLED_FEATURES = ['stdio', 'fetch-event'] as const;
 
 let preopensSet = false;
 
@@ -57,6 +62,16 @@ export function getDefaultBuildCacheDir(): string {
   return join(tmpdir(), 'migrate-build-cache');
 }
 
+/** Marks every `namespace:package/interface` import (a WIT import) external; `node:` is not one. */
+const witImportsExternal: Plugin = {
+  name: 'wit-imports-external',
+  setup(build) {
+    build.onResolve({ filter: /^[a-z][a-z0-9-]*:[a-z]/ }, (args) =>
+      args.path.startsWith('node:') ? undefined : { path: args.path, external: true },
+    );
+  },
+};
+
 /** Bundles a guest to one ESM file, WIT imports external. */
 export async function bundleGuest(entry: string): Promise<string> {
   try {
@@ -67,7 +82,7 @@ export async function bundleGuest(entry: string): Promise<string> {
       platform: 'neutral',
       target: 'es2022',
       write: false,
-      external: ['wasi:*', 'wasmcloud:*', 'migrate:*'],
+      plugins: [witImportsExternal],
       logLevel: 'silent',
     });
     return result.outputFiles[0]!.text;
@@ -99,7 +114,7 @@ export async function buildComponent(options: BuildComponentOptions): Promise<Bu
   const backend = options.backend ?? 'starlingmonkey';
   const source = await bundleGuest(options.entry);
   const hash = createHash('sha256')
-    .update(`v2\0${backend}\0${options.worldName}\0`)
+    .update(`v3\0${backend}\0${options.worldName}\0`)
     .update(await hashWit(options.witPath))
     .update(source)
     .digest('hex');
