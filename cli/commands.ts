@@ -1,8 +1,9 @@
 import type { CliCommand } from './command.ts';
 import { analyzeCommand } from './commands/analyze.ts';
 import { gatewayCommand } from './commands/gateway.ts';
+import { hostCommand } from './commands/host.ts';
 import { shiftCommand } from './commands/shift.ts';
 import { statusCommand } from './commands/status.ts';
 
 /** Every command `migrate` offers. Only commands that work are listed here. */
-export const commands: readonly CliCommand[] = [analyzeCommand, gatewayCommand, shiftCommand, statusCommand];
+export const commands: readonly CliCommand[] = [analyzeCommand, gatewayCommand, hostCommand, shiftCommand, statusCommand];
