@@ -15,7 +15,9 @@ const isReader = (v: unknown): v is InfraReader =>
 
 async function importModule(name: string): Promise<Record<string, unknown> | undefined> {
   try {
-    return (await import(`./infra/${name}${EXT}`)) as Record<string, unknown>;
+    return (await import(
+      /* @vite-ignore */ new URL(`./infra/${name}${EXT}`, import.meta.url).href
+    )) as Record<string, unknown>;
   } catch {
     return undefined;
   }

@@ -6,7 +6,12 @@ import { javaPlugin } from './java/index.ts';
 export async function loadLanguagePlugins(): Promise<LanguagePlugin[]> {
   const plugins: LanguagePlugin[] = [javaPlugin];
   try {
-    const mod = (await import(`./typescript/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`)) as Record<string, unknown>;
+    const mod = (await import(
+      /* @vite-ignore */ new URL(
+        `./typescript/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+        import.meta.url,
+      ).href
+    )) as Record<string, unknown>;
     const ts = Object.values(mod).find(
       (v): v is LanguagePlugin =>
         typeof v === 'object' && v !== null && (v as LanguagePlugin).id === 'typescript',

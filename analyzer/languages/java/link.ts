@@ -78,8 +78,10 @@ const ref = (file: string, site: JavaSite) => ({
 });
 
 function firstPath(annotation: JavaAnnotation | undefined): string {
-  const raw = annotation?.args.value ?? annotation?.args.path ?? '';
-  return raw.replace(/^\{\s*"?/, '').replace(/"?\s*(,.*)?\}$/, '');
+  const raw = (annotation?.args.value ?? annotation?.args.path ?? '').trim();
+  if (!raw.startsWith('{')) return raw;
+  // array form {"/a", "/b"}: the first path
+  return /"([^"]*)"/.exec(raw)?.[1] ?? '';
 }
 
 function joinPath(base: string, sub: string): string {
