@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*" >&2; }
 
-step "dependencies (npm ci when the lock file changed)"
+step "dependencies (npm install when the lock file changed; npm ci rejects the optional platform packages npm cannot lock)"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
 export PATH="$PWD/node_modules/.bin:$PATH"
 node --version
