@@ -210,7 +210,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     } else this.onCaptured?.(undefined);
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
     const { env, route, res, method, body } = this.init;
     const ms = performance.now() - this.#start;
     if (this.#clientGone) {
@@ -263,6 +263,10 @@ export class CollectHandler implements Dispatcher.DispatchHandler {
     this.#done = done;
   }
 
+  onRequestStart(): void {
+    // nothing to set up; present so undici uses this handler's non-deprecated interface
+  }
+
   onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     this.#response = { status: statusCode, headers, body: undefined };
   }
@@ -284,7 +288,7 @@ export class CollectHandler implements Dispatcher.DispatchHandler {
     this.#done(this.#response);
   }
 
-  onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
+  onResponseError(_c: Dispatcher.DispatchController | undefined, error: Error): void {
     this.#done(undefined, getErrorCode(error));
   }
 }

@@ -136,24 +136,29 @@ export function handleRequest(env: RequestEnv, req: IncomingMessage, res: Server
       new Promise((resolve) => {
         const started = performance.now();
         const origin = route.upstreams[side].pick();
-        env.pools.get(origin).dispatch(
-          {
-            origin,
-            path: init.path,
-            method: method,
-            headers: init.headers,
-            body,
-            headersTimeout: env.config.timeouts.headersMs,
-            bodyTimeout: env.config.timeouts.bodyMs,
-          },
-          new CollectHandler(shadow.maxBodyBytes, (response) => {
-            if (asShadow) {
-              const failed = response === undefined || response.status >= 500;
-              env.onOutcome(route, side, performance.now() - started, failed, true);
-            }
-            resolve(response);
-          }),
-        );
+        const handler = new CollectHandler(shadow.maxBodyBytes, (response) => {
+          if (asShadow) {
+            const failed = response === undefined || response.status >= 500;
+            env.onOutcome(route, side, performance.now() - started, failed, true);
+          }
+          resolve(response);
+        });
+        try {
+          env.pools.get(origin).dispatch(
+            {
+              origin,
+              path: init.path,
+              method: method as 'GET',
+              headers: init.headers,
+              body,
+              headersTimeout: env.config.timeouts.headersMs,
+              bodyTimeout: env.config.timeouts.bodyMs,
+            },
+            handler,
+          );
+        } catch (error) {
+          handler.onResponseError(undefined, error as Error);
+        }
       });
     const candidateDone = collect(candidate, true);
     const noiseDone = route.tracker.wantsNoiseSample(shadow)
