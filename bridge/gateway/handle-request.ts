@@ -148,7 +148,7 @@ export function handleRequest(env: RequestEnv, req: IncomingMessage, res: Server
             {
               origin,
               path: init.path,
-              method: method as 'GET',
+              method: method,
               headers: init.headers,
               body,
               headersTimeout: env.config.timeouts.headersMs,

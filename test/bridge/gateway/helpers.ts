@@ -141,12 +141,12 @@ export async function admin(
   method: string,
   path: string,
   body?: unknown,
-  auth: string | undefined = token,
+  auth = token,
 ): Promise<{ status: number; json: AdminJson }> {
   const response = await fetch(`${gateway.adminUrl}${path}`, {
     method,
     headers: {
-      ...(auth === undefined ? {} : { authorization: `Bearer ${auth}` }),
+      ...(auth === '' ? {} : { authorization: `Bearer ${auth}` }),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
