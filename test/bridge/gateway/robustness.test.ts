@@ -3,7 +3,7 @@ import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGatewayConfig, type Gateway } from '../../../bridge/index.ts';
 import { AppError } from '../../../shared/errors.ts';
-import { admin, echo, send, startGateway, startUpstream, testConfig, type Upstream } from './helpers.ts';
+import { admin, send, startGateway, startUpstream, testConfig, type Upstream } from './helpers.ts';
 
 function configError(text: string): AppError {
   try {
@@ -92,7 +92,7 @@ describe('gateway under bad input', () => {
         },
       }),
       duplex: 'half',
-    } as RequestInit);
+    });
     expect(chunked.status).toBe(413);
     expect((await send(pool, '/api/order')).status).toBe(200);
   });
