@@ -44,7 +44,7 @@ export function getFacadeSpecifier(file: SourceFile, facadePath: string): string
 export function addFacadeImports(file: SourceFile, specifier: string, names: readonly string[]): string[] {
   const existing = file.getImportDeclarations().find((d) => d.getModuleSpecifierValue() === specifier);
   const present = new Set(existing?.getNamedImports().map((n) => n.getName()) ?? []);
-  const missing = [...new Set(names)].filter((n) => !present.has(n)).sort();
+  const missing = [...new Set(names)].filter((n) => !present.has(n)).sort((a, b) => a.localeCompare(b));
   if (missing.length === 0) return [];
   const double = file.getFirstDescendantByKind(SyntaxKind.StringLiteral)?.getText().startsWith('"') === true;
   file.getProject().manipulationSettings.set({ quoteKind: double ? QuoteKind.Double : QuoteKind.Single });
@@ -70,16 +70,16 @@ export function removeImports(file: SourceFile, refs: readonly ImportRef[]): str
         named.remove();
       }
     }
-    if (declaration.getNamedImports().length === 0 && isEmptyImport(declaration)) declaration.remove();
+    if (isEmptyImport(declaration)) declaration.remove();
   }
   return removed;
 }
 
 function isEmptyImport(declaration: ReturnType<SourceFile['getImportDeclarations']>[number]): boolean {
   return (
+    declaration.getNamedImports().length === 0 &&
     declaration.getDefaultImport() === undefined &&
-    declaration.getNamespaceImport() === undefined &&
-    declaration.getImportClause() !== undefined
+    declaration.getNamespaceImport() === undefined
   );
 }
 
@@ -127,6 +127,7 @@ export function removeUnusedClients(file: SourceFile): string[] {
   for (const declaration of file.getImportDeclarations()) {
     const module = declaration.getModuleSpecifierValue();
     if (!LIBRARIES.has(module) || declaration.getImportClause() === undefined) continue;
+    const count = removed.length;
     for (const named of declaration.getNamedImports()) {
       if (isUnreferenced(named.getAliasNode() ?? named.getNameNode())) {
         removed.push(`unused import ${named.getName()} from ${module}`);
@@ -143,7 +144,7 @@ export function removeUnusedClients(file: SourceFile): string[] {
       removed.push(`unused import * as ${namespaceImport.getText()} from ${module}`);
       declaration.removeNamespaceImport();
     }
-    if (declaration.getNamedImports().length === 0 && isEmptyImport(declaration)) declaration.remove();
+    if (removed.length > count && isEmptyImport(declaration)) declaration.remove();
   }
   return removed;
 }

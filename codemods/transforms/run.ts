@@ -89,7 +89,7 @@ function runOnFile(
       if (applied.length === result.edits.length) break;
     }
   }
-  if (edits.length > 0) {
+  if (edits.length > 0 || dropped.length > 0) {
     const specifier = getFacadeSpecifier(file, options.facadePath);
     const removed = removeImports(file, dropped);
     const added = addFacadeImports(file, specifier, facadeNames);
