@@ -166,8 +166,7 @@ export function readType(node: Node): JavaType {
       return { ...type, annotations: readAnnotations(node) };
     }
     case 'scoped_type_identifier': {
-      const parts = node.text.split('.');
-      return { name: parts.at(-1) ?? node.text, args: [], array: false, annotations: [] };
+      return { name: node.text, args: [], array: false, annotations: [] };
     }
     default:
       return { name: node.text, args: [], array: false, annotations: [] };

@@ -1,0 +1,470 @@
+/** Java method calls → TypeScript: Java library calls by table, Spring Data/bean calls awaited, accessors as properties. */
+import type { Node } from 'web-tree-sitter';
+import {
+  classRef,
+  field,
+  isNode,
+  translateExpr,
+  translateLambda,
+  tsType,
+  accessorProperty,
+} from './expressions.ts';
+import { inferType } from './infer.ts';
+import type { JavaType } from './model.ts';
+import { getPropertyOfAccessor } from './names.ts';
+import { readType } from './read-model.ts';
+import { isBeanRole, isDataRole } from './roles.ts';
+import { DROPPED_TYPES } from './runtime-names.ts';
+import { lookupLocal, type Scope } from './scope.ts';
+import { Untranslatable } from './todo.ts';
+import { getElementType, isListType, isMapType, isSetType, isStringType } from './types.ts';
+import { translateStaticCall } from './static-calls.ts';
+
+const ASYNC_CONNECTION_METHODS = new Set(['flush', 'close', 'drain', 'request']);
+
+interface Call {
+  node: Node;
+  object: Node | undefined;
+  name: string;
+  argNodes: Node[];
+}
+
+function readCall(node: Node): Call {
+  const object = node.childForFieldName('object') ?? undefined;
+  const name = field(node, 'name').text;
+  const argNodes = node.childForFieldName('arguments')?.namedChildren.filter(isNode) ?? [];
+  return { node, object, name, argNodes };
+}
+
+/** True when the call returns a promise in the port: repository, HTTP client, NATS round trip or an async bean method. */
+export function isAsyncCall(node: Node, scope: Scope): boolean {
+  const { object, name } = readCall(node);
+  if (!object || object.type === 'this') return scope.ctx.asyncMethods.has(`${scope.cls.name}.${name}`);
+  if (
+    (name === 'body' || name === 'bodyToMono' || name === 'toEntity' || name === 'toBodilessEntity') &&
+    object.text.includes('.retrieve()')
+  ) {
+    return true;
+  }
+  const type = inferType(object, scope);
+  if (!type) return false;
+  if (type.name === 'Connection') return ASYNC_CONNECTION_METHODS.has(name);
+  const role = scope.ctx.roles.get(type.name);
+  if (role === 'jpa-repository' || role === 'redis-repository') return true;
+  return isBeanRole(role) && scope.ctx.asyncMethods.has(`${type.name}.${name}`);
+}
+
+export function translateCall(node: Node, scope: Scope): string {
+  const text = translateCallSync(readCall(node), scope);
+  if (!isAsyncCall(node, scope)) return text;
+  if (scope.lambdaDepth > 0)
+    throw new Untranslatable('an awaited call (repository, client or async service) inside a lambda', node);
+  if (scope.isConstructor) return `void ${text}`;
+  return `(await ${text})`;
+}
+
+function args(call: Call, scope: Scope, elementType?: JavaType): string[] {
+  return call.argNodes.map((a) => translateArg(a, scope, elementType));
+}
+
+export function translateArg(node: Node, scope: Scope, elementType?: JavaType): string {
+  if (node.type === 'lambda_expression') return translateLambda(node, scope, elementType);
+  return translateExpr(node, scope);
+}
+
+/** `X.class` or `new ParameterizedTypeReference<T>() {}` → the TS type. */
+function typeToken(node: Node | undefined, scope: Scope): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'class_literal') {
+    const t = node.namedChildren[0];
+    return t ? tsType(readType(t), scope) : undefined;
+  }
+  if (node.type === 'object_creation_expression') {
+    const t = node.childForFieldName('type');
+    const generic = t ? readType(t) : undefined;
+    if (
+      generic &&
+      (generic.name === 'ParameterizedTypeReference' || generic.name === 'TypeReference') &&
+      generic.args[0]
+    ) {
+      return tsType(generic.args[0], scope);
+    }
+  }
+  return undefined;
+}
+
+function translateCallSync(call: Call, scope: Scope): string {
+  const { object, name } = call;
+  const special = translateChains(call, scope);
+  if (special !== undefined) return special;
+  if (!object) {
+    const method = scope.cls.methods.find((m) => m.name === name);
+    if (!method)
+      throw new Untranslatable(`call of ${name}(), which is not declared in ${scope.cls.name}`, call.node);
+    const owner = method.modifiers.includes('static') ? scope.cls.name : 'this';
+    return `${owner}.${name}(${args(call, scope).join(', ')})`;
+  }
+  if (
+    object.type === 'identifier' &&
+    /^[A-Z]/.test(object.text) &&
+    !lookupLocal(scope, object.text) &&
+    !scope.cls.fields.some((f) => f.name === object.text)
+  ) {
+    return translateStaticCall(call, scope);
+  }
+  const receiverType = inferType(object, scope);
+  if (receiverType && DROPPED_TYPES.has(receiverType.name)) return translateObjectMapper(call, scope);
+  if (object.type === 'identifier' && receiverType?.name === 'Logger')
+    return `log.${name}(${args(call, scope).join(', ')})`;
+  if (object.type === 'identifier' && object.text === 'log' && !receiverType)
+    return `log.${name}(${args(call, scope).join(', ')})`;
+  return translateInstanceCall(call, scope, receiverType);
+}
+
+/** Lombok builder chains and `Comparator.comparing(a).thenComparing(b)`, read as a whole chain. */
+function translateChains(call: Call, scope: Scope): string | undefined {
+  const chain: Call[] = [];
+  let current: Node | undefined = call.node;
+  while (current?.type === 'method_invocation') {
+    const c = readCall(current);
+    chain.unshift(c);
+    current = c.object;
+  }
+  const root = chain[0];
+  if (!root || current === undefined || current.type !== 'identifier') return undefined;
+  if (call.name === 'build' && root.name === 'builder' && scope.ctx.classes.has(current.text)) {
+    const cls = scope.ctx.classes.get(current.text);
+    const props = chain
+      .slice(1, -1)
+      .map((c) => `${c.name}: ${translateExpr(c.argNodes[0] ?? c.node, scope)}`);
+    if (cls?.kind === 'record') return `{ ${props.join(', ')} }`;
+    return `Object.assign(new ${classRef(current.text, scope)}(), { ${props.join(', ')} })`;
+  }
+  if (
+    current.text === 'Comparator' &&
+    root.name === 'comparing' &&
+    chain.slice(1).every((c) => c.name === 'thenComparing' || c.name === 'reversed')
+  ) {
+    if (chain.at(-1) !== chain.find((c) => c.node === call.node)) return undefined;
+    scope.imports.useRuntime('java', 'comparing');
+    const keys = chain
+      .filter((c) => c.name !== 'reversed')
+      .map((c) => translateArg(c.argNodes[0] ?? c.node, scope));
+    const comparator = `comparing(${keys.join(', ')})`;
+    if (chain.some((c) => c.name === 'reversed')) {
+      if (chain.at(-1)?.name !== 'reversed' || chain.filter((c) => c.name === 'reversed').length > 1)
+        throw new Untranslatable('reversed() in the middle of a comparator chain', call.node);
+      return `((a, b) => ${comparator}(b, a))`;
+    }
+    return comparator;
+  }
+  return undefined;
+}
+
+function translateObjectMapper(call: Call, scope: Scope): string {
+  const a = call.argNodes;
+  switch (call.name) {
+    case 'writeValueAsString':
+      return `JSON.stringify(${translateExpr(a[0] ?? call.node, scope)})`;
+    case 'writeValueAsBytes':
+      scope.imports.useRuntime('java', 'toJsonBytes');
+      return `toJsonBytes(${translateExpr(a[0] ?? call.node, scope)})`;
+    case 'readValue': {
+      const type = typeToken(a[1], scope);
+      if (!a[0] || type === undefined) break;
+      scope.imports.useRuntime('java', 'parseJson');
+      return `parseJson<${type}>(${translateExpr(a[0], scope)})`;
+    }
+  }
+  throw new Untranslatable(`ObjectMapper.${call.name}`, call.node);
+}
+
+function translateInstanceCall(call: Call, scope: Scope, receiverType: JavaType | undefined): string {
+  const { object, name, argNodes } = call;
+  if (!object) throw new Untranslatable('call without receiver', call.node);
+  const r = (): string => translateExpr(object, scope);
+  const a = (elementType?: JavaType): string[] => args(call, scope, elementType);
+  const element = getElementType(receiverType);
+  const n = argNodes.length;
+
+  // Streams and collections.
+  const stream = translateStreamCall(call, scope, receiverType, r, a);
+  if (stream !== undefined) return stream;
+
+  // RestClient / WebClient chains.
+  if ((name === 'body' || name === 'bodyToMono') && object.text.includes('.retrieve()') && n <= 1) {
+    const type = typeToken(argNodes[0], scope) ?? 'unknown';
+    return `${r()}.${name}<${type}>()`;
+  }
+  if (name === 'block' && n === 0 && object.type === 'method_invocation') return r();
+
+  // Optional.
+  switch (name) {
+    case 'orElse':
+      return `(${r()} ?? ${a()[0]})`;
+    case 'orElseGet':
+      return `(${r()} ?? (${a()[0]})())`;
+    case 'orElseThrow':
+      scope.imports.useRuntime('java', 'orElseThrow');
+      return n === 0 ? `orElseThrow(${r()})` : `orElseThrow(${r()}, ${a()[0]})`;
+    case 'isPresent':
+      if (n === 0) return `(${r()} != null)`;
+      break;
+  }
+
+  // Map and Set.
+  if (isMapType(receiverType)) {
+    const [k, v] = a();
+    switch (name) {
+      case 'get':
+        return `${r()}.get(${k})!`;
+      case 'put':
+        return `${r()}.set(${k}, ${v})`;
+      case 'containsKey':
+        return `${r()}.has(${k})`;
+      case 'getOrDefault':
+        return `(${r()}.get(${k}) ?? ${v})`;
+      case 'remove':
+        return `${r()}.delete(${k})`;
+      case 'size':
+        return `${r()}.size`;
+      case 'isEmpty':
+        return `(${r()}.size === 0)`;
+      case 'keySet':
+        return `[...${r()}.keys()]`;
+      case 'values':
+        return `[...${r()}.values()]`;
+    }
+    throw new Untranslatable(`Map.${name}`, call.node);
+  }
+  if (isSetType(receiverType)) {
+    switch (name) {
+      case 'add':
+      case 'contains':
+        return `${r()}.${name === 'add' ? 'add' : 'has'}(${a()[0]})`;
+      case 'remove':
+        return `${r()}.delete(${a()[0]})`;
+      case 'size':
+        return `${r()}.size`;
+      case 'isEmpty':
+        return `(${r()}.size === 0)`;
+    }
+  }
+
+  // Lists, deques and strings share these spellings.
+  const listOrString = isListType(receiverType) || isStringType(receiverType) || receiverType === undefined;
+  if (listOrString) {
+    switch (name) {
+      case 'size':
+      case 'length':
+        if (n === 0) return `${r()}.length`;
+        break;
+      case 'isEmpty':
+        if (n === 0) return `(${r()}.length === 0)`;
+        break;
+      case 'add':
+      case 'addLast':
+      case 'offer':
+      case 'offerLast':
+        if (n === 1 && (isListType(receiverType) || receiverType === undefined))
+          return `${r()}.push(${a()[0]})`;
+        break;
+      case 'addFirst':
+        return `${r()}.unshift(${a()[0]})`;
+      case 'removeFirst':
+      case 'poll':
+      case 'pollFirst':
+        if (n === 0) return `${r()}.shift()`;
+        break;
+      case 'removeLast':
+      case 'pollLast':
+        if (n === 0) return `${r()}.pop()`;
+        break;
+      case 'peekFirst':
+      case 'getFirst':
+        return `${r()}[0]`;
+      case 'addAll':
+        return `${r()}.push(...${a()[0]})`;
+      case 'clear':
+        return `${r()}.splice(0)`;
+      case 'contains':
+        return `${r()}.includes(${a()[0]})`;
+      case 'get':
+        if (n === 1 && isListType(receiverType)) return `${r()}[${a()[0]}]!`;
+        break;
+      case 'toArray':
+        return `[...${r()}]`;
+      case 'equals':
+        return `${r()} === ${a()[0]}`;
+      case 'isBlank':
+        return `(${r()}.trim() === '')`;
+      case 'equalsIgnoreCase':
+        return `${r()}.toLowerCase() === ${a()[0]}.toLowerCase()`;
+      case 'trim':
+      case 'strip':
+        return `${r()}.trim()`;
+      case 'toUpperCase':
+      case 'toLowerCase':
+      case 'startsWith':
+      case 'endsWith':
+      case 'substring':
+      case 'charAt':
+      case 'indexOf':
+        if (isStringType(receiverType)) return `${r()}.${name}(${a().join(', ')})`;
+        break;
+      case 'replace':
+        if (isStringType(receiverType)) return `${r()}.replaceAll(${a().join(', ')})`;
+        break;
+    }
+    void element;
+  }
+  switch (name) {
+    case 'toString':
+      if (n === 0)
+        return object.text === 'UUID.randomUUID()' || isStringType(receiverType) ? r() : `String(${r()})`;
+      break;
+    case 'equals':
+      if (n === 1) return `${r()} === ${a()[0]}`;
+      break;
+    case 'compareTo':
+      scope.imports.useRuntime('java', 'compareNatural');
+      return `compareNatural(${r()}, ${a()[0]})`;
+    case 'value':
+      if (n === 0 && receiverType?.name === 'HttpStatus') return `${r()}.value`;
+      break;
+    case 'getMessage':
+      if (n === 0) return `${r()}.message`;
+      break;
+  }
+
+  // Data: record accessors, getters and setters become properties.
+  const dataClass = receiverType ? scope.ctx.classes.get(receiverType.name) : undefined;
+  const isData = dataClass !== undefined && isDataRole(scope.ctx.roles.get(dataClass.name));
+  if (isData && dataClass) {
+    const property = n === 0 ? accessorProperty(dataClass.name, name, scope) : undefined;
+    if (property !== undefined) return `${r()}.${property}`;
+    const setter = /^set([A-Z].*)$/.exec(name)?.[1];
+    const prop = setter ? setter.charAt(0).toLowerCase() + setter.slice(1) : undefined;
+    if (
+      prop &&
+      n === 1 &&
+      dataClass.fields.some((f) => f.name === prop) &&
+      !dataClass.methods.some((m) => m.name === name && !isTrivialSetter(m.body))
+    ) {
+      return `${r()}.${prop} = ${a()[0]}`;
+    }
+    return `${r()}.${name}(${a().join(', ')})`;
+  }
+  if (receiverType && scope.ctx.classes.has(receiverType.name)) return `${r()}.${name}(${a().join(', ')})`;
+  if (receiverType === undefined || !scope.ctx.classes.has(receiverType.name)) {
+    // Unknown receivers (runtime shims, exceptions, NATS messages): JavaBean getters are properties there too.
+    const property = n === 0 && name !== 'getClass' ? getPropertyOfAccessor(name) : undefined;
+    if (property !== undefined && name.startsWith('get')) return `${r()}.${property}`;
+    const recordOwner =
+      n === 0
+        ? [...scope.ctx.classes.values()].find(
+            (c) => c.kind === 'record' && c.components.some((k) => k.name === name),
+          )
+        : undefined;
+    if (recordOwner && receiverType === undefined) return `${r()}.${name}`;
+  }
+  return `${r()}.${name}(${a().join(', ')})`;
+}
+
+function isTrivialSetter(body: Node | undefined): boolean {
+  return (
+    body !== undefined &&
+    body.namedChildren.length === 1 &&
+    /^this\.\w+\s*=\s*\w+;$/.test(body.namedChildren[0]?.text ?? '')
+  );
+}
+
+function translateStreamCall(
+  call: Call,
+  scope: Scope,
+  receiverType: JavaType | undefined,
+  r: () => string,
+  a: (elementType?: JavaType) => string[],
+): string | undefined {
+  const { name, argNodes } = call;
+  const n = argNodes.length;
+  const element = getElementType(receiverType);
+  switch (name) {
+    case 'stream':
+    case 'parallelStream':
+      if (n !== 0) return undefined;
+      return isSetType(receiverType) ? `[...${r()}]` : r();
+    case 'map':
+    case 'mapToInt':
+    case 'mapToLong':
+    case 'mapToDouble':
+    case 'mapToObj':
+      return `${r()}.map(${a(element)[0]})`;
+    case 'filter':
+    case 'forEach':
+    case 'flatMap':
+      return `${r()}.${name}(${a(element)[0]})`;
+    case 'anyMatch':
+      return `${r()}.some(${a(element)[0]})`;
+    case 'allMatch':
+      return `${r()}.every(${a(element)[0]})`;
+    case 'noneMatch':
+      return `!${r()}.some(${a(element)[0]})`;
+    case 'count':
+      return n === 0 ? `${r()}.length` : undefined;
+    case 'sum':
+      return n === 0 ? `${r()}.reduce((sum, value) => sum + value, 0)` : undefined;
+    case 'distinct':
+      return `[...new Set(${r()})]`;
+    case 'sorted':
+      if (n === 0) {
+        scope.imports.useRuntime('java', 'compareNatural');
+        return `${r()}.toSorted(compareNatural)`;
+      }
+      return `${r()}.toSorted(${a(element)[0]})`;
+    case 'limit':
+      return `${r()}.slice(0, ${a()[0]})`;
+    case 'skip':
+      return `${r()}.slice(${a()[0]})`;
+    case 'findFirst':
+    case 'findAny':
+      return n === 0 ? `(${r()}[0] ?? null)` : undefined;
+    case 'toList':
+      return n === 0 ? r() : undefined;
+    case 'reduce':
+      if (n === 2) {
+        const [identity, op] = a(element);
+        return `${r()}.reduce(${op}, ${identity})`;
+      }
+      return undefined;
+    case 'collect':
+      return translateCollect(call, scope, element, r);
+    default:
+      return undefined;
+  }
+}
+
+function translateCollect(call: Call, scope: Scope, element: JavaType | undefined, r: () => string): string {
+  const collector = call.argNodes[0];
+  const inner = collector?.type === 'method_invocation' ? readCall(collector) : undefined;
+  if (!inner || inner.object?.text !== 'Collectors')
+    throw new Untranslatable('collect with a custom collector', call.node);
+  const a = inner.argNodes.map((x) => translateArg(x, scope, element));
+  switch (inner.name) {
+    case 'toList':
+    case 'toUnmodifiableList':
+      return r();
+    case 'toSet':
+    case 'toUnmodifiableSet':
+      return `new Set(${r()})`;
+    case 'joining':
+      return `${r()}.join(${a[0] ?? "''"})`;
+    case 'toMap':
+      scope.imports.useRuntime('java', 'toMap');
+      return `toMap(${[r(), ...a].join(', ')})`;
+    default:
+      throw new Untranslatable(`Collectors.${inner.name}`, call.node);
+  }
+}
+
+export { classRef };

@@ -1,0 +1,206 @@
+/** Classes → TypeScript: records as interfaces, entities and Lombok/POJO data as classes, beans as classes with injected fields. */
+import { getAnnotation, hasAnnotation, type JavaClass, type JavaMethod, type JavaVariable } from './model.ts';
+import { translateMember, type MethodOutcome } from './members.ts';
+import { createScope, fieldName, type ImportSet, type ServiceContext } from './scope.ts';
+import { translateExpr, tsType } from './expressions.ts';
+import { DROPPED_TYPES } from './runtime-names.ts';
+import { renderTodo, Untranslatable } from './todo.ts';
+import { getPropertyOfAccessor } from './names.ts';
+import { fileName } from './members.ts';
+
+function doc(cls: JavaClass): string {
+  return cls.javadoc ? `${cls.javadoc}\n` : '';
+}
+
+/** True for `getX() { return x; }`, `isX()`, `setX(v) { this.x = v; }` on a field of the class. */
+export function isTrivialAccessor(cls: JavaClass, m: JavaMethod): boolean {
+  const prop = getPropertyOfAccessor(m.name);
+  if (!prop || !cls.fields.some((f) => f.name === prop) || !m.body) return false;
+  const statements = m.body.namedChildren.filter((n) => n !== null);
+  if (statements.length !== 1) return false;
+  const text = statements[0]?.text.replace(/\s+/g, ' ') ?? '';
+  return (
+    text === `return ${prop};` ||
+    text === `return this.${prop};` ||
+    text === `this.${prop} = ${m.params[0]?.name ?? ''};`
+  );
+}
+
+function loggerLine(cls: JavaClass, imports: ImportSet): string {
+  const hasLogger = cls.fields.some((f) => f.type.name === 'Logger') || hasAnnotation(cls, 'Slf4j');
+  if (!hasLogger) return '';
+  imports.useRuntime('logger', 'createLogger');
+  return `const log = createLogger(${JSON.stringify(cls.name)});\n\n`;
+}
+
+function fieldInit(
+  ctx: ServiceContext,
+  cls: JavaClass,
+  f: JavaVariable,
+  imports: ImportSet,
+): string | undefined {
+  if (!f.init) return undefined;
+  const scope = createScope(ctx, cls, f.name, imports, f.modifiers.includes('static'));
+  try {
+    return translateExpr(f.init, scope);
+  } catch (error) {
+    if (!(error instanceof Untranslatable)) throw error;
+    ctx.todos.push({
+      file: cls.file,
+      line: f.line,
+      member: `${cls.name}.${f.name}`,
+      why: error.message,
+      java: f.init.text,
+    });
+    return `(() => {\n${renderTodo(error.message, f.init.text, `${fileName(cls.file)}:${f.line}`)}\n})()`;
+  }
+}
+
+function fieldLines(ctx: ServiceContext, cls: JavaClass, imports: ImportSet, mutable: boolean): string[] {
+  const scope = createScope(ctx, cls, 'fields', imports, false);
+  return cls.fields
+    .filter((f) => f.type.name !== 'Logger' && !DROPPED_TYPES.has(f.type.name))
+    .map((f) => {
+      const isStatic = f.modifiers.includes('static');
+      const readonly = !mutable && f.modifiers.includes('final') ? 'readonly ' : '';
+      const visibility = !mutable && f.modifiers.includes('private') ? 'private ' : '';
+      const type = tsType(f.type, scope) || 'unknown';
+      const init = fieldInit(ctx, cls, f, imports);
+      const bang = init === undefined && mutable ? '!' : '';
+      return `${visibility}${isStatic ? 'static ' : ''}${readonly}${fieldName(cls, f.name)}${bang}: ${type}${init === undefined ? '' : ` = ${init}`};`;
+    });
+}
+
+/** `record X(A a, B b)` → `interface X { a: A; b: B }`; built with object literals at the call sites. */
+export function translateRecord(
+  ctx: ServiceContext,
+  cls: JavaClass,
+  imports: ImportSet,
+  outcomes: MethodOutcome[],
+): string {
+  const scope = createScope(ctx, cls, 'components', imports, false);
+  const props = cls.components.map((c) => `readonly ${c.name}: ${tsType(c.type, scope) || 'unknown'};`);
+  const extra: string[] = [];
+  for (const m of [...cls.methods, ...cls.constructors]) {
+    const why = `method ${m.name} of record ${cls.name}: records become interfaces`;
+    ctx.todos.push({ file: cls.file, line: m.line, member: `${cls.name}.${m.name}`, why, java: m.text });
+    outcomes.push({ member: `${cls.name}.${m.name}`, file: cls.file, line: m.line, todos: 1 });
+    extra.push(
+      `// TODO(migrate): ${why}\n${m.text
+        .split('\n')
+        .map((l) => `// ${l}`)
+        .join('\n')}`,
+    );
+  }
+  return `${doc(cls)}export interface ${cls.name} {\n${props.join('\n')}\n}\n${extra.join('\n')}`;
+}
+
+/** Entities, Lombok and plain data classes: public fields; trivial getters/setters become the fields. */
+export function translateDataClass(
+  ctx: ServiceContext,
+  cls: JavaClass,
+  imports: ImportSet,
+  outcomes: MethodOutcome[],
+): string {
+  const members: string[] = fieldLines(ctx, cls, imports, true);
+  if (hasAnnotation(cls, 'AllArgsConstructor', 'Value') && cls.constructors.length === 0) {
+    const scope = createScope(ctx, cls, 'constructor', imports, false);
+    const fields = cls.fields.filter((f) => !f.modifiers.includes('static'));
+    const noArgs = hasAnnotation(cls, 'NoArgsConstructor', 'Builder');
+    const params = fields.map((f) => `${f.name}${noArgs ? '?' : ''}: ${tsType(f.type, scope) || 'unknown'}`);
+    const assigns = fields.map((f) =>
+      noArgs ? `if (${f.name} !== undefined) this.${f.name} = ${f.name};` : `this.${f.name} = ${f.name};`,
+    );
+    members.push(`constructor(${params.join(', ')}) {\n${assigns.join('\n')}\n}`);
+  }
+  for (const m of cls.constructors) members.push(translateMember(ctx, cls, m, imports, outcomes));
+  for (const m of cls.methods) {
+    if (isTrivialAccessor(cls, m)) {
+      outcomes.push({ member: `${cls.name}.${m.name}`, file: cls.file, line: m.line, todos: 0 });
+      continue;
+    }
+    members.push(translateMember(ctx, cls, m, imports, outcomes));
+  }
+  return `${loggerLine(cls, imports)}${doc(cls)}export class ${cls.name} {\n${members.join('\n\n')}\n}`;
+}
+
+/** `class X extends RuntimeException` → `class X extends Error` with its name set. */
+export function translateException(
+  ctx: ServiceContext,
+  cls: JavaClass,
+  imports: ImportSet,
+  outcomes: MethodOutcome[],
+): string {
+  const base = cls.superclass && ctx.classes.has(cls.superclass.name) ? cls.superclass.name : 'Error';
+  if (base !== 'Error') imports.useClass(base);
+  const members = fieldLines(ctx, cls, imports, false);
+  const prologue = `this.name = ${JSON.stringify(cls.name)};`;
+  for (const m of cls.constructors)
+    members.push(translateMember(ctx, cls, m, imports, outcomes, { prologue }));
+  if (cls.constructors.length === 0)
+    members.push(`constructor(message?: string) {\nsuper(message);\n${prologue}\n}`);
+  for (const m of cls.methods) members.push(translateMember(ctx, cls, m, imports, outcomes));
+  return `${doc(cls)}export class ${cls.name} extends ${base} {\n${members.join('\n\n')}\n}`;
+}
+
+export function translateEnum(cls: JavaClass, outcomes: MethodOutcome[], ctx: ServiceContext): string {
+  for (const m of [...cls.methods, ...cls.constructors]) {
+    ctx.todos.push({
+      file: cls.file,
+      line: m.line,
+      member: `${cls.name}.${m.name}`,
+      why: 'enum methods',
+      java: m.text,
+    });
+    outcomes.push({ member: `${cls.name}.${m.name}`, file: cls.file, line: m.line, todos: 1 });
+  }
+  return `${doc(cls)}export type ${cls.name} = ${cls.enumConstants.map((c) => JSON.stringify(c)).join(' | ') || 'never'};`;
+}
+
+/** Services, components, controllers, advice: injected fields, constructor, methods (async where they await). */
+export function translateBean(
+  ctx: ServiceContext,
+  cls: JavaClass,
+  imports: ImportSet,
+  outcomes: MethodOutcome[],
+  leadingFor: (m: JavaMethod) => string | undefined = () => undefined,
+): string {
+  const members = fieldLines(ctx, cls, imports, false);
+  const dropped = new Set(cls.fields.filter((f) => DROPPED_TYPES.has(f.type.name)).map((f) => f.name));
+  for (const m of cls.constructors)
+    members.push(translateMember(ctx, cls, m, imports, outcomes, { droppedFields: dropped }));
+  if (cls.constructors.length === 0 && hasAnnotation(cls, 'RequiredArgsConstructor', 'AllArgsConstructor')) {
+    const all = getAnnotation(cls, 'AllArgsConstructor') !== undefined;
+    const injected = cls.fields.filter(
+      (f) =>
+        !f.modifiers.includes('static') &&
+        !f.init &&
+        (all || f.modifiers.includes('final')) &&
+        !DROPPED_TYPES.has(f.type.name),
+    );
+    const scope = createScope(ctx, cls, 'constructor', imports, false);
+    members.push(
+      `constructor(${injected.map((f) => `${f.name}: ${tsType(f.type, scope) || 'unknown'}`).join(', ')}) {\n${injected.map((f) => `this.${f.name} = ${f.name};`).join('\n')}\n}`,
+    );
+  }
+  for (const m of cls.methods) {
+    const leading = leadingFor(m);
+    members.push(translateMember(ctx, cls, m, imports, outcomes, leading === undefined ? {} : { leading }));
+  }
+  return `${loggerLine(cls, imports)}${doc(cls)}export class ${cls.name} {\n${members.join('\n\n')}\n}`;
+}
+
+/** Constructor parameters of a bean as the composition root must supply them. */
+export function getInjectedParams(cls: JavaClass): JavaVariable[] {
+  const ctor = cls.constructors[0];
+  if (ctor) return ctor.params.filter((p) => !DROPPED_TYPES.has(p.type.name));
+  if (!hasAnnotation(cls, 'RequiredArgsConstructor', 'AllArgsConstructor')) return [];
+  const all = hasAnnotation(cls, 'AllArgsConstructor');
+  return cls.fields.filter(
+    (f) =>
+      !f.modifiers.includes('static') &&
+      !f.init &&
+      (all || f.modifiers.includes('final')) &&
+      !DROPPED_TYPES.has(f.type.name),
+  );
+}

@@ -1,0 +1,131 @@
+/** The generated `main.ts`: config, pools, beans in dependency order (constructor injection), routes, server. */
+import { getAnnotation, hasAnnotation, type JavaClass, type JavaVariable } from './model.ts';
+import type { ClassRole } from './roles.ts';
+import { getInjectedParams } from './classes.ts';
+import { lowerFirst } from './names.ts';
+import { valueExpr } from './config.ts';
+import type { PortTodo } from './todo.ts';
+
+export interface RootInput {
+  serviceName: string;
+  classes: ReadonlyMap<string, JavaClass>;
+  roles: ReadonlyMap<string, ClassRole>;
+  props: ReadonlyMap<string, string>;
+  importPath: (className: string) => string;
+  usesDb: boolean;
+  usesRedis: boolean;
+  usesNats: boolean;
+  todos: PortTodo[];
+}
+
+function argFor(p: JavaVariable, input: RootInput, owner: JavaClass, names: Map<string, string>): string {
+  const value = getAnnotation(p, 'Value');
+  if (value?.args.value) {
+    const expr = valueExpr(value.args.value, input.props);
+    return ['int', 'long', 'Integer', 'Long', 'double'].includes(p.type.name) ? `Number(${expr})` : expr;
+  }
+  if (p.type.name === 'RestClient.Builder' || p.type.name === 'WebClient.Builder')
+    return 'RestClient.builder()';
+  const bean = names.get(p.type.name);
+  if (bean) return bean;
+  const why = `no bean of type ${p.type.name} for ${owner.name}`;
+  input.todos.push({
+    file: owner.file,
+    line: owner.line,
+    member: `${owner.name}.constructor`,
+    why,
+    java: `${p.type.name} ${p.name}`,
+  });
+  return `undefined as never /* TODO(migrate): ${why} */`;
+}
+
+export function generateMain(input: RootInput): string {
+  const beanRoles = new Set<ClassRole>([
+    'jpa-repository',
+    'redis-repository',
+    'bean',
+    'controller',
+    'advice',
+  ]);
+  const beans = [...input.classes.values()].filter((c) => beanRoles.has(input.roles.get(c.name) ?? 'other'));
+  const names = new Map<string, string>();
+  const lines: string[] = [];
+  const imports = new Set<string>();
+  const pending = [...beans];
+  while (pending.length > 0) {
+    const ready = pending.findIndex((c) => {
+      const role = input.roles.get(c.name);
+      if (role === 'jpa-repository' || role === 'redis-repository') return true;
+      return getInjectedParams(c).every(
+        (p) => !beans.some((b) => b.name === p.type.name) || names.has(p.type.name),
+      );
+    });
+    const cls = pending.splice(ready < 0 ? 0 : ready, 1)[0];
+    if (!cls) break;
+    const variable = lowerFirst(cls.name);
+    imports.add(
+      `import { ${cls.name}${input.roles.get(cls.name) === 'controller' ? `, ${variable}Routes` : ''}${input.roles.get(cls.name) === 'advice' ? `, ${variable}ErrorHandler` : ''} } from '${input.importPath(cls.name)}';`,
+    );
+    const role = input.roles.get(cls.name);
+    const args =
+      role === 'jpa-repository'
+        ? ['pool']
+        : role === 'redis-repository'
+          ? ['redis']
+          : getInjectedParams(cls).map((p) => argFor(p, input, cls, names));
+    lines.push(`const ${variable} = new ${cls.name}(${args.join(', ')});`);
+    names.set(cls.name, variable);
+  }
+  const controllers = beans.filter((c) => input.roles.get(c.name) === 'controller');
+  const advice = beans.find((c) => input.roles.get(c.name) === 'advice');
+  const destroy = beans.flatMap((c) =>
+    c.methods
+      .filter((m) => hasAnnotation(m, 'PreDestroy'))
+      .map((m) => `await ${lowerFirst(c.name)}.${m.name}();`),
+  );
+  const head = [
+    "import { loadConfig } from './config.ts';",
+    "import { createLogger } from './runtime/logger.ts';",
+    "import { createRouterServer, listen } from './runtime/router.ts';",
+    ...(input.usesDb ? ["import { createPool } from './db.ts';"] : []),
+    ...(input.usesRedis ? ["import { createRedis } from './redis.ts';"] : []),
+    ...(input.usesNats ? ["import { whenAllConnected } from './runtime/nats.ts';"] : []),
+    ...(lines.some((l) => l.includes('RestClient.builder()'))
+      ? ["import { RestClient } from './runtime/rest-client.ts';"]
+      : []),
+    ...[...imports].sort(),
+  ];
+  const usesConfigValue = lines.some((l) => l.includes('configValue('));
+  if (usesConfigValue) head[0] = "import { configValue, loadConfig } from './config.ts';";
+  return `${head.join('\n')}
+
+/** Composition root of ${input.serviceName}: what Spring's context did, in plain constructor calls. */
+const log = createLogger(${JSON.stringify(input.serviceName)});
+const config = loadConfig();
+${input.usesDb ? 'const pool = createPool(config);' : ''}
+${input.usesRedis ? 'const redis = createRedis(config);\nawait redis.connect();' : ''}
+${lines.join('\n')}
+${input.usesNats ? 'await whenAllConnected();' : ''}
+
+const server = createRouterServer({
+routes: [${controllers.map((c) => `...${lowerFirst(c.name)}Routes(${lowerFirst(c.name)})`).join(', ')}],
+${advice ? `onError: ${lowerFirst(advice.name)}ErrorHandler(${lowerFirst(advice.name)}),` : ''}
+log,
+});
+const port = await listen(server, Number(config['server.port']));
+log.info('Started ${input.serviceName} on port {}', port);
+
+async function shutdown(): Promise<void> {
+server.close();
+${destroy.join('\n')}
+${input.usesDb ? 'await pool.end();' : ''}
+${input.usesRedis ? 'redis.disconnect();' : ''}
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+process.once(signal, () => {
+void shutdown().finally(() => process.exit(0));
+});
+}
+`;
+}

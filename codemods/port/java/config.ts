@@ -1,0 +1,123 @@
+/** application.properties → a config module reading process.env with the same `${ENV:default}` placeholders. */
+
+export function parseProperties(text: string): Map<string, string> {
+  const props = new Map<string, string>();
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
+    const eq = line.search(/[=:]/);
+    if (eq < 0) continue;
+    props.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+  }
+  return props;
+}
+
+/** Spring's relaxed binding: `inventory.url` is also read from `INVENTORY_URL`. */
+export function toEnvName(key: string): string {
+  return key.toUpperCase().replace(/[.-]/g, '_');
+}
+
+/** A property value with placeholders → a TS expression over `env` and the other properties. */
+export function placeholderExpr(value: string, props: ReadonlyMap<string, string>): string {
+  const parts: string[] = [];
+  let rest = value;
+  for (;;) {
+    const start = rest.indexOf('${');
+    if (start < 0) break;
+    const end = rest.indexOf('}', start);
+    if (end < 0) break;
+    parts.push(JSON.stringify(rest.slice(0, start)));
+    const inner = rest.slice(start + 2, end);
+    const colon = inner.indexOf(':');
+    const name = colon < 0 ? inner : inner.slice(0, colon);
+    const fallback = colon < 0 ? undefined : inner.slice(colon + 1);
+    const other = props.get(name);
+    const base =
+      other !== undefined && other !== value
+        ? `(env[${JSON.stringify(toEnvName(name))}] ?? ${placeholderExpr(other, props)})`
+        : `env[${JSON.stringify(name)}]`;
+    parts.push(`(${base} ?? ${JSON.stringify(fallback ?? '')})`);
+    rest = rest.slice(end + 1);
+  }
+  parts.push(JSON.stringify(rest));
+  return parts.filter((p) => p !== '""').join(' + ') || '""';
+}
+
+export function generateConfigModule(props: ReadonlyMap<string, string>): string {
+  const entries = [...props].map(
+    ([key, value]) =>
+      `${JSON.stringify(key)}: env[${JSON.stringify(toEnvName(key))}] ?? ${placeholderExpr(value, props)},`,
+  );
+  return `/** The service's application.properties, resolved against the environment as Spring does. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+return {
+${entries.join('\n')}
+};
+}
+
+export type Config = ReturnType<typeof loadConfig>;
+
+/** A property that application.properties does not define: \`@Value("\${key:default}")\`. */
+export function configValue(config: Config, key: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+return (config as Record<string, string | undefined>)[key] ?? env[key.toUpperCase().replace(/[.-]/g, '_')];
+}
+`;
+}
+
+/** `@Value("${nats.url}")` → an expression over `config`. */
+export function valueExpr(annotationValue: string, props: ReadonlyMap<string, string>): string {
+  const inner = /^"\$\{(.+)\}"$/.exec(annotationValue)?.[1];
+  if (inner === undefined) return annotationValue;
+  const colon = inner.indexOf(':');
+  const key = colon < 0 ? inner : inner.slice(0, colon);
+  const fallback = colon < 0 ? undefined : inner.slice(colon + 1);
+  const base = props.has(key)
+    ? `config[${JSON.stringify(key)}]`
+    : `configValue(config, ${JSON.stringify(key)})`;
+  return fallback === undefined
+    ? props.has(key)
+      ? base
+      : `(${base} ?? '')`
+    : `(${base} ?? ${JSON.stringify(fallback)})`;
+}
+
+/** `jdbc:postgresql://host:port/db?currentSchema=x` → pg settings, read at run time from the resolved property. */
+export function generateDbModule(): string {
+  return `import pg from 'pg';
+import type { Config } from './config.ts';
+
+/** A pg pool from spring.datasource.*; \`currentSchema\` becomes the search_path, as with the JDBC driver. */
+export function createPool(config: Config): pg.Pool {
+const url = new URL(config['spring.datasource.url'].replace(/^jdbc:/, ''));
+const schema = url.searchParams.get('currentSchema') ?? 'public';
+return new pg.Pool({
+host: url.hostname,
+port: Number(url.port || 5432),
+database: url.pathname.slice(1),
+user: config['spring.datasource.username'],
+password: config['spring.datasource.password'],
+max: Number((config as Record<string, string | undefined>)['spring.datasource.hikari.maximum-pool-size'] ?? 10),
+options: \`-c search_path=\${schema}\`,
+});
+}
+`;
+}
+
+export function generateRedisModule(): string {
+  return `import { Redis } from 'ioredis';
+import type { Config } from './config.ts';
+
+/** An ioredis client from spring.data.redis.*. */
+export function createRedis(config: Config): Redis {
+const props = config as Record<string, string | undefined>;
+const password = props['spring.data.redis.password'];
+return new Redis({
+host: props['spring.data.redis.host'] ?? '127.0.0.1',
+port: Number(props['spring.data.redis.port'] ?? 6379),
+db: Number(props['spring.data.redis.database'] ?? 0),
+...(password ? { password } : {}),
+lazyConnect: true,
+});
+}
+`;
+}

@@ -1,0 +1,91 @@
+/** How a JPA entity maps to a table: columns from `@Column`/`@JoinColumn` or Spring's snake_case naming. */
+import { getAnnotation, hasAnnotation, type JavaClass, type JavaVariable } from './model.ts';
+import { toSnakeCase } from './names.ts';
+import { isBooleanType, isDateType, isNumberType, getElementType } from './types.ts';
+
+export interface ColumnMapping {
+  field: JavaVariable;
+  column: string;
+  id: boolean;
+  generated: boolean;
+  /** `@ManyToOne`: the column holds the id of this field's entity. */
+  reference: boolean;
+}
+
+export interface ChildMapping {
+  field: JavaVariable;
+  entity: string;
+  /** The child's foreign key column pointing at the parent. */
+  foreignKey: string;
+  /** The child's field holding the parent (`mappedBy`). */
+  backReference: string | undefined;
+  orderBy: string | undefined;
+}
+
+export interface EntityMapping {
+  cls: JavaClass;
+  table: string;
+  columns: ColumnMapping[];
+  id: ColumnMapping | undefined;
+  children: ChildMapping[];
+}
+
+function unquote(text: string | undefined): string | undefined {
+  return text?.replace(/^"|"$/g, '');
+}
+
+export function resolveEntityMapping(cls: JavaClass, classes: ReadonlyMap<string, JavaClass>): EntityMapping {
+  const table = unquote(getAnnotation(cls, 'Table')?.args.name) ?? toSnakeCase(cls.name);
+  const columns: ColumnMapping[] = [];
+  const children: ChildMapping[] = [];
+  for (const f of cls.fields) {
+    if (f.modifiers.includes('static') || f.modifiers.includes('transient') || hasAnnotation(f, 'Transient'))
+      continue;
+    const oneToMany = getAnnotation(f, 'OneToMany');
+    if (oneToMany) {
+      const entity = getElementType(f.type)?.name ?? '';
+      const mappedBy = unquote(oneToMany.args.mappedBy);
+      const child = classes.get(entity);
+      const back = child?.fields.find((cf) => cf.name === mappedBy);
+      const foreignKey =
+        unquote(getAnnotation(back ?? { annotations: [] }, 'JoinColumn')?.args.name) ??
+        `${toSnakeCase(mappedBy ?? cls.name)}_id`;
+      const orderBy = unquote(getAnnotation(f, 'OrderBy')?.args.value);
+      children.push({
+        field: f,
+        entity,
+        foreignKey,
+        backReference: mappedBy,
+        orderBy:
+          orderBy === undefined
+            ? undefined
+            : orderBy.replace(/\b([a-z]\w*)\b(?!\s*$)/g, (w) =>
+                /^(asc|desc)$/i.test(w) ? w : toSnakeCase(w),
+              ),
+      });
+      continue;
+    }
+    const reference = hasAnnotation(f, 'ManyToOne', 'OneToOne');
+    const name = reference
+      ? (unquote(getAnnotation(f, 'JoinColumn')?.args.name) ?? `${toSnakeCase(f.name)}_id`)
+      : (unquote(getAnnotation(f, 'Column')?.args.name) ?? toSnakeCase(f.name));
+    const id = hasAnnotation(f, 'Id');
+    columns.push({
+      field: f,
+      column: name,
+      id,
+      generated: id && hasAnnotation(f, 'GeneratedValue'),
+      reference,
+    });
+  }
+  return { cls, table, columns, id: columns.find((c) => c.id), children };
+}
+
+/** A row value → the field's TypeScript value (pg returns bigint and numeric as strings). */
+export function fromColumn(c: ColumnMapping, row: string): string {
+  const value = `${row}[${JSON.stringify(c.column)}]`;
+  if (isNumberType(c.field.type)) return `Number(${value})`;
+  if (isBooleanType(c.field.type)) return `${value} as boolean`;
+  if (isDateType(c.field.type)) return `${value} as Date`;
+  return `${value} as string`;
+}

@@ -1,0 +1,101 @@
+/** Methods and constructors → TypeScript members; counts each as ported or with TODOs. */
+import type { JavaClass, JavaMethod, JavaVariable } from './model.ts';
+import { createScope, declareLocal, type ImportSet, type ServiceContext } from './scope.ts';
+import { translateStatements } from './statements.ts';
+import { tsType } from './expressions.ts';
+import { DROPPED_TYPES } from './runtime-names.ts';
+import { renderTodo, Untranslatable } from './todo.ts';
+
+/** Per-method outcome, for the port report. */
+export interface MethodOutcome {
+  member: string;
+  file: string;
+  line: number;
+  todos: number;
+}
+
+export interface MemberOptions {
+  /** Text put before the member, e.g. `// from OrderController.java:29`. */
+  leading?: string;
+  /** Statements inserted at the start of a constructor body (after `super`). */
+  prologue?: string;
+  /** Field names whose assignments are dropped (their type is removed, e.g. ObjectMapper). */
+  droppedFields?: ReadonlySet<string>;
+}
+
+export function fileName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export function isDroppedParam(p: JavaVariable): boolean {
+  return DROPPED_TYPES.has(p.type.name);
+}
+
+/** Translates one method or constructor and records its outcome. */
+export function translateMember(
+  ctx: ServiceContext,
+  cls: JavaClass,
+  method: JavaMethod,
+  imports: ImportSet,
+  outcomes: MethodOutcome[],
+  options: MemberOptions = {},
+): string {
+  const isCtor = method.returnType === undefined;
+  const isStatic = method.modifiers.includes('static');
+  const scope = createScope(ctx, cls, method.name, imports, isStatic);
+  const before = ctx.todos.length;
+  const params = method.params.filter((p) => !isDroppedParam(p));
+  const paramText = params
+    .map((p) => {
+      declareLocal(scope, p.name, p.type);
+      const t = tsType(p.type, scope);
+      return `${p.name}: ${t === '' ? 'unknown' : t}`;
+    })
+    .join(', ');
+  for (const p of method.params) declareLocal(scope, p.name, p.type);
+  const isAsync = ctx.asyncMethods.has(`${cls.name}.${method.name}`);
+  let bodyText: string;
+  if (method.body === undefined) {
+    bodyText = '';
+  } else {
+    try {
+      bodyText = translateStatements(method.body, scope);
+    } catch (error) {
+      if (!(error instanceof Untranslatable)) throw error;
+      ctx.todos.push({
+        file: cls.file,
+        line: method.line,
+        member: `${cls.name}.${method.name}`,
+        why: error.message,
+        java: method.text,
+      });
+      bodyText = renderTodo(error.message, method.text, `${fileName(cls.file)}:${method.line}`);
+    }
+  }
+  if (options.droppedFields && options.droppedFields.size > 0) {
+    bodyText = bodyText
+      .split('\n')
+      .filter((l) => ![...options.droppedFields!].some((f) => l.trim() === `this.${f} = ${f};`))
+      .join('\n');
+  }
+  if (isCtor && options.prologue) {
+    const superCall = /^super\(.*\);$/m.exec(bodyText);
+    bodyText = superCall
+      ? bodyText.replace(superCall[0], `${superCall[0]}\n${options.prologue}`)
+      : `${options.prologue}\n${bodyText}`;
+  }
+  outcomes.push({
+    member: `${cls.name}.${method.name}`,
+    file: cls.file,
+    line: method.line,
+    todos: ctx.todos.length - before,
+  });
+  const visibility = method.modifiers.includes('private') ? 'private ' : '';
+  const leading = options.leading ? `${options.leading}\n` : '';
+  if (isCtor) return `${leading}constructor(${paramText}) {\n${bodyText}\n}`;
+  const ret =
+    tsType(method.returnType ?? { name: 'void', args: [], array: false, annotations: [] }, scope) ||
+    'unknown';
+  const returnType = isAsync ? `Promise<${ret}>` : ret;
+  return `${leading}${visibility}${isStatic ? 'static ' : ''}${isAsync ? 'async ' : ''}${method.name}(${paramText}): ${returnType} {\n${bodyText}\n}`;
+}

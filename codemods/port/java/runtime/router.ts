@@ -1,0 +1,176 @@
+/**
+ * A tiny router on node:http: routes with `{name}` path variables, JSON bodies, and Spring's error behaviour
+ * for what the framework itself rejects (no route, malformed JSON, missing parameters).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  HttpMediaTypeNotSupportedException,
+  HttpMessageNotReadableException,
+  MethodArgumentNotValidException,
+  MissingServletRequestParameterException,
+  ResponseStatusException,
+  httpStatusOf,
+} from './spring-web.ts';
+import type { Logger } from './logger.ts';
+
+export interface RouteRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingMessage['headers'];
+  /** The parsed JSON body; throws HttpMessageNotReadableException or HttpMediaTypeNotSupportedException. */
+  json(): unknown;
+}
+
+/** What a handler answers. `ResponseEntity` has this shape. */
+export interface RouteResult {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface Route {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  handle(request: RouteRequest): Promise<RouteResult>;
+}
+
+/** Maps an exception to a response, like a `@RestControllerAdvice`; `undefined` when it has no handler. */
+export type ErrorHandler = (error: unknown) => RouteResult | undefined | Promise<RouteResult | undefined>;
+
+/** `@RequestParam String name` (required). */
+export function requireQuery(request: RouteRequest, name: string, type = 'String'): string {
+  const value = request.query.get(name);
+  if (value === null) throw new MissingServletRequestParameterException(name, type);
+  return value;
+}
+
+/** `@RequestParam List<String> name` (required): repeated and comma-separated values, as Spring binds them. */
+export function requireQueryList(request: RouteRequest, name: string, type = 'List'): string[] {
+  const values = request.query.getAll(name);
+  if (values.length === 0) throw new MissingServletRequestParameterException(name, type);
+  return values.flatMap((v) => v.split(','));
+}
+
+/** A request value bound to a number parameter; 400 when it is not one. */
+export function toNumber(value: string, name: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || Number.isNaN(n)) {
+    throw new ResponseStatusException(httpStatusOf(400), `Failed to convert '${name}' with value '${value}'`);
+  }
+  return n;
+}
+
+function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split('/').filter(Boolean);
+  const got = path.split('/').filter(Boolean);
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, segment] of want.entries()) {
+    const actual = got[i] ?? '';
+    if (segment.startsWith('{') && segment.endsWith('}'))
+      params[segment.slice(1, -1)] = decodeURIComponent(actual);
+    else if (segment !== actual) return undefined;
+  }
+  return params;
+}
+
+function springError(status: number, path: string, message?: string): RouteResult {
+  const error = httpStatusOf(status).reasonPhrase;
+  return {
+    status,
+    body: { timestamp: new Date().toISOString(), status, error, ...(message ? { message } : {}), path },
+  };
+}
+
+/** Spring's answer when no advice handled the exception. */
+function defaultErrorResult(error: unknown, path: string): RouteResult {
+  if (error instanceof ResponseStatusException)
+    return springError(error.statusCode.value, path, error.reason);
+  if (error instanceof HttpMessageNotReadableException) return springError(400, path, error.message);
+  if (error instanceof MethodArgumentNotValidException) return springError(400, path, error.message);
+  if (error instanceof MissingServletRequestParameterException) return springError(400, path, error.message);
+  if (error instanceof HttpMediaTypeNotSupportedException) return springError(415, path, error.message);
+  return springError(500, path);
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export interface ServerOptions {
+  routes: readonly Route[];
+  onError?: ErrorHandler;
+  log: Logger;
+}
+
+/** Creates the HTTP server; `/actuator/health` answers UP as Spring Boot Actuator did. */
+export function createRouterServer(options: ServerOptions): Server {
+  return createServer((req, res) => {
+    void handle(options, req, res);
+  });
+}
+
+async function handle(options: ServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const send = (result: RouteResult): void => {
+    if (result.body === undefined) {
+      res.writeHead(result.status).end();
+      return;
+    }
+    res.writeHead(result.status, { 'content-type': 'application/json' }).end(JSON.stringify(result.body));
+  };
+  if (req.method === 'GET' && url.pathname === '/actuator/health')
+    return send({ status: 200, body: { status: 'UP' } });
+  const candidates = options.routes.flatMap((route) => {
+    const params = matchPath(route.path, url.pathname);
+    return params === undefined ? [] : [{ route, params }];
+  });
+  const found = candidates.find((c) => c.route.method === req.method);
+  if (found === undefined) return send(springError(candidates.length > 0 ? 405 : 404, url.pathname));
+  const text = await readBody(req);
+  const request: RouteRequest = {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    params: found.params,
+    query: url.searchParams,
+    headers: req.headers,
+    json() {
+      const contentType = req.headers['content-type'] ?? '';
+      if (!/^application\/(.+\+)?json\b/i.test(contentType))
+        throw new HttpMediaTypeNotSupportedException(contentType);
+      if (text.trim() === '') throw new HttpMessageNotReadableException('Required request body is missing');
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (error) {
+        throw new HttpMessageNotReadableException('JSON parse error', { cause: error });
+      }
+    },
+  };
+  try {
+    send(await found.route.handle(request));
+  } catch (error) {
+    try {
+      const handled = await options.onError?.(error);
+      if (handled === undefined && !(error instanceof Error && /Exception$/.test(error.name))) {
+        options.log.error('Request {} {} failed', req.method, url.pathname, error);
+      }
+      send(handled ?? defaultErrorResult(error, url.pathname));
+    } catch (adviceError) {
+      options.log.error('Exception handler failed', adviceError);
+      send(springError(500, url.pathname));
+    }
+  }
+}
+
+/** Listens on 127.0.0.1:`port` (0 for any) and resolves with the port. */
+export async function listen(server: Server, port: number, host = '0.0.0.0'): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
+}

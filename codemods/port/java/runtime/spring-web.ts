@@ -1,0 +1,146 @@
+/**
+ * The few Spring Web types the ported handlers use, with the same names and shapes, so that status codes and
+ * error bodies stay what the Spring service answered.
+ */
+
+/** An HTTP status with its number and reason phrase, like Spring's `HttpStatus`. */
+export interface HttpStatus {
+  readonly value: number;
+  readonly reasonPhrase: string;
+}
+
+const status = (value: number, reasonPhrase: string): HttpStatus => ({ value, reasonPhrase });
+
+export const HttpStatus = {
+  OK: status(200, 'OK'),
+  CREATED: status(201, 'Created'),
+  ACCEPTED: status(202, 'Accepted'),
+  NO_CONTENT: status(204, 'No Content'),
+  BAD_REQUEST: status(400, 'Bad Request'),
+  UNAUTHORIZED: status(401, 'Unauthorized'),
+  FORBIDDEN: status(403, 'Forbidden'),
+  NOT_FOUND: status(404, 'Not Found'),
+  METHOD_NOT_ALLOWED: status(405, 'Method Not Allowed'),
+  CONFLICT: status(409, 'Conflict'),
+  GONE: status(410, 'Gone'),
+  UNSUPPORTED_MEDIA_TYPE: status(415, 'Unsupported Media Type'),
+  UNPROCESSABLE_ENTITY: status(422, 'Unprocessable Entity'),
+  TOO_MANY_REQUESTS: status(429, 'Too Many Requests'),
+  INTERNAL_SERVER_ERROR: status(500, 'Internal Server Error'),
+  BAD_GATEWAY: status(502, 'Bad Gateway'),
+  SERVICE_UNAVAILABLE: status(503, 'Service Unavailable'),
+  GATEWAY_TIMEOUT: status(504, 'Gateway Timeout'),
+} as const;
+
+/** `HttpStatus.valueOf(409)`. */
+export function httpStatusOf(code: number): HttpStatus {
+  return Object.values(HttpStatus).find((s) => s.value === code) ?? status(code, '');
+}
+
+/** What a handler answers: a status and a JSON body (`undefined` for none). */
+export class ResponseEntity<T> {
+  readonly status: number;
+  readonly body: T;
+
+  constructor(status: HttpStatus | number, body: T) {
+    this.status = typeof status === 'number' ? status : status.value;
+    this.body = body;
+  }
+
+  static status(status: HttpStatus | number): ResponseEntityBuilder {
+    return new ResponseEntityBuilder(status);
+  }
+
+  static ok<T>(body: T): ResponseEntity<T> {
+    return new ResponseEntity(200, body);
+  }
+
+  static notFound(): ResponseEntityBuilder {
+    return new ResponseEntityBuilder(404);
+  }
+
+  static noContent(): ResponseEntityBuilder {
+    return new ResponseEntityBuilder(204);
+  }
+
+  static badRequest(): ResponseEntityBuilder {
+    return new ResponseEntityBuilder(400);
+  }
+}
+
+export class ResponseEntityBuilder {
+  readonly #status: HttpStatus | number;
+
+  constructor(status: HttpStatus | number) {
+    this.#status = status;
+  }
+
+  body<T>(body: T): ResponseEntity<T> {
+    return new ResponseEntity(this.#status, body);
+  }
+
+  build(): ResponseEntity<undefined> {
+    return new ResponseEntity(this.#status, undefined);
+  }
+}
+
+/** `throw new ResponseStatusException(HttpStatus.NOT_FOUND, "reason")`. */
+export class ResponseStatusException extends Error {
+  readonly statusCode: HttpStatus;
+  readonly reason: string | undefined;
+
+  constructor(statusCode: HttpStatus, reason?: string) {
+    super(reason ?? statusCode.reasonPhrase);
+    this.name = 'ResponseStatusException';
+    this.statusCode = statusCode;
+    this.reason = reason;
+  }
+}
+
+/** The request body is missing or is not the JSON the handler expects. */
+export class HttpMessageNotReadableException extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'HttpMessageNotReadableException';
+  }
+}
+
+/** The request's Content-Type is not application/json. */
+export class HttpMediaTypeNotSupportedException extends Error {
+  constructor(contentType: string) {
+    super(`Content-Type '${contentType}' is not supported`);
+    this.name = 'HttpMediaTypeNotSupportedException';
+  }
+}
+
+/** A required query parameter is missing. */
+export class MissingServletRequestParameterException extends Error {
+  readonly parameterName: string;
+  readonly parameterType: string;
+
+  constructor(parameterName: string, parameterType: string) {
+    super(
+      `Required request parameter '${parameterName}' for method parameter type ${parameterType} is not present`,
+    );
+    this.name = 'MissingServletRequestParameterException';
+    this.parameterName = parameterName;
+    this.parameterType = parameterType;
+  }
+}
+
+/** One failed constraint: the field path (`items[0].price`) and Bean Validation's default message. */
+export interface FieldError {
+  readonly field: string;
+  readonly defaultMessage: string;
+}
+
+/** A `@Valid @RequestBody` failed its constraints. */
+export class MethodArgumentNotValidException extends Error {
+  readonly bindingResult: { readonly fieldErrors: readonly FieldError[] };
+
+  constructor(fieldErrors: readonly FieldError[]) {
+    super(`Validation failed: ${fieldErrors.map((f) => `${f.field} ${f.defaultMessage}`).join('; ')}`);
+    this.name = 'MethodArgumentNotValidException';
+    this.bindingResult = { fieldErrors };
+  }
+}
