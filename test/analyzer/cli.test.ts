@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import type { Estate } from '../../analyzer/index.ts';
 import { renderEstateSchema } from '../../scripts/gen-schema.ts';
 import { runCliCaptured } from '../helpers/run-cli.ts';
 
@@ -19,7 +20,7 @@ describe('migrate analyze', () => {
   it('--json prints one versioned document valid against the generated schema', async () => {
     const run = await runCliCaptured(['analyze', SAMPLE, '--json']);
     expect(run.code).toBe(0);
-    const doc = JSON.parse(run.stdout);
+    const doc = JSON.parse(run.stdout) as { schemaVersion: string };
     expect(doc.schemaVersion).toBe('1.0');
     const ajv = new Ajv2020({ strict: false });
     const validate = ajv.compile(JSON.parse(renderEstateSchema()));
@@ -119,17 +120,17 @@ describe('migrate analyze', () => {
     await symlink('..', join(root, 'svc/loop'));
     const run = await runCliCaptured(['analyze', root, '--json']);
     expect(run.code).toBe(0);
-    const doc = JSON.parse(run.stdout);
-    const codes = doc.findings.map((f: { code: string; file: string }) => `${f.code} ${f.file}`);
+    const doc = JSON.parse(run.stdout) as Estate;
+    const codes = doc.findings.map((f) => `${f.code} ${f.file}`);
     expect(codes).toContain('binary-file svc/src/main/java/x/Blob.java');
     expect(codes).toContain('symlink-loop svc/loop');
-    expect(doc.findings.find((f: { code: string }) => f.code === 'java-parse-error')).toMatchObject({
+    expect(doc.findings.find((f) => f.code === 'java-parse-error')).toMatchObject({
       file: 'svc/src/main/java/x/Broken.java',
       line: expect.any(Number),
     });
-    expect(doc.services[0].endpoints.map((e: { path: string }) => e.path)).toEqual(['/ok']);
+    expect(doc.services[0]!.endpoints.map((e) => e.path)).toEqual(['/ok']);
     const empty = await runCliCaptured(['analyze', join(root, 'empty'), '--json']);
     expect(empty.code).toBe(0);
-    expect(JSON.parse(empty.stdout).findings.map((f: { code: string }) => f.code)).toEqual(['empty-estate']);
+    expect((JSON.parse(empty.stdout) as Estate).findings.map((f) => f.code)).toEqual(['empty-estate']);
   });
 });
