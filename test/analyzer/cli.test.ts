@@ -89,7 +89,9 @@ describe('migrate analyze', () => {
       }),
     );
     await exec(process.execPath, ['node_modules/typescript/bin/tsc', '-p', join(dir, 'tsconfig.json')]);
-    const order = JSON.parse(await readFile(join(dir, 'order-service.openapi.json'), 'utf8'));
+    const order = JSON.parse(await readFile(join(dir, 'order-service.openapi.json'), 'utf8')) as {
+      paths: Record<string, { post: { responses: Record<string, unknown> } }>;
+    };
     expect(Object.keys(order.paths)).toEqual(['/api/order']);
     expect(order.paths['/api/order'].post.responses['201']).toBeDefined();
   }, 60_000);
