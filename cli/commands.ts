@@ -1,9 +1,19 @@
 import type { CliCommand } from './command.ts';
 import { analyzeCommand } from './commands/analyze.ts';
+import { codemodCommand } from './commands/codemod.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { hostCommand } from './commands/host.ts';
+import { portCommand } from './commands/port.ts';
 import { shiftCommand } from './commands/shift.ts';
 import { statusCommand } from './commands/status.ts';
 
 /** Every command `migrate` offers. Only commands that work are listed here. */
-export const commands: readonly CliCommand[] = [analyzeCommand, gatewayCommand, hostCommand, shiftCommand, statusCommand];
+export const commands: readonly CliCommand[] = [
+  analyzeCommand,
+  codemodCommand,
+  gatewayCommand,
+  hostCommand,
+  portCommand,
+  shiftCommand,
+  statusCommand,
+];

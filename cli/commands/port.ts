@@ -1,0 +1,65 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { analyzeEstate } from '../../analyzer/index.ts';
+import { formatPortReport, portJavaSources, readJavaSources } from '../../codemods/index.ts';
+import { AppError, ErrorCode, wrapError } from '../../shared/errors.ts';
+import type { CliCommand } from '../command.ts';
+
+export const portCommand: CliCommand = {
+  name: 'port <service>',
+  summary:
+    'translate a Spring Boot (Java) service found by the analyzer into a TypeScript project that runs in plain Node',
+  examples: [
+    'migrate port order-service --estate samples/spring-orders --out ported/order-service',
+    'migrate port inventory-service --estate samples/spring-orders --json',
+  ],
+  reports: true,
+  configure: (command) => {
+    command.option('--estate <dir>', 'the estate root the analyzer reads', '.');
+    command.option('--out <dir>', 'where to write the TypeScript project (default: ported/<service>)');
+  },
+  async run(context, args, options) {
+    const id = args[0] ?? '';
+    const estate = resolve(context.cwd, typeof options.estate === 'string' ? options.estate : '.');
+    const out = resolve(context.cwd, typeof options.out === 'string' ? options.out : join('ported', id));
+    context.output.progress(`analyzing ${estate}`);
+    const model = await analyzeEstate(estate, { signal: context.signal });
+    const service = model.services.find((s) => s.id === id || s.name === id);
+    if (!service) {
+      throw new AppError(ErrorCode.notFound, `no service ${id} in ${estate}`, {
+        hint: `services found: ${model.services.map((s) => s.id).join(', ') || 'none'}`,
+      });
+    }
+    if (service.language !== 'java') {
+      throw new AppError(
+        ErrorCode.unsupported,
+        `${id} is a ${service.language} service; port translates Java services`,
+        {
+          hint: 'run migrate codemod on TypeScript services directly',
+        },
+      );
+    }
+    context.output.progress(`porting ${id}`);
+    const ported = await portJavaSources(id, await readJavaSources(join(estate, service.root)));
+    try {
+      await rm(join(out, 'src'), { recursive: true, force: true });
+      for (const [path, text] of ported.files) {
+        await mkdir(dirname(join(out, path)), { recursive: true });
+        await writeFile(join(out, path), text);
+      }
+    } catch (error) {
+      throw wrapError(
+        ErrorCode.io,
+        `cannot write the ported project to ${out}`,
+        error,
+        'check that the directory is writable',
+      );
+    }
+    context.output.progress(undefined);
+    if (context.output.json) await context.output.resultJson({ ...ported.report, out });
+    else
+      await context.output.result(
+        `${formatPortReport(ported.report)}\nwritten to ${out} (run: cd ${out} && npm install && node src/main.ts)`,
+      );
+  },
+};
