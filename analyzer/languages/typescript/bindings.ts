@@ -1,0 +1,210 @@
+/**
+ * What a name in a TypeScript/JavaScript file stands for, as far as effects go: an imported module member
+ * (`pg:Pool`, `express:default`, `fs:*`) or a value made from one (`pg.client`, `express.app`, `nats.conn`…).
+ * Resolution is syntactic and per file: imports and `require`s, then `const x = new Pool()`-style
+ * initializers and `this.x = …` assignments. Names that are not bound stay unknown and yield no effect.
+ */
+import { ts } from 'ts-morph';
+
+/** `module:member` for imports (`*` namespace, `default`), or a value kind such as `pg.client`. */
+export type BindingKind = string;
+
+/** Modules whose members we care about, with their `node:` aliases folded. */
+const MODULES = new Set([
+  'pg',
+  'express',
+  'fastify',
+  'nats',
+  'kafkajs',
+  'ioredis',
+  'redis',
+  'axios',
+  'undici',
+  'pino',
+  'fs',
+  'fs/promises',
+  'child_process',
+  'worker_threads',
+  'crypto',
+  'bindings',
+]);
+
+export function normalizeModule(specifier: string): string | undefined {
+  const name = specifier.replace(/^node:/, '');
+  if (MODULES.has(name)) return name;
+  if (name.endsWith('.node')) return 'native-addon';
+  return undefined;
+}
+
+/** What calling / constructing something of `kind` yields. */
+const MADE_BY: Record<string, BindingKind> = {
+  'pg:Pool': 'pg.client',
+  'pg:Client': 'pg.client',
+  'pg.client:connect': 'pg.client',
+  'express:default': 'express.app',
+  'express:*': 'express.app',
+  'express:Router': 'express.app',
+  'express.app:Router': 'express.app',
+  'express.app:route': 'express.route',
+  'fastify:default': 'fastify.app',
+  'fastify:*': 'fastify.app',
+  'fastify:fastify': 'fastify.app',
+  'fastify:Fastify': 'fastify.app',
+  'nats:connect': 'nats.conn',
+  'kafkajs:Kafka': 'kafka',
+  'kafka:producer': 'kafka.producer',
+  'kafka:consumer': 'kafka.consumer',
+  'ioredis:default': 'redis',
+  'ioredis:*': 'redis',
+  'ioredis:Redis': 'redis',
+  'ioredis:Cluster': 'redis',
+  'redis:createClient': 'redis',
+  'axios:create': 'axios',
+  'pino:default': 'logger',
+  'pino:*': 'logger',
+  'pino:pino': 'logger',
+  'logger:child': 'logger',
+};
+
+/** Kind of `x.member` when `x` is of `kind`: module members, and `express.Router`-style factories. */
+export function getMemberKind(kind: BindingKind, member: string): BindingKind | undefined {
+  if (kind.endsWith(':*') || kind.endsWith(':default'))
+    return `${kind.slice(0, kind.indexOf(':'))}:${member}`;
+  if (kind === 'axios' && member === 'create') return 'axios:create';
+  return `${kind}:${member}`;
+}
+
+/** Kind of `new X()` or `X()` when `X` is of `kind`. */
+export function getMadeKind(kind: BindingKind): BindingKind | undefined {
+  return MADE_BY[kind];
+}
+
+export class Bindings {
+  readonly names = new Map<string, BindingKind>();
+  /** `this.<name>` members assigned in classes of the file. */
+  readonly members = new Map<string, BindingKind>();
+  /** Names declared in the file that shadow globals (`fetch`, `console`, `crypto`, `Date`, `Math`, `process`). */
+  readonly shadowed = new Set<string>();
+
+  /** Kind of an expression, following identifiers, `await`, parentheses, member access and factories. */
+  classify(node: ts.Expression): BindingKind | undefined {
+    if (ts.isParenthesizedExpression(node) || ts.isAwaitExpression(node) || ts.isNonNullExpression(node))
+      return this.classify(node.expression);
+    if (ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) return this.classify(node.expression);
+    if (ts.isIdentifier(node)) return this.names.get(node.text);
+    if (ts.isPropertyAccessExpression(node)) {
+      if (node.expression.kind === ts.SyntaxKind.ThisKeyword) return this.members.get(node.name.text);
+      const base = this.classify(node.expression);
+      return base === undefined ? undefined : getMemberKind(base, node.name.text);
+    }
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+      const callee = this.classify(node.expression);
+      if (callee === undefined) return undefined;
+      return getMadeKind(callee);
+    }
+    return undefined;
+  }
+}
+
+export function isRequireCall(node: ts.CallExpression): boolean {
+  return (
+    ts.isIdentifier(node.expression) &&
+    node.expression.text === 'require' &&
+    node.arguments.length === 1 &&
+    ts.isStringLiteralLike(node.arguments[0] as ts.Expression)
+  );
+}
+
+const GLOBALS = new Set(['fetch', 'console', 'crypto', 'Date', 'Math', 'process', 'require']);
+
+/** First pass over a file: imports, requires, and variables/members made from known modules. */
+export function collectBindings(sf: ts.SourceFile): Bindings {
+  const b = new Bindings();
+  const bindImport = (name: string, kind: string): void => {
+    b.names.set(name, kind);
+    if (GLOBALS.has(name)) b.shadowed.add(name);
+  };
+  const bindPattern = (pattern: ts.BindingName, mod: string): void => {
+    if (ts.isIdentifier(pattern)) bindImport(pattern.text, `${mod}:*`);
+    else if (ts.isObjectBindingPattern(pattern))
+      for (const el of pattern.elements) {
+        const prop = el.propertyName ?? el.name;
+        if (ts.isIdentifier(el.name) && (ts.isIdentifier(prop) || ts.isStringLiteral(prop)))
+          bindImport(el.name.text, `${mod}:${prop.text}`);
+      }
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      const mod = normalizeModule(node.moduleSpecifier.text);
+      const clause = node.importClause;
+      if (clause && !clause.isTypeOnly) {
+        if (clause.name) {
+          if (mod) bindImport(clause.name.text, `${mod}:default`);
+          else if (GLOBALS.has(clause.name.text)) b.shadowed.add(clause.name.text);
+        }
+        const named = clause.namedBindings;
+        if (named && ts.isNamespaceImport(named)) {
+          if (mod) bindImport(named.name.text, `${mod}:*`);
+        } else if (named) {
+          for (const el of named.elements) {
+            if (el.isTypeOnly) continue;
+            const prop = (el.propertyName ?? el.name).text;
+            if (mod) bindImport(el.name.text, `${mod}:${prop}`);
+            else if (GLOBALS.has(el.name.text)) b.shadowed.add(el.name.text);
+          }
+        }
+      }
+      return;
+    }
+    if (ts.isVariableDeclaration(node) && node.initializer) {
+      const init = unwrap(node.initializer);
+      const required =
+        ts.isCallExpression(init) && isRequireCall(init)
+          ? (init.arguments[0] as ts.StringLiteral).text
+          : ts.isPropertyAccessExpression(init) &&
+              ts.isCallExpression(init.expression) &&
+              isRequireCall(init.expression)
+            ? `${(init.expression.arguments[0] as ts.StringLiteral).text}#${init.name.text}`
+            : undefined;
+      if (required !== undefined) {
+        const [spec, member] = required.split('#');
+        const mod = normalizeModule(spec ?? '');
+        if (mod && member !== undefined) {
+          if (ts.isIdentifier(node.name)) bindImport(node.name.text, `${mod}:${member}`);
+        } else if (mod) bindPattern(node.name, mod);
+      } else {
+        const kind = b.classify(init);
+        if (kind !== undefined && ts.isIdentifier(node.name)) b.names.set(node.name.text, kind);
+        else if (ts.isIdentifier(node.name) && GLOBALS.has(node.name.text)) b.shadowed.add(node.name.text);
+      }
+    } else if (
+      (ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) &&
+      node.name &&
+      GLOBALS.has(node.name.text)
+    ) {
+      b.shadowed.add(node.name.text);
+    } else if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(node.left) &&
+      node.left.expression.kind === ts.SyntaxKind.ThisKeyword
+    ) {
+      const kind = b.classify(node.right);
+      if (kind !== undefined) b.members.set(node.left.name.text, kind);
+    } else if (ts.isPropertyDeclaration(node) && node.initializer && ts.isIdentifier(node.name)) {
+      const kind = b.classify(node.initializer);
+      if (kind !== undefined) b.members.set(node.name.text, kind);
+    } else if (ts.isParameter(node) && ts.isIdentifier(node.name) && GLOBALS.has(node.name.text)) {
+      b.shadowed.add(node.name.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return b;
+}
+
+function unwrap(node: ts.Expression): ts.Expression {
+  let n = node;
+  while (ts.isAwaitExpression(n) || ts.isParenthesizedExpression(n) || ts.isAsExpression(n)) n = n.expression;
+  return n;
+}

@@ -1,0 +1,482 @@
+/**
+ * Per-file extraction for TypeScript/JavaScript: routes (express, fastify) and effects, from real calls only.
+ * Works on the compiler AST of a ts-morph source file (one walk, no type checker). The result is plain data,
+ * cached by content hash and linked per service in `link.ts`.
+ */
+import { ts } from 'ts-morph';
+import type { EffectKind } from '../../../shared/catalog.ts';
+import type { EffectDetail } from '../../model.ts';
+import { isSecretName } from '../../redact.ts';
+import { type Bindings, collectBindings, isRequireCall } from './bindings.ts';
+import { parseSql } from './sql.ts';
+
+export interface TsSite {
+  line: number;
+  column: number;
+  excerpt: string;
+  /** Character offset, to find the enclosing function. */
+  pos: number;
+}
+
+export interface TsRoute extends TsSite {
+  method: string;
+  path: string;
+  /** Function name, or `<anonymous>` for inline handlers. */
+  handler: string;
+  /** Where the handler function is (inline or declared in this file). */
+  handlerSite?: { line: number; start: number; end: number };
+}
+
+export interface TsEffect extends TsSite {
+  kind: EffectKind;
+  detail: EffectDetail;
+}
+
+export interface TsFunction {
+  symbol: string;
+  line: number;
+  start: number;
+  end: number;
+  /** Names called inside (identifiers and member names), for the call chain. */
+  calls: string[];
+}
+
+export interface TsFileFacts {
+  routes: TsRoute[];
+  effects: TsEffect[];
+  functions: TsFunction[];
+  errors: Array<{ line: number; column: number; message: string }>;
+}
+
+const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all']);
+const REDIS_READ = new Set([
+  'get',
+  'mget',
+  'hget',
+  'hgetall',
+  'hmget',
+  'exists',
+  'smembers',
+  'lrange',
+  'zrange',
+  'ttl',
+]);
+const REDIS_WRITE = new Set([
+  'set',
+  'setex',
+  'mset',
+  'hset',
+  'hmset',
+  'incr',
+  'incrby',
+  'decr',
+  'expire',
+  'lpush',
+  'rpush',
+  'sadd',
+  'zadd',
+  'getset',
+]);
+const REDIS_DELETE = new Set(['del', 'hdel', 'unlink', 'srem', 'zrem', 'lpop', 'rpop']);
+const LOG_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'fatal']);
+const RANDOM_CRYPTO = new Set([
+  'randomUUID',
+  'randomBytes',
+  'randomInt',
+  'getRandomValues',
+  'randomFillSync',
+]);
+
+/** The literal text of a string or template (placeholders as `${…}`), else undefined. */
+function literalText(node: ts.Node | undefined, sf: ts.SourceFile): string | undefined {
+  if (node === undefined) return undefined;
+  if (ts.isStringLiteralLike(node)) return node.text;
+  if (ts.isTemplateExpression(node)) {
+    let text = node.head.text;
+    for (const span of node.templateSpans) text += `\${${span.expression.getText(sf)}}${span.literal.text}`;
+    return text;
+  }
+  return undefined;
+}
+
+/** A string, template, or an expression as written (for URLs built from config). */
+function valueText(node: ts.Node | undefined, sf: ts.SourceFile): string | undefined {
+  if (node === undefined) return undefined;
+  return literalText(node, sf) ?? node.getText(sf);
+}
+
+function objectProp(node: ts.Node | undefined, name: string): ts.Expression | undefined {
+  if (node === undefined || !ts.isObjectLiteralExpression(node)) return undefined;
+  for (const p of node.properties)
+    if (
+      ts.isPropertyAssignment(p) &&
+      (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) &&
+      p.name.text === name
+    )
+      return p.initializer;
+  return undefined;
+}
+
+export function extractTsFile(sf: ts.SourceFile): TsFileFacts {
+  const facts: TsFileFacts = { routes: [], effects: [], functions: [], errors: [] };
+  const diagnostics =
+    (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
+  // The first syntax error is the one to fix; the rest usually follow from it.
+  for (const d of diagnostics.slice(0, 1)) {
+    const pos = sf.getLineAndCharacterOfPosition(d.start ?? 0);
+    facts.errors.push({
+      line: pos.line + 1,
+      column: pos.character + 1,
+      message: ts.flattenDiagnosticMessageText(d.messageText, ' '),
+    });
+  }
+  const b = collectBindings(sf);
+  const lines = sf.text.split(/\r?\n/);
+  const site = (node: ts.Node): TsSite => {
+    const start = node.getStart(sf);
+    const lc = sf.getLineAndCharacterOfPosition(start);
+    const excerpt = (lines[lc.line] ?? '').trim();
+    return {
+      line: lc.line + 1,
+      column: lc.character + 1,
+      excerpt: excerpt.length > 200 ? `${excerpt.slice(0, 197)}...` : excerpt,
+      pos: start,
+    };
+  };
+  const effect = (node: ts.Node, kind: EffectKind, detail: EffectDetail): void => {
+    facts.effects.push({ ...site(node), kind, detail });
+  };
+  const functionsByName = new Map<string, ts.Node>();
+  /** Inline route handlers (arrow/function expressions) become functions named after their route. */
+  const handlerNames = new Map<ts.Node, string>();
+
+  const visit = (node: ts.Node, currentFn: TsFunction | undefined): void => {
+    let fn = currentFn;
+    const named = handlerNames.get(node) ?? getFunctionSymbol(node);
+    if (named !== undefined) {
+      fn = { symbol: named, line: site(node).line, start: node.getStart(sf), end: node.getEnd(), calls: [] };
+      facts.functions.push(fn);
+      functionsByName.set(named.split('.').pop() ?? named, node);
+    }
+    if (ts.isCallExpression(node)) {
+      if (fn) {
+        const callee = node.expression;
+        if (ts.isIdentifier(callee)) fn.calls.push(callee.text);
+        else if (ts.isPropertyAccessExpression(callee)) fn.calls.push(callee.name.text);
+      }
+      visitCall(node, b, sf, effect, facts.routes, site, handlerNames);
+    } else if (ts.isNewExpression(node)) {
+      visitNew(node, b, effect);
+    } else if (isProcessEnv(node, b)) {
+      visitEnv(node, sf, effect);
+    }
+    ts.forEachChild(node, (child) => visit(child, fn));
+  };
+  visit(sf, undefined);
+
+  // Handlers passed by name: point at their declaration in this file.
+  for (const route of facts.routes) {
+    if (route.handlerSite !== undefined || route.handler === '<anonymous>') continue;
+    const decl = functionsByName.get(route.handler.split('.').pop() ?? route.handler);
+    if (decl) route.handlerSite = { line: site(decl).line, start: decl.getStart(sf), end: decl.getEnd() };
+  }
+  return facts;
+}
+
+function getFunctionSymbol(node: ts.Node): string | undefined {
+  if (ts.isFunctionDeclaration(node) && node.name) return node.name.text;
+  if (ts.isMethodDeclaration(node) && ts.isIdentifier(node.name)) {
+    const cls = node.parent;
+    const clsName = ts.isClassDeclaration(cls) && cls.name ? cls.name.text : undefined;
+    return clsName === undefined ? node.name.text : `${clsName}.${node.name.text}`;
+  }
+  if (
+    (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) &&
+    ts.isVariableDeclaration(node.parent) &&
+    ts.isIdentifier(node.parent.name)
+  )
+    return node.parent.name.text;
+  return undefined;
+}
+
+type EmitEffect = (node: ts.Node, kind: EffectKind, detail: EffectDetail) => void;
+
+function isGlobal(b: Bindings, name: string): boolean {
+  return !b.shadowed.has(name) && !b.names.has(name);
+}
+
+function visitCall(
+  node: ts.CallExpression,
+  b: Bindings,
+  sf: ts.SourceFile,
+  effect: EmitEffect,
+  routes: TsRoute[],
+  site: (n: ts.Node) => TsSite,
+  handlerNames: Map<ts.Node, string>,
+): void {
+  const callee = node.expression;
+  const args = node.arguments;
+  // require('./addon.node'), require('bindings')('addon')
+  if (isRequireCall(node)) {
+    const spec = (args[0] as ts.StringLiteral).text;
+    if (spec.endsWith('.node')) effect(node, 'native', { summary: `native addon ${spec}`, api: 'require' });
+    return;
+  }
+  if (
+    ts.isCallExpression(callee) &&
+    isRequireCall(callee) &&
+    (callee.arguments[0] as ts.StringLiteral).text === 'bindings'
+  ) {
+    effect(node, 'native', { summary: `native addon ${literalText(args[0], sf) ?? '?'}`, api: 'bindings' });
+    return;
+  }
+  if (ts.isIdentifier(callee)) {
+    const kind = b.names.get(callee.text);
+    if (callee.text === 'fetch' && isGlobal(b, 'fetch')) return httpOut(node, 'fetch', args, sf, effect);
+    if (kind === 'undici:fetch' || kind === 'undici:request')
+      return httpOut(node, `undici.${kind.slice(7)}`, args, sf, effect);
+    if (kind === 'axios:default' || kind === 'axios:*' || kind === 'axios')
+      return httpOut(node, 'axios', args, sf, effect);
+    if (kind === 'bindings:default' || kind === 'bindings:*')
+      return effect(node, 'native', {
+        summary: `native addon ${literalText(args[0], sf) ?? '?'}`,
+        api: 'bindings',
+      });
+    if (kind !== undefined) moduleFunction(node, kind, effect);
+    return;
+  }
+  if (!ts.isPropertyAccessExpression(callee)) return;
+  const method = callee.name.text;
+  const target = callee.expression;
+  // Globals: console, Math.random, Date.now, crypto.*
+  if (ts.isIdentifier(target) && isGlobal(b, target.text)) {
+    if (target.text === 'console' && LOG_METHODS.has(method))
+      return effect(node, 'log', {
+        summary: `console.${method}`,
+        api: `console.${method}`,
+        operation: method,
+      });
+    if (target.text === 'Math' && method === 'random')
+      return effect(node, 'random', { summary: 'Math.random', api: 'Math.random' });
+    if (target.text === 'Date' && method === 'now')
+      return effect(node, 'clock', { summary: 'Date.now', api: 'Date.now' });
+    if (target.text === 'crypto' && RANDOM_CRYPTO.has(method))
+      return effect(node, 'random', { summary: `crypto.${method}`, api: `crypto.${method}` });
+  }
+  const kind = b.classify(target);
+  if (kind === undefined) return;
+  switch (kind) {
+    case 'pg.client':
+    case 'pg:Pool':
+      if (method === 'query') {
+        const first = args[0];
+        const sqlText = literalText(first, sf) ?? literalText(objectProp(first, 'text'), sf);
+        const sql = sqlText === undefined ? undefined : parseSql(sqlText);
+        const table = sql?.table;
+        effect(node, 'sql', {
+          summary: sql ? `${sql.operation.toUpperCase()} ${table ?? '?'}` : 'SQL query (text not literal)',
+          api: 'pg.query',
+          ...(sql === undefined ? {} : { operation: sql.operation }),
+          ...(table === undefined ? {} : { table }),
+        });
+      }
+      return;
+    case 'express.app':
+    case 'express.route':
+    case 'fastify.app':
+      return visitRoute(node, kind, method, sf, routes, site, handlerNames);
+    case 'nats.conn':
+      if (method === 'publish' || method === 'subscribe' || method === 'request') {
+        const subject = valueText(args[0], sf) ?? '?';
+        const k = method === 'subscribe' ? 'subscribe' : 'publish';
+        effect(node, k, { summary: `${k} ${subject}`, api: `nats.${method}`, subject });
+      }
+      return;
+    case 'kafka.producer':
+      if (method === 'send' || method === 'sendBatch') {
+        const topic = valueText(objectProp(args[0], 'topic'), sf) ?? '?';
+        effect(node, 'publish', { summary: `publish ${topic}`, api: `kafkajs.${method}`, subject: topic });
+      }
+      return;
+    case 'kafka.consumer':
+      if (method === 'subscribe') {
+        const topicNode = objectProp(args[0], 'topic') ?? objectProp(args[0], 'topics');
+        const topic =
+          topicNode !== undefined && ts.isArrayLiteralExpression(topicNode)
+            ? topicNode.elements.map((e) => valueText(e, sf)).join(',')
+            : (valueText(topicNode, sf) ?? '?');
+        effect(node, 'subscribe', {
+          summary: `subscribe ${topic}`,
+          api: 'kafkajs.subscribe',
+          subject: topic,
+        });
+      }
+      return;
+    case 'redis': {
+      const lower = method.toLowerCase();
+      const operation = REDIS_READ.has(lower)
+        ? 'get'
+        : REDIS_WRITE.has(lower)
+          ? 'set'
+          : REDIS_DELETE.has(lower)
+            ? 'delete'
+            : undefined;
+      if (operation === undefined) return;
+      const key = valueText(args[0], sf);
+      effect(node, 'kv', {
+        summary: `${operation} ${key ?? '?'}`,
+        api: `ioredis.${method}`,
+        operation,
+        ...(key === undefined ? {} : { key }),
+      });
+      return;
+    }
+    case 'axios':
+    case 'axios:default':
+    case 'axios:*':
+      if (['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'].includes(method))
+        httpOut(
+          node,
+          `axios.${method}`,
+          args,
+          sf,
+          effect,
+          method === 'request' ? undefined : method.toUpperCase(),
+        );
+      return;
+    case 'logger':
+      if (LOG_METHODS.has(method))
+        effect(node, 'log', { summary: `logger.${method}`, api: `pino.${method}`, operation: method });
+      return;
+    default: {
+      const member =
+        kind.endsWith(':*') || kind.endsWith(':default')
+          ? `${kind.slice(0, kind.indexOf(':'))}:${method}`
+          : undefined;
+      if (member !== undefined) moduleFunction(node, member, effect);
+    }
+  }
+}
+
+/** Calls of module functions: fs, child_process, crypto, Date… */
+function moduleFunction(node: ts.CallExpression, kind: string, effect: EmitEffect): void {
+  const [mod, member = ''] = kind.split(':');
+  if (mod === 'fs' || mod === 'fs/promises')
+    effect(node, 'fs', { summary: `fs.${member}`, api: `fs.${member}` });
+  else if (mod === 'child_process')
+    effect(node, 'process', { summary: `child_process.${member}`, api: `child_process.${member}` });
+  else if (mod === 'crypto' && RANDOM_CRYPTO.has(member))
+    effect(node, 'random', { summary: `crypto.${member}`, api: `crypto.${member}` });
+  else if (mod === 'undici' && (member === 'fetch' || member === 'request'))
+    effect(node, 'http-out', { summary: `undici.${member}`, api: `undici.${member}` });
+}
+
+function httpOut(
+  node: ts.CallExpression,
+  api: string,
+  args: ts.NodeArray<ts.Expression>,
+  sf: ts.SourceFile,
+  effect: EmitEffect,
+  method?: string,
+): void {
+  const first = args[0];
+  const urlNode =
+    first !== undefined && ts.isObjectLiteralExpression(first) ? objectProp(first, 'url') : first;
+  const url = valueText(urlNode, sf);
+  const optionMethod = literalText(objectProp(args[1], 'method') ?? objectProp(first, 'method'), sf);
+  const verb = (method ?? optionMethod ?? 'GET').toUpperCase();
+  effect(node, 'http-out', {
+    summary: `${verb} ${url ?? '?'}`,
+    api,
+    operation: verb,
+    ...(url === undefined ? {} : { url }),
+  });
+}
+
+function visitNew(node: ts.NewExpression, b: Bindings, effect: EmitEffect): void {
+  const callee = node.expression;
+  if (
+    ts.isIdentifier(callee) &&
+    callee.text === 'Date' &&
+    isGlobal(b, 'Date') &&
+    (node.arguments?.length ?? 0) === 0
+  )
+    return effect(node, 'clock', { summary: 'new Date()', api: 'Date' });
+  const kind = b.classify(callee);
+  if (kind === 'worker_threads:Worker')
+    effect(node, 'thread', { summary: 'new Worker', api: 'worker_threads.Worker' });
+}
+
+function isProcessEnv(
+  node: ts.Node,
+  b: Bindings,
+): node is ts.PropertyAccessExpression | ts.ElementAccessExpression {
+  if (!ts.isPropertyAccessExpression(node) && !ts.isElementAccessExpression(node)) return false;
+  const obj = node.expression;
+  return (
+    ts.isPropertyAccessExpression(obj) &&
+    obj.name.text === 'env' &&
+    ts.isIdentifier(obj.expression) &&
+    obj.expression.text === 'process' &&
+    isGlobal(b, 'process')
+  );
+}
+
+function visitEnv(
+  node: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+  sf: ts.SourceFile,
+  effect: EmitEffect,
+): void {
+  const key = ts.isPropertyAccessExpression(node) ? node.name.text : literalText(node.argumentExpression, sf);
+  if (key === undefined) return;
+  const kind = isSecretName(key) ? 'secret' : 'config';
+  effect(node, kind, { summary: `env ${key}`, api: 'process.env', key });
+}
+
+function visitRoute(
+  node: ts.CallExpression,
+  kind: string,
+  method: string,
+  sf: ts.SourceFile,
+  routes: TsRoute[],
+  site: (n: ts.Node) => TsSite,
+  handlerNames: Map<ts.Node, string>,
+): void {
+  const args = node.arguments;
+  let verb: string | undefined;
+  let path: string | undefined;
+  let handler: ts.Expression | undefined;
+  if (kind === 'express.route' && HTTP_METHODS.has(method)) {
+    // app.route('/x').get(handler): the path is on the inner call.
+    const inner = (node.expression as ts.PropertyAccessExpression).expression;
+    path = ts.isCallExpression(inner) ? literalText(inner.arguments[0], sf) : undefined;
+    verb = method;
+    handler = args[args.length - 1];
+  } else if (kind === 'fastify.app' && method === 'route') {
+    verb = literalText(objectProp(args[0], 'method'), sf);
+    path = literalText(objectProp(args[0], 'url') ?? objectProp(args[0], 'path'), sf);
+    handler = objectProp(args[0], 'handler');
+  } else if (HTTP_METHODS.has(method) && args.length >= 2) {
+    path = literalText(args[0], sf);
+    verb = method;
+    handler = args[args.length - 1];
+  }
+  if (verb === undefined || path === undefined) return;
+  const route: TsRoute = {
+    ...site(node),
+    method: verb === 'all' ? 'ANY' : verb.toUpperCase(),
+    path,
+    handler: '<anonymous>',
+  };
+  if (handler !== undefined && (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler))) {
+    route.handlerSite = { line: site(handler).line, start: handler.getStart(sf), end: handler.getEnd() };
+    if (ts.isFunctionExpression(handler) && handler.name) route.handler = handler.name.text;
+    handlerNames.set(
+      handler,
+      route.handler === '<anonymous>' ? `${route.method} ${route.path}` : route.handler,
+    );
+  } else if (handler !== undefined && (ts.isIdentifier(handler) || ts.isPropertyAccessExpression(handler))) {
+    route.handler = handler.getText(sf).replace(/^this\./, '');
+  }
+  routes.push(route);
+}
