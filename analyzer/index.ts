@@ -154,6 +154,9 @@ export async function analyzeEstate(rootArg: string, options: AnalyzeOptions = {
     options.readers ?? loadInfraReaders(),
   ]);
   const infraPromise = readInfra(readers, root, walk.files, options);
+  // Awaited after the language pass; mark it handled now so an early rejection (an unreachable Docker engine)
+  // reaches the caller as an AppError instead of crashing the process as an unhandled rejection.
+  infraPromise.catch(() => undefined);
   const cache: DiskCache | undefined =
     options.cacheDir === undefined ? undefined : await loadDiskCache(resolve(options.cacheDir));
 
