@@ -135,6 +135,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   #captured: Buffer[] | undefined;
   #capturedBytes = 0;
   #capture: CapturedResponse | undefined;
+  #status = 0;
   /** Resolves with the primary's captured answer when capturing (undefined if it failed or was too large). */
   onCaptured: ((response: CapturedResponse | undefined) => void) | undefined;
 
@@ -174,7 +175,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(
-    controller: Dispatcher.DispatchController,
+    _controller: Dispatcher.DispatchController,
     statusCode: number,
     headers: IncomingHttpHeaders,
   ): void {
@@ -186,10 +187,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     }
     this.#status = statusCode;
     res.writeHead(statusCode, responseHeaders(headers, this.side));
-    res.on('drain', () => controller.resume());
   }
-
-  #status = 0;
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.#captured !== undefined) {
@@ -197,7 +195,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
       if (this.#capturedBytes <= this.init.captureLimit!) this.#captured.push(chunk);
       else this.#captured = undefined;
     }
-    if (!this.init.res.write(chunk)) controller.pause();
+    if (!this.init.res.write(chunk)) {
+      // back-pressure from a slow client: stop reading the upstream until the client drains
+      controller.pause();
+      this.init.res.once('drain', () => controller.resume());
+    }
   }
 
   onResponseEnd(): void {

@@ -10,7 +10,7 @@ export function renderLivePage(): string {
 body{font:14px system-ui,sans-serif;margin:24px;color:#1b1f24;background:#f6f8fa}
 h1{font-size:20px;margin:0 0 4px}.sub{color:#57606a;margin-bottom:16px}
 table{border-collapse:collapse;width:100%;background:#fff;margin-bottom:20px}
-th,td{border:1px solid #d0d7de;padding:6px 10px;text-align:left}th{background:#eaeef2}
+th,td{border:1px solid #d0d7de;padding:6px 10px;text-align:left}td:nth-child(3){white-space:nowrap}th{background:#eaeef2}
 .bar{background:#d0d7de;width:120px;height:10px;display:inline-block;vertical-align:middle;margin-right:6px}
 .bar i{display:block;height:10px;background:#8250df}.bad{color:#cf222e;font-weight:600}.ok{color:#1a7f37}
 pre{margin:0;white-space:pre-wrap;font:12px ui-monospace,monospace}

@@ -90,6 +90,16 @@ describe('gateway shadow and diff', () => {
     expect(on.json.route.shadow).toMatchObject({ enabled: true, sampleRate: 0.5 });
   });
 
+  it('serves the live page without a token and its data only with one', async () => {
+    const page = await fetch(`${gateway.adminUrl}/`);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await page.text();
+    expect(html).toContain('<title>migrate gateway</title>');
+    expect(html).toContain("fetch('/api/state'");
+    const state = await admin(gateway, 'GET', '/api/state');
+    expect(state.json.routes[0]).toMatchObject({ name: 'catalog', shadow: { enabled: true } });
+  });
+
   it('exposes Prometheus metrics with diffs, weights and latency histograms', async () => {
     const metrics = await admin(gateway, 'GET', '/metrics');
     expect(metrics.status).toBe(200);
