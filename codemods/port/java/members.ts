@@ -49,7 +49,14 @@ export function translateMember(
     .map((p) => {
       declareLocal(scope, p.name, p.type);
       const t = tsType(p.type, scope);
-      return `${p.name}: ${t === '' ? 'unknown' : t}`;
+      const optional = p.annotations.some(
+        (a) =>
+          (a.name === 'RequestParam' || a.name === 'PathVariable') &&
+          (a.args.required === 'false' || a.args.defaultValue !== undefined),
+      );
+      const nullable =
+        optional && p.annotations.some((a) => a.args.defaultValue === undefined) ? ' | null' : '';
+      return `${p.name}: ${t === '' ? 'unknown' : t}${nullable}`;
     })
     .join(', ');
   for (const p of method.params) declareLocal(scope, p.name, p.type);

@@ -137,6 +137,14 @@ export async function portJavaSources(
   }
   const usesDb = [...roles.values()].includes('jpa-repository');
   const usesRedis = [...roles.values()].includes('redis-repository');
+  // Spring Boot's defaults, for what application.properties leaves out.
+  const defaults: [string, string, boolean][] = [
+    ['server.port', '8080', true],
+    ['spring.datasource.url', 'jdbc:postgresql://127.0.0.1:5432/postgres', usesDb],
+    ['spring.datasource.username', 'postgres', usesDb],
+    ['spring.datasource.password', '', usesDb],
+  ];
+  for (const [key, value, needed] of defaults) if (needed && !props.has(key)) props.set(key, value);
   files.set('src/config.ts', generateConfigModule(props));
   if (usesDb) files.set('src/db.ts', generateDbModule());
   if (usesRedis) files.set('src/redis.ts', generateRedisModule());

@@ -57,7 +57,7 @@ export function createScope(
     ctx,
     cls,
     member,
-    locals: [new Map()],
+    locals: [new Map<string, JavaType>()],
     imports,
     lambdaDepth: 0,
     isStatic,

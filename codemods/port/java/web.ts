@@ -82,7 +82,7 @@ function bindParam(
   const header = getAnnotation(p, 'RequestHeader');
   const name = (a: typeof path): string => unquote(a?.args.value ?? a?.args.name) || p.name;
   if (path) {
-    const raw = `request.params[${JSON.stringify(name(path))}] ?? ''`;
+    const raw = `httpRequest.params[${JSON.stringify(name(path))}] ?? ''`;
     if (!isNumberType(p.type)) return `const ${p.name} = ${raw};`;
     imports.useRuntime('router', 'toNumber');
     return `const ${p.name} = toNumber(${raw}, ${JSON.stringify(name(path))});`;
@@ -93,15 +93,15 @@ function bindParam(
     if (isListType(p.type)) {
       if (required) {
         imports.useRuntime('router', 'requireQueryList');
-        return `const ${p.name} = requireQueryList(request, ${key});`;
+        return `const ${p.name} = requireQueryList(httpRequest, ${key});`;
       }
-      return `const ${p.name} = request.query.getAll(${key}).flatMap((v) => v.split(','));`;
+      return `const ${p.name} = httpRequest.query.getAll(${key}).flatMap((v) => v.split(','));`;
     }
     let value: string;
     if (required) {
       imports.useRuntime('router', 'requireQuery');
-      value = `requireQuery(request, ${key}, ${JSON.stringify(p.type.name)})`;
-    } else value = `(request.query.get(${key}) ?? ${query.args.defaultValue ?? 'null'})`;
+      value = `requireQuery(httpRequest, ${key}, ${JSON.stringify(p.type.name)})`;
+    } else value = `(httpRequest.query.get(${key}) ?? ${query.args.defaultValue ?? 'null'})`;
     if (!isNumberType(p.type)) return `const ${p.name} = ${value};`;
     imports.useRuntime('router', 'toNumber');
     return required
@@ -111,14 +111,14 @@ function bindParam(
   if (body) {
     const type = tsType(p.type, scope) || 'unknown';
     const validate = hasAnnotation(p, 'Valid', 'Validated') && ctx.classes.has(p.type.name);
-    if (!validate) return `const ${p.name} = request.json() as ${type};`;
+    if (!validate) return `const ${p.name} = httpRequest.json() as ${type};`;
     imports.useRuntime('spring-web', 'MethodArgumentNotValidException');
     imports.useRuntime('spring-web', 'FieldError');
     imports.useModule('../validation.ts', validatorName(p.type.name));
-    return `const ${p.name}Json = request.json();\nconst ${p.name}Errors: FieldError[] = [];\n${validatorName(p.type.name)}(${p.name}Json, '', ${p.name}Errors);\nif (${p.name}Errors.length > 0) throw new MethodArgumentNotValidException(${p.name}Errors);\nconst ${p.name} = ${p.name}Json as ${type};`;
+    return `const ${p.name}Json = httpRequest.json();\nconst ${p.name}Errors: FieldError[] = [];\n${validatorName(p.type.name)}(${p.name}Json, '', ${p.name}Errors);\nif (${p.name}Errors.length > 0) throw new MethodArgumentNotValidException(${p.name}Errors);\nconst ${p.name} = ${p.name}Json as ${type};`;
   }
   if (header) {
-    return `const ${p.name} = String(request.headers[${JSON.stringify(name(header).toLowerCase())}] ?? '');`;
+    return `const ${p.name} = String(httpRequest.headers[${JSON.stringify(name(header).toLowerCase())}] ?? '');`;
   }
   todos.push(`${p.type.name} ${p.name} (${route})`);
   return `// TODO(migrate): parameter ${p.type.name} ${p.name} has no binding in the port\nconst ${p.name} = undefined as never;`;
@@ -153,7 +153,7 @@ export function generateRoutes(ctx: ServiceContext, cls: JavaClass, imports: Imp
   method: '${http}',
   path: ${JSON.stringify(path)},
   // from ${fileName(cls.file)}:${m.line}
-  handle: async (${m.params.length > 0 ? 'request' : '_request'}) => {
+  handle: async (${m.params.length > 0 ? 'httpRequest' : '_httpRequest'}) => {
 ${bindings.join('\n')}
 ${result}
   },
