@@ -90,8 +90,8 @@ export class Backends {
           this.#natsUp.set(settings.url, true);
           void (async () => {
             for await (const status of nc.status()) {
-              if (status.type === 'disconnect') this.#natsUp.set(settings.url, false);
-              if (status.type === 'reconnect') this.#natsUp.set(settings.url, true);
+              if (String(status.type) === 'disconnect') this.#natsUp.set(settings.url, false);
+              if (String(status.type) === 'reconnect') this.#natsUp.set(settings.url, true);
             }
           })();
         },
@@ -230,9 +230,9 @@ export class Backends {
         case 'kv.exists':
           return ok((await redis.exists(prefix + (args[1] as string))) === 1);
         case 'kv.increment':
-          return ok(BigInt(await redis.incrby(prefix + (args[1] as string), Number(args[2] as bigint))));
+          return ok(BigInt(await redis.incrby(prefix + (args[1] as string), Number(args[2]))));
         case 'kv.listKeys': {
-          const cursor = args[1] === undefined ? '0' : String(args[1] as bigint);
+          const cursor = args[1] === undefined ? '0' : (args[1] as bigint).toString();
           const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 200);
           return ok({
             keys: keys.map((key) => key.slice(prefix.length)),

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/only-throw-error -- jco turns a thrown `{ payload }` into a WIT `err`; an Error would trap the guest */
 /**
  * The host side of wasi:http 0.2 `types`, `outgoing-handler`, wasi:io `streams`/`poll`/`error` and
  * wasi:clocks `monotonic-clock`, as jco expects them (classes per resource). Runs inside a guest's worker.

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/only-throw-error -- jco turns a thrown `{ payload }` into a WIT `err`; an Error would trap the guest */
 import { randomBytes } from 'node:crypto';
 import {
   Fields,

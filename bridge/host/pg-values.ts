@@ -134,18 +134,18 @@ export function fromPgResult(value: unknown, oid: number): PgValue {
     case OID.float8:
       return { tag: 'float8', val: toHashable(Number(value)) };
     case OID.numeric:
-      return { tag: 'numeric', val: String(value) };
+      return { tag: 'numeric', val: typeof value === 'number' ? value.toString() : (value) };
     case OID.json:
       return { tag: 'json', val: JSON.stringify(value) };
     case OID.jsonb:
       return { tag: 'jsonb', val: JSON.stringify(value) };
     case OID.uuid:
-      return { tag: 'uuid', val: String(value) };
+      return { tag: 'uuid', val: value };
     case OID.bytea:
       return { tag: 'bytea', val: new Uint8Array(value as Buffer) };
     default:
       if (value instanceof Date) return { tag: 'text', val: value.toISOString() };
       if (typeof value === 'object') return { tag: 'text', val: JSON.stringify(value) };
-      return { tag: 'text', val: String(value as string) };
+      return { tag: 'text', val: typeof value === 'string' ? value : JSON.stringify(value) };
   }
 }

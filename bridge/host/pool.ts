@@ -161,7 +161,11 @@ export class ComponentPool {
     clearTimeout(slot.timer);
     this.#slots.delete(slot);
     if (slot.job !== undefined && result !== undefined) {
-      this.#options.logger.log('error', this.#options.name, `worker stopped: ${result.message}`);
+      this.#options.logger.log(
+        'error',
+        this.#options.name,
+        `worker stopped: ${'message' in result ? result.message : result.type}`,
+      );
       slot.job.resolve(result);
     }
     slot.job = undefined;
@@ -197,7 +201,7 @@ export class ComponentPool {
         },
         job.request.type === 'instances' ? 600_000 : this.#options.timeoutMs,
       );
-      slot.worker.postMessage({ ...job.request, id } as WorkerRequest);
+      slot.worker.postMessage({ ...job.request, id });
     }
   }
 

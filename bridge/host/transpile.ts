@@ -114,6 +114,11 @@ export async function transpileComponentCached(
  * the modules define (the engine's heap lives there, outside V8's heap limits), so a guest that allocates
  * without bound fails to grow and traps instead of eating the machine.
  */
+// tsconfig's lib has no DOM/WebAssembly values; Node has them.
+const wasmApi = (
+  globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }
+).WebAssembly;
+
 export async function compileCoreModules(
   component: TranspiledComponent,
   memoryMb: number,
@@ -122,7 +127,7 @@ export async function compileCoreModules(
   for (const name of component.coreModules) {
     const bytes = new Uint8Array(await readFile(join(component.dir, name)));
     try {
-      modules[name] = await WebAssembly.compile(
+      modules[name] = await wasmApi.compile(
         limitMemory(bytes, Math.max(1, Math.floor((memoryMb * 1024 * 1024) / 65536))),
       );
     } catch (error) {

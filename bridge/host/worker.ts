@@ -45,19 +45,18 @@ function createInstance(): HandlerExports {
     const module = data.modules[path];
     if (module === undefined) throw new Error(`missing core module ${path}`);
     return module;
-  }, imports) as HandlerExports;
+  }, imports);
 }
 
 const started = performance.now();
-let instance = createInstance();
+const instance = createInstance();
 const instantiateMs = performance.now() - started;
 /** Extra idle instances (benchmark of instance density only). */
 const idle: HandlerExports[] = [];
 
 function describe(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
-  if (typeof error === 'object' && error !== null && 'payload' in error)
-    return JSON.stringify((error as { payload: unknown }).payload);
+  if (typeof error === 'object' && error !== null && 'payload' in error) return JSON.stringify(error.payload);
   return String(error);
 }
 
@@ -102,7 +101,7 @@ function serveMessage(msg: { subject: string; body: Uint8Array; replyTo?: string
     return { type: 'message-handled', error: undefined };
   } catch (error) {
     if (typeof error === 'object' && error !== null && 'payload' in error) {
-      return { type: 'message-handled', error: String((error as { payload: unknown }).payload) };
+      return { type: 'message-handled', error: String(error.payload) };
     }
     return { type: 'failed', reason: 'trap', message: describe(error) };
   }
@@ -125,5 +124,3 @@ port.on('message', (message: WorkerRequest) => {
 });
 
 port.postMessage({ type: 'ready', instantiateMs } satisfies WorkerReply);
-// Keep `instance` replaceable by later versions (e.g. re-instantiate in place instead of a new worker).
-instance = instance as HandlerExports;
