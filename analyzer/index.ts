@@ -4,6 +4,7 @@
  * only an unusable root is an error.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { AppError, ErrorCode } from '../shared/errors.ts';
@@ -13,7 +14,7 @@ import { buildEdges, getContainer, getDeployments, getInfraNodes, joinServices }
 import { loadInfraReaders } from './infra-readers.ts';
 import { mergeInfraFacts, type InfraFacts, type InfraReader } from './infra/types.ts';
 import { loadLanguagePlugins } from './languages/index.ts';
-import type { LanguageAnalysis, LanguagePlugin, SourceFile } from './languages/types.ts';
+import type { DiscoveredService, LanguageAnalysis, LanguagePlugin, SourceFile } from './languages/types.ts';
 import { ESTATE_SCHEMA_VERSION, type Effect, type Estate, type Finding, type Service } from './model.ts';
 import { getCapabilityMap, getReadiness } from './readiness.ts';
 import { walkEstate } from './walk.ts';
@@ -25,11 +26,16 @@ export { EstateSchema, ESTATE_SCHEMA_VERSION, createEstateJsonSchema } from './m
 export interface AnalyzeOptions {
   /** Also read a live Docker engine (`--docker`). */
   docker?: boolean;
-  /** Directory of the per-file content-hash cache; no cache when undefined. */
+  /** Directory of the cache (file manifest, per-file facts, service analyses); no cache when undefined. */
   cacheDir?: string;
   /** Called with short progress messages (the CLI shows them on a TTY). */
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
+  /**
+   * Parse on worker threads; by default only when the estate has enough source files to pay for starting them.
+   * The result is the same either way.
+   */
+  workers?: boolean;
   /** Override the plug-ins (tests). */
   languages?: LanguagePlugin[];
   readers?: InfraReader[];
@@ -37,49 +43,132 @@ export interface AnalyzeOptions {
 
 const BINARY_SAMPLE = 8000;
 const READ_BATCH = 64;
+/** Estates with fewer source files are parsed in-process: starting workers would cost more than it saves. */
+const WORKER_MIN_FILES = 200;
+/** Services analyzed at once, so the worker pool always has batches queued. */
+const SERVICE_CONCURRENCY = 4;
 
-async function readSource(
-  root: string,
-  path: string,
-  findings: Finding[],
-  service: string,
-): Promise<SourceFile | undefined> {
+interface ReadContext {
+  root: string;
+  service: string;
+  findings: Finding[];
+  cache: DiskCache | undefined;
+  /** Files modified in the same second the run started may change again unseen (coarse mtimes): not trusted. */
+  trustBeforeMs: number;
+}
+
+function pushReadFinding(ctx: ReadContext, path: string, flag: 'binary' | 'not-utf8'): void {
+  ctx.findings.push(
+    flag === 'binary'
+      ? {
+          severity: 'warning',
+          code: 'binary-file',
+          message: 'binary content in a source file; skipped',
+          file: path,
+          line: 1,
+          service: ctx.service,
+        }
+      : {
+          severity: 'warning',
+          code: 'not-utf8',
+          message: 'file is not valid UTF-8; invalid bytes replaced',
+          file: path,
+          line: 1,
+          service: ctx.service,
+        },
+  );
+}
+
+/** A source whose text is read only if a plug-in asks for it (its facts are usually cached by hash). */
+function createLazySource(abs: string, path: string, hash: string): SourceFile {
+  let text: string | undefined;
+  return {
+    path,
+    hash,
+    get text(): string {
+      text ??= readFileSync(abs).toString('utf8');
+      return text;
+    },
+  };
+}
+
+async function readSource(ctx: ReadContext, path: string): Promise<SourceFile | undefined> {
+  const abs = join(ctx.root, path);
   let bytes: Buffer;
+  let info: Stats | undefined;
   try {
-    bytes = await readFile(join(root, path));
+    if (ctx.cache !== undefined) {
+      // sync: thousands of tiny stats cost more as thread-pool round trips than they take
+      info = statSync(abs);
+      const known = ctx.cache.getFile(abs);
+      if (known !== undefined && known.size === info.size && known.mtimeMs === info.mtimeMs) {
+        if (known.flag !== undefined) pushReadFinding(ctx, path, known.flag);
+        return known.flag === 'binary' ? undefined : createLazySource(abs, path, known.hash);
+      }
+    }
+    bytes = await readFile(abs);
   } catch (error) {
-    findings.push({
+    ctx.findings.push({
       severity: 'warning',
       code: 'unreadable-file',
       message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
       file: path,
-      service,
+      service: ctx.service,
     });
     return undefined;
   }
-  if (bytes.subarray(0, BINARY_SAMPLE).includes(0)) {
-    findings.push({
-      severity: 'warning',
-      code: 'binary-file',
-      message: 'binary content in a source file; skipped',
-      file: path,
-      line: 1,
-      service,
-    });
-    return undefined;
+  const hash = createHash('sha1').update(bytes).digest('hex');
+  let flag: 'binary' | 'not-utf8' | undefined;
+  let text = '';
+  if (bytes.subarray(0, BINARY_SAMPLE).includes(0)) flag = 'binary';
+  else {
+    text = bytes.toString('utf8');
+    if (text.includes('\uFFFD') && !bytes.includes(Buffer.from('\uFFFD'))) flag = 'not-utf8';
   }
-  const text = bytes.toString('utf8');
-  if (text.includes('\uFFFD') && !bytes.includes(Buffer.from('\uFFFD'))) {
-    findings.push({
-      severity: 'warning',
-      code: 'not-utf8',
-      message: 'file is not valid UTF-8; invalid bytes replaced',
-      file: path,
-      line: 1,
-      service,
+  if (flag !== undefined) pushReadFinding(ctx, path, flag);
+  // the size must match what was hashed, else the file changed between stat and read
+  if (info !== undefined && info.size === bytes.length && info.mtimeMs < ctx.trustBeforeMs)
+    ctx.cache!.setFile(abs, {
+      size: info.size,
+      mtimeMs: info.mtimeMs,
+      hash,
+      ...(flag === undefined ? {} : { flag }),
     });
+  return flag === 'binary' ? undefined : { path, text, hash };
+}
+
+async function readSources(ctx: ReadContext, paths: readonly string[]): Promise<SourceFile[]> {
+  const sources: SourceFile[] = [];
+  // reads in parallel batches: file I/O, not parsing, dominates a warm run
+  for (let i = 0; i < paths.length; i += READ_BATCH) {
+    const batch = await Promise.all(paths.slice(i, i + READ_BATCH).map((path) => readSource(ctx, path)));
+    for (const source of batch) if (source !== undefined) sources.push(source);
   }
-  return { path, text, hash: createHash('sha1').update(bytes).digest('hex') };
+  return sources;
+}
+
+/** Key of a whole service analysis: the plug-in, the service, and every file's path and content hash. */
+function getAnalysisKey(
+  plugin: LanguagePlugin,
+  service: DiscoveredService,
+  sources: readonly SourceFile[],
+): string {
+  const hash = createHash('sha1').update(`${plugin.id}\0${JSON.stringify(service)}\0`);
+  for (const source of sources) hash.update(`${source.path}\0${source.hash}\0`);
+  return hash.digest('hex');
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function runLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 async function readInfra(
@@ -150,19 +239,23 @@ export async function analyzeEstate(rootArg: string, options: AnalyzeOptions = {
     });
   }
   const [plugins, readers] = await Promise.all([
-    options.languages ?? loadLanguagePlugins(),
+    options.languages ?? loadLanguagePlugins(new Set(discovery.services.map((svc) => svc.language))),
     options.readers ?? loadInfraReaders(),
   ]);
   const infraPromise = readInfra(readers, root, walk.files, options);
-  // Awaited after the language pass; mark it handled now so an early rejection (an unreachable Docker engine)
-  // reaches the caller as an AppError instead of crashing the process as an unhandled rejection.
-  infraPromise.catch(() => undefined);
+  // awaited after the services; until then a failure (Docker unreachable) must not count as unhandled
+  void infraPromise.catch(() => undefined);
   const cache: DiskCache | undefined =
-    options.cacheDir === undefined ? undefined : await loadDiskCache(resolve(options.cacheDir));
+    options.cacheDir === undefined ? undefined : loadDiskCache(resolve(options.cacheDir));
+  const trustBeforeMs = Math.floor(Date.now() / 1000) * 1000;
+  const sourceCount = walk.files.filter((f) =>
+    plugins.some((p) => p.extensions.some((e) => f.endsWith(e))),
+  ).length;
+  const workers = options.workers ?? sourceCount >= WORKER_MIN_FILES;
 
   const analyses = new Map<string, { analysis: LanguageAnalysis; files: number }>();
   let done = 0;
-  for (const service of discovery.services) {
+  const analyzeService = async (service: DiscoveredService): Promise<void> => {
     options.signal?.throwIfAborted();
     const plugin = plugins.find((p) => p.id === service.language);
     if (plugin === undefined) {
@@ -173,24 +266,29 @@ export async function analyzeEstate(rootArg: string, options: AnalyzeOptions = {
         file: service.build.file,
         service: service.id,
       });
-      continue;
+      return;
     }
-    progress(`analyzing ${service.id} (${++done}/${discovery.services.length})`);
     const paths = getServiceFiles(service, discovery.services, walk.files, plugin.extensions);
-    const sources: SourceFile[] = [];
-    // reads in parallel batches: file I/O, not parsing, dominates a warm run
-    for (let i = 0; i < paths.length; i += READ_BATCH) {
-      const batch = await Promise.all(
-        paths.slice(i, i + READ_BATCH).map((path) => readSource(root, path, findings, service.id)),
-      );
-      for (const source of batch) if (source !== undefined) sources.push(source);
+    const sources = await readSources({ root, service: service.id, findings, cache, trustBeforeMs }, paths);
+    const key =
+      cache !== undefined && plugin.isolated === true ? getAnalysisKey(plugin, service, sources) : undefined;
+    let analysis = key === undefined ? undefined : cache!.getAnalysis(key);
+    if (analysis === undefined) {
+      analysis = await plugin.analyze(service, sources, {
+        estateRoot: root,
+        workers,
+        ...(cache === undefined ? {} : { cache }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      if (key !== undefined) cache!.setAnalysis(key, analysis);
     }
-    const analysis = await plugin.analyze(service, sources, {
-      estateRoot: root,
-      ...(cache === undefined ? {} : { cache }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
     analyses.set(service.id, { analysis, files: sources.length });
+    progress(`analyzed ${service.id} (${++done}/${discovery.services.length})`);
+  };
+  try {
+    await runLimited(discovery.services, SERVICE_CONCURRENCY, analyzeService);
+  } finally {
+    for (const plugin of plugins) await plugin.dispose?.();
   }
   await cache?.save();
   progress('reading infrastructure');

@@ -26,6 +26,7 @@ export interface DiscoveredService {
 export interface SourceFile {
   /** Path relative to the estate root, forward slashes. */
   path: string;
+  /** A getter that reads the file on first use when the cache already knew its hash. */
   text: string;
   /** Content hash (sha1 hex) for the per-file cache. */
   hash: string;
@@ -64,12 +65,21 @@ export interface LanguageContext {
   estateRoot: string;
   cache?: FileCache;
   signal?: AbortSignal;
+  /** Parse on worker threads (the core decides by estate size; output is the same either way). */
+  workers?: boolean;
 }
 
 export interface LanguagePlugin {
   id: LanguageId;
   /** File name endings this plug-in reads (`.java`; `.ts`, `.js`…). */
   extensions: readonly string[];
+  /**
+   * True when `analyze` depends only on the service and its files' content, so the core may cache whole
+   * analyses by those.
+   */
+  isolated?: boolean;
+  /** Releases what `analyze` kept between calls (worker threads); called once at the end of a run. */
+  dispose?(): Promise<void>;
   /** True when the directory holds a service in this language (build file check only, no parsing). */
   detect(serviceRoot: string): boolean;
   analyze(
