@@ -104,25 +104,77 @@ const LIBRARIES = new Set([
 
 function isUnreferenced(name: Node): boolean {
   if (!Node.isIdentifier(name)) return false;
-  return name.findReferencesAsNodes().every((ref) => ref === name);
+  return name
+    .findReferencesAsNodes()
+    .every(
+      (ref) =>
+        ref === name || ref.getSourceFile().isDeclarationFile() || ref.getSourceFile().isInNodeModules(),
+    );
+}
+
+/** For an imported name: nothing in its own file refers to it. */
+function isUnusedInFile(name: Node): boolean {
+  if (!Node.isIdentifier(name)) return false;
+  const file = name.getSourceFile();
+  return name.findReferencesAsNodes().every((ref) => ref === name || ref.getSourceFile() !== file);
+}
+
+function isClient(origin: ImportRef | undefined): boolean {
+  return CLIENT_FACTORIES.some(([module, names]) => isFrom(origin, module, names));
+}
+
+/** `path#name` of every client variable something refers to: only these are removed once unreferenced. */
+export function collectReferencedClients(files: readonly SourceFile[]): Set<string> {
+  const keys = new Set<string>();
+  for (const file of files) {
+    for (const declaration of file.getDescendantsOfKind(SyntaxKind.VariableDeclaration)) {
+      const name = declaration.getNameNode();
+      if (declaration.getInitializer() === undefined || !Node.isIdentifier(name)) continue;
+      if (isClient(getClientOrigin(name)) && !isUnreferenced(name))
+        keys.add(`${file.getFilePath()}#${name.getText()}`);
+    }
+  }
+  return keys;
+}
+
+/** Imports of a client from a local module (`import { pool } from './db.ts'`) that nothing uses any more. */
+export function removeUnusedClientImports(file: SourceFile): string[] {
+  const removed: string[] = [];
+  for (const declaration of file.getImportDeclarations()) {
+    if (!declaration.getModuleSpecifierValue().startsWith('.')) continue;
+    for (const named of declaration.getNamedImports()) {
+      const name = named.getAliasNode() ?? named.getNameNode();
+      if (Node.isIdentifier(name) && isClient(getClientOrigin(name)) && isUnusedInFile(name)) {
+        removed.push(`unused import ${named.getName()} from ${declaration.getModuleSpecifierValue()}`);
+        named.remove();
+      }
+    }
+    if (removed.length > 0 && isEmptyImport(declaration)) declaration.remove();
+  }
+  return removed;
 }
 
 /**
- * After the rewrite: removes `const pool = new Pool(…)`-style clients nothing refers to any more, then imports of
- * the replaced libraries nothing refers to. Connection settings now belong to the capability binding.
+ * After the rewrite: removes clients (`const pool = new Pool(…)`) that were used before and nothing refers to now,
+ * then imports of the replaced libraries nothing refers to. Connection settings now belong to the capability
+ * binding.
  */
-export function removeUnusedClients(file: SourceFile): string[] {
+export function removeUnusedClients(file: SourceFile, referencedBefore: ReadonlySet<string>): string[] {
   const removed: string[] = [];
   for (const statement of file.getDescendantsOfKind(SyntaxKind.VariableStatement)) {
     const declarations = statement.getDeclarations();
     if (declarations.length !== 1) continue;
     const declaration = declarations[0]!;
-    const initializer = declaration.getInitializer();
-    if (initializer === undefined || !isUnreferenced(declaration.getNameNode())) continue;
-    const origin = getClientOrigin(declaration.getNameNode());
-    if (!CLIENT_FACTORIES.some(([module, names]) => isFrom(origin, module, names))) continue;
-    removed.push(`unused ${origin!.module} client ${declaration.getName()}`);
+    const key = `${file.getFilePath()}#${declaration.getName()}`;
+    if (!referencedBefore.has(key) || !isUnreferenced(declaration.getNameNode())) continue;
+    removed.push(`unused client ${declaration.getName()}`);
     statement.remove();
+  }
+  if (
+    removed.length === 0 &&
+    !file.getImportDeclarations().some((d) => LIBRARIES.has(d.getModuleSpecifierValue()))
+  ) {
+    return removed;
   }
   for (const declaration of file.getImportDeclarations()) {
     const module = declaration.getModuleSpecifierValue();
@@ -146,5 +198,20 @@ export function removeUnusedClients(file: SourceFile): string[] {
     }
     if (removed.length > count && isEmptyImport(declaration)) declaration.remove();
   }
+  return removed;
+}
+
+/** Drops facade names (`caps`) the cleanup left unused, e.g. when the only use was in a removed client. */
+export function removeUnusedFacadeImports(file: SourceFile, specifier: string): string[] {
+  const removed: string[] = [];
+  const declaration = file.getImportDeclarations().find((d) => d.getModuleSpecifierValue() === specifier);
+  if (declaration === undefined) return removed;
+  for (const named of declaration.getNamedImports()) {
+    if (isUnusedInFile(named.getAliasNode() ?? named.getNameNode())) {
+      removed.push(`unused import ${named.getName()} from ${specifier}`);
+      named.remove();
+    }
+  }
+  if (removed.length > 0 && isEmptyImport(declaration)) declaration.remove();
   return removed;
 }

@@ -8,9 +8,12 @@ import type { Project, SourceFile } from 'ts-morph';
 import {
   addFacadeImports,
   applyTextEdits,
+  collectReferencedClients,
   getFacadeSpecifier,
   removeImports,
+  removeUnusedClientImports,
   removeUnusedClients,
+  removeUnusedFacadeImports,
 } from './apply.ts';
 import { ALL_TRANSFORMS } from './all.ts';
 import type { ImportRef, Transform, TransformKind } from './transform.ts';
@@ -102,16 +105,27 @@ function runOnFile(
     }
     for (const r of removed)
       edits.push({ transform: 'imports', line: 1, description: `removed import ${r}` });
-    for (const r of removeUnusedClients(file))
-      edits.push({ transform: 'cleanup', line: 1, description: `removed ${r}` });
   }
-  const after = file.getFullText();
   const path = relative(options.root, file.getFilePath());
-  const diff =
-    before === after
-      ? ''
-      : createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, undefined, undefined, { context: 3 });
-  return { path, before, after, edits, notes, diff };
+  return { path, before, after: before, edits, notes, diff: '' };
+}
+
+function pushCleanup(change: FileChange, removed: readonly string[]): void {
+  for (const r of removed) change.edits.push({ transform: 'cleanup', line: 1, description: `removed ${r}` });
+}
+
+/** Removes clients and imports the rewrite left unused, across files: importers first, then the clients. */
+function cleanUp(
+  changes: readonly { file: SourceFile; change: FileChange }[],
+  referenced: ReadonlySet<string>,
+  facadePath: string,
+): void {
+  const touched = changes.filter((c) => c.change.edits.length > 0);
+  for (const { file, change } of touched) pushCleanup(change, removeUnusedClientImports(file));
+  for (const { file, change } of touched) {
+    pushCleanup(change, removeUnusedClients(file, referenced));
+    pushCleanup(change, removeUnusedFacadeImports(file, getFacadeSpecifier(file, facadePath)));
+  }
 }
 
 function isExcluded(file: SourceFile, exclude: readonly string[]): boolean {
@@ -125,10 +139,29 @@ function isExcluded(file: SourceFile, exclude: readonly string[]): boolean {
 export function runTransforms(project: Project, options: RunTransformsOptions): CodemodResult {
   const transforms = options.transforms ?? ALL_TRANSFORMS;
   const exclude = options.exclude ?? [];
-  const files = project
-    .getSourceFiles()
-    .filter((file) => !isExcluded(file, exclude))
-    .map((file) => runOnFile(file, options, transforms))
+  const sources = project.getSourceFiles().filter((file) => !isExcluded(file, exclude));
+  const referenced = collectReferencedClients(sources);
+  const changes = sources.map((file) => ({ file, change: runOnFile(file, options, transforms) }));
+  cleanUp(changes, referenced, options.facadePath);
+  const files = changes
+    .map(({ file, change }) => {
+      const after = file.getFullText();
+      const diff =
+        change.before === after
+          ? ''
+          : createTwoFilesPatch(
+              `a/${change.path}`,
+              `b/${change.path}`,
+              change.before,
+              after,
+              undefined,
+              undefined,
+              {
+                context: 3,
+              },
+            );
+      return { ...change, after, diff };
+    })
     .filter((change) => change.edits.length > 0 || change.notes.length > 0)
     .sort((a, b) => a.path.localeCompare(b.path));
   return { files };

@@ -25,7 +25,7 @@ export async function findOrder(id: string) {
 `,
   },
   {
-    name: 'follows a pool exported by another module and a class property typed Pool',
+    name: 'follows a pool exported by another module and a class property typed Pool, dropping the unused import',
     others: { 'db.ts': `import pg from 'pg';\nexport const pool = new pg.Pool();\n` },
     input: `import type { Pool } from 'pg';
 import { pool } from './db.ts';
@@ -43,7 +43,6 @@ export class Orders {
 export const all = () => pool.query("SELECT * FROM orders");
 `,
     expected: `import type { Pool } from 'pg';
-import { pool } from './db.ts';
 import { caps } from './caps/capabilities.ts';
 
 export class Orders {

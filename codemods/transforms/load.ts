@@ -1,0 +1,79 @@
+/**
+ * Plans `migrate codemod <dir>`: loads the service's TypeScript into a ts-morph project, runs the transforms, and
+ * returns the files to write (transformed sources, plus the facade copied into the service). Reads the disk;
+ * writes nothing.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { Project } from 'ts-morph';
+import { AppError, ErrorCode } from '../../shared/errors.ts';
+import { runTransforms, type CodemodResult } from './run.ts';
+
+/** The facade files copied into a transformed service, under `<src>/caps/`. */
+const FACADE_FILES = ['capabilities.ts', 'node.ts', 'register-node.ts'] as const;
+
+export interface PlannedWrite {
+  /** Path relative to the service directory. */
+  path: string;
+  content: string;
+}
+
+export interface CodemodPlan {
+  root: string;
+  /** The facade folder, relative to root (`src/caps`). */
+  facadeDir: string;
+  result: CodemodResult;
+  /** Facade files to create or refresh (empty when nothing was transformed or they are current). */
+  facadeWrites: PlannedWrite[];
+  /** Every file to write: transformed sources, then facade files. */
+  writes: PlannedWrite[];
+  /** Unified diff of all writes (new files against /dev/null). */
+  diff: string;
+}
+
+function readFacadeSource(name: string): string {
+  return readFileSync(new URL(`../facade/${name}`, import.meta.url), 'utf8');
+}
+
+function loadProject(root: string): Project {
+  const tsconfig = join(root, 'tsconfig.json');
+  if (existsSync(tsconfig)) return new Project({ tsConfigFilePath: tsconfig });
+  const project = new Project({ compilerOptions: { strict: true, allowJs: false } });
+  project.addSourceFilesAtPaths([`${root}/**/*.ts`, `!${root}/**/node_modules/**`, `!${root}/**/*.d.ts`]);
+  return project;
+}
+
+/** Loads `dir`, runs every transform and returns what `migrate codemod` would write. */
+export function loadCodemodPlan(dir: string): CodemodPlan {
+  const root = resolve(dir);
+  if (!existsSync(root)) {
+    throw new AppError(ErrorCode.notFound, `no directory ${dir}`, { hint: 'pass the service directory' });
+  }
+  const facadeDir = existsSync(join(root, 'src')) ? 'src/caps' : 'caps';
+  const facadeRoot = join(root, facadeDir);
+  const project = loadProject(root);
+  const result = runTransforms(project, {
+    facadePath: join(facadeRoot, 'capabilities.ts'),
+    root,
+    exclude: [`${facadeRoot}/`],
+  });
+  const changed = result.files.filter((f) => f.before !== f.after);
+  const facadeWrites: PlannedWrite[] = [];
+  if (changed.length > 0 || existsSync(facadeRoot)) {
+    for (const name of FACADE_FILES) {
+      const path = join(facadeRoot, name);
+      const content = readFacadeSource(name);
+      if (!existsSync(path) || readFileSync(path, 'utf8') !== content) {
+        facadeWrites.push({ path: `${facadeDir}/${name}`, content });
+      }
+    }
+  }
+  const writes = [...changed.map((f) => ({ path: f.path, content: f.after })), ...facadeWrites];
+  const facadeDiffs = facadeWrites.map((w) => {
+    const before = existsSync(join(root, w.path)) ? readFileSync(join(root, w.path), 'utf8') : '';
+    return createTwoFilesPatch(before === '' ? '/dev/null' : `a/${w.path}`, `b/${w.path}`, before, w.content);
+  });
+  const diff = [...changed.map((f) => f.diff), ...facadeDiffs].join('');
+  return { root, facadeDir, result, facadeWrites, writes, diff };
+}
