@@ -200,15 +200,7 @@ const codeEvidence = (effect: RawEffect): Evidence => ({
   },
 });
 
-function dedupe(evidence: Evidence[]): Evidence[] {
-  const seen = new Set<string>();
-  return evidence.filter((e) => {
-    const key = `${e.from}|${e.source.file}|${e.source.line}|${e.text}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
+const evidenceKey = (e: Evidence): string => `${e.from}|${e.source.file}|${e.source.line}|${e.text}`;
 
 interface GraphInput {
   joined: JoinedService;
@@ -230,11 +222,24 @@ export function buildEdges(
   }
   const infraIds = new Set(infraNodes.map((n) => n.id));
   const edges = new Map<string, Edge>();
+  // evidence already on each edge: appending only the new keeps `add` linear in the evidence it is given
+  const seen = new Map<string, Set<string>>();
   const add = (edge: Edge): void => {
     const key = `${edge.from}|${edge.kind}|${edge.to ?? ''}|${edge.detail}`;
-    const existing = edges.get(key);
-    if (existing === undefined) edges.set(key, { ...edge, evidence: dedupe(edge.evidence) });
-    else existing.evidence = dedupe([...existing.evidence, ...edge.evidence]);
+    let existing = edges.get(key);
+    let keys = seen.get(key);
+    if (existing === undefined || keys === undefined) {
+      existing = { ...edge, evidence: [] };
+      keys = new Set();
+      edges.set(key, existing);
+      seen.set(key, keys);
+    }
+    for (const evidence of edge.evidence) {
+      const k = evidenceKey(evidence);
+      if (keys.has(k)) continue;
+      keys.add(k);
+      existing.evidence.push(evidence);
+    }
   };
   const resolveAll = (joined: JoinedService, expression: string): Resolution[] =>
     resolveExpression(expression, joined.properties, joined.envs);

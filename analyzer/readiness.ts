@@ -19,7 +19,11 @@ export function getCapabilityMap(kind: EffectKind): Effect['capability'] {
 
 export function scoreReadiness(effects: readonly RawEffect[], target: Target): Readiness {
   const byKind = new Map<EffectKind, RawEffect[]>();
-  for (const e of effects) byKind.set(e.kind, [...(byKind.get(e.kind) ?? []), e]);
+  for (const e of effects) {
+    const list = byKind.get(e.kind);
+    if (list === undefined) byKind.set(e.kind, [e]);
+    else list.push(e);
+  }
   const blockers: Blocker[] = [];
   let score = 100;
   for (const [kind, list] of [...byKind].sort(([a], [b]) => (a < b ? -1 : 1))) {
