@@ -51,6 +51,8 @@ export interface ForwardEnv {
   /** Called once per upstream attempt with its outcome (metrics, windows, events). */
   onOutcome(route: RouteState, side: Side, ms: number, failed: boolean, shadow: boolean): void;
   onRetry(route: RouteState, method: string, path: string, error: string): void;
+  /** An upstream origin was ejected after a connection failure (`ms` > 0) or answered again (`ms` = 0). */
+  onUpstreamHealth(route: RouteState, side: Side, origin: string, ms: number, error?: string): void;
 }
 
 /** Request headers for the upstream: the client's, minus hop-by-hop, plus X-Forwarded-*. Flat name/value list. */
@@ -127,6 +129,7 @@ export interface ExchangeInit {
 export class Exchange implements Dispatcher.DispatchHandler {
   readonly init: ExchangeInit;
   side: Side = 'container';
+  #origin = '';
   #controller: Dispatcher.DispatchController | undefined;
   #started = false;
   #start = 0;
@@ -151,22 +154,39 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   dispatch(side: Side): void {
     const { env, route, method, path, headers, body } = this.init;
+    let origin = route.upstreams[side].pick();
+    if (origin === undefined && side === 'wasm') {
+      // every wasm origin is ejected: the request would have failed there. Count it against wasm (so the
+      // gates see it) and serve it from container without spending the retry budget.
+      env.onOutcome(route, 'wasm', 0, true, false);
+      side = 'container';
+      origin = route.upstreams.container.pick();
+    }
     this.side = side;
     this.#started = false;
     this.#start = performance.now();
-    const origin = route.upstreams[side].pick();
-    env.pools.get(origin).dispatch(
-      {
-        origin,
-        path,
-        method: method,
-        headers,
-        body,
-        headersTimeout: env.config.timeouts.headersMs,
-        bodyTimeout: env.config.timeouts.bodyMs,
-      },
-      this,
-    );
+    if (origin === undefined) {
+      this.onResponseError(undefined, Object.assign(new Error('no upstream'), { code: 'MIG_NO_UPSTREAM' }));
+      return;
+    }
+    this.#origin = origin;
+    try {
+      env.pools.get(origin).dispatch(
+        {
+          origin,
+          path,
+          method: method,
+          headers,
+          body,
+          headersTimeout: env.config.timeouts.headersMs,
+          bodyTimeout: env.config.timeouts.bodyMs,
+        },
+        this,
+      );
+    } catch (error) {
+      // invalid arguments (e.g. a header undici refuses) surface here, synchronously
+      this.onResponseError(undefined, error as Error);
+    }
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -205,6 +225,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     this.init.res.end();
     const failed = this.#status >= 500;
+    if (this.side === 'wasm' && this.init.route.upstreams.wasm.restore(this.#origin)) {
+      this.init.env.onUpstreamHealth(this.init.route, 'wasm', this.#origin, 0);
+    }
     this.init.env.onOutcome(this.init.route, this.side, performance.now() - this.#start, failed, false);
     if (this.#capture !== undefined) {
       this.#capture.body = this.#captured === undefined ? undefined : Buffer.concat(this.#captured);
@@ -222,6 +245,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
     }
     env.onOutcome(route, this.side, ms, true, false);
     const code = getErrorCode(error);
+    if (this.side === 'wasm' && !this.#started && connectionErrorCodes.has(code) && this.#origin !== '') {
+      const ejectedMs = route.upstreams.wasm.eject(this.#origin);
+      if (ejectedMs !== undefined) env.onUpstreamHealth(route, 'wasm', this.#origin, ejectedMs, code);
+    }
     if (
       !this.#started &&
       !this.#retried &&

@@ -118,6 +118,11 @@ export class Gateway {
           error,
         });
       },
+      onUpstreamHealth: (route, side, origin, ms, error) => {
+        if (ms > 0) {
+          this.events.emit('upstream.ejected', { route: route.config.name, side, origin, forMs: ms, error });
+        } else this.events.emit('upstream.restored', { route: route.config.name, side, origin });
+      },
       onShadowResult: (route, request, primary, candidate, noise) =>
         this.#onShadowResult(route, request, primary, candidate, noise),
     };

@@ -116,7 +116,7 @@ export function handleRequest(env: RequestEnv, req: IncomingMessage, res: Server
   const candidate: Side = choice.side === 'wasm' ? 'container' : 'wasm';
   const shadowed =
     route.shadowEnabled &&
-    !route.upstreams[candidate].empty &&
+    route.upstreams[candidate].hasHealthy() &&
     (isIdempotent(method) || shadow.allowNonIdempotent) &&
     (!hasBody || (length !== undefined && length <= shadow.maxBodyBytes)) &&
     Math.random() < route.shadowSampleRate;
@@ -136,6 +136,7 @@ export function handleRequest(env: RequestEnv, req: IncomingMessage, res: Server
       new Promise((resolve) => {
         const started = performance.now();
         const origin = route.upstreams[side].pick();
+        if (origin === undefined) return resolve(undefined);
         const handler = new CollectHandler(shadow.maxBodyBytes, (response) => {
           if (asShadow) {
             const failed = response === undefined || response.status >= 500;

@@ -47,10 +47,16 @@ export class UpstreamPools {
   }
 }
 
-/** Round robin over a side's origins. */
+/**
+ * Round robin over a side's origins, with passive outlier ejection: an origin that could not be reached is
+ * skipped for a while (1 s, doubling while it keeps failing, at most 30 s), so requests stop paying for a
+ * dead upstream and the retry budget is kept for the requests that were already on their way.
+ */
 export class UpstreamSet {
   readonly origins: readonly string[];
   #next = 0;
+  readonly #ejectedUntil = new Map<string, number>();
+  readonly #failures = new Map<string, number>();
 
   constructor(origins: readonly string[]) {
     this.origins = origins.map((o) => o.replace(/\/$/, ''));
@@ -60,9 +66,38 @@ export class UpstreamSet {
     return this.origins.length === 0;
   }
 
-  pick(): string {
-    const origin = this.origins[this.#next % this.origins.length]!;
-    this.#next = (this.#next + 1) % this.origins.length;
-    return origin;
+  /** True when at least one origin is not ejected. */
+  hasHealthy(now = Date.now()): boolean {
+    if (this.#ejectedUntil.size === 0) return this.origins.length > 0;
+    return this.origins.some((o) => !((this.#ejectedUntil.get(o) ?? 0) > now));
+  }
+
+  /** The next origin that is not ejected, or undefined when every origin is. */
+  pick(now = Date.now()): string | undefined {
+    const count = this.origins.length;
+    for (let tries = 0; tries < count; tries += 1) {
+      const origin = this.origins[this.#next]!;
+      this.#next = (this.#next + 1) % count;
+      if (this.#ejectedUntil.size === 0 || !((this.#ejectedUntil.get(origin) ?? 0) > now)) return origin;
+    }
+    return undefined;
+  }
+
+  /** Ejects an origin after a connection failure; returns how long, or undefined if it already was. */
+  eject(origin: string, now = Date.now()): number | undefined {
+    if ((this.#ejectedUntil.get(origin) ?? 0) > now) return undefined;
+    const failures = (this.#failures.get(origin) ?? 0) + 1;
+    this.#failures.set(origin, failures);
+    const ms = Math.min(30_000, 1000 * 2 ** (failures - 1));
+    this.#ejectedUntil.set(origin, now + ms);
+    return ms;
+  }
+
+  /** Forgets an origin's failures after it answered; true when it had been ejected. */
+  restore(origin: string): boolean {
+    if (this.#failures.size === 0 || !this.#failures.has(origin)) return false;
+    this.#failures.delete(origin);
+    this.#ejectedUntil.delete(origin);
+    return true;
   }
 }

@@ -75,6 +75,10 @@ describe('gateway gates', () => {
     // every client request succeeded: wasm connection errors were retried on container
     expect(load.results.filter((r) => r.status !== 200)).toEqual([]);
     expect(gateway.events.recent(200).some((e) => e.type === 'request.retried')).toBe(true);
+    expect(gateway.events.recent(200).find((e) => e.type === 'upstream.ejected')).toMatchObject({
+      side: 'wasm',
+      forMs: 1000,
+    });
   });
 
   it('freezes instead of rolling back when the route says so', async () => {
