@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, type Stats } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { AppError, ErrorCode } from '../shared/errors.ts';
 import { loadDiskCache, type DiskCache } from './cache.ts';
@@ -42,7 +42,6 @@ export interface AnalyzeOptions {
 }
 
 const BINARY_SAMPLE = 8000;
-const READ_BATCH = 64;
 /** Estates with fewer source files are parsed in-process: starting workers would cost more than it saves. */
 const WORKER_MIN_FILES = 200;
 /** Services analyzed at once, so the worker pool always has batches queued. */
@@ -92,7 +91,7 @@ function createLazySource(abs: string, path: string, hash: string): SourceFile {
   };
 }
 
-async function readSource(ctx: ReadContext, path: string): Promise<SourceFile | undefined> {
+function readSource(ctx: ReadContext, path: string): SourceFile | undefined {
   const abs = join(ctx.root, path);
   let bytes: Buffer;
   let info: Stats | undefined;
@@ -106,7 +105,8 @@ async function readSource(ctx: ReadContext, path: string): Promise<SourceFile | 
         return known.flag === 'binary' ? undefined : createLazySource(abs, path, known.hash);
       }
     }
-    bytes = await readFile(abs);
+    // sync: small files, and the promise API's open/fstat/read/close round trips cost several times more
+    bytes = readFileSync(abs);
   } catch (error) {
     ctx.findings.push({
       severity: 'warning',
@@ -137,12 +137,11 @@ async function readSource(ctx: ReadContext, path: string): Promise<SourceFile | 
   return flag === 'binary' ? undefined : { path, text, hash };
 }
 
-async function readSources(ctx: ReadContext, paths: readonly string[]): Promise<SourceFile[]> {
+function readSources(ctx: ReadContext, paths: readonly string[]): SourceFile[] {
   const sources: SourceFile[] = [];
-  // reads in parallel batches: file I/O, not parsing, dominates a warm run
-  for (let i = 0; i < paths.length; i += READ_BATCH) {
-    const batch = await Promise.all(paths.slice(i, i + READ_BATCH).map((path) => readSource(ctx, path)));
-    for (const source of batch) if (source !== undefined) sources.push(source);
+  for (const path of paths) {
+    const source = readSource(ctx, path);
+    if (source !== undefined) sources.push(source);
   }
   return sources;
 }
@@ -269,7 +268,7 @@ export async function analyzeEstate(rootArg: string, options: AnalyzeOptions = {
       return;
     }
     const paths = getServiceFiles(service, discovery.services, walk.files, plugin.extensions);
-    const sources = await readSources({ root, service: service.id, findings, cache, trustBeforeMs }, paths);
+    const sources = readSources({ root, service: service.id, findings, cache, trustBeforeMs }, paths);
     const key =
       cache !== undefined && plugin.isolated === true ? getAnalysisKey(plugin, service, sources) : undefined;
     let analysis = key === undefined ? undefined : cache!.getAnalysis(key);

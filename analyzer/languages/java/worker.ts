@@ -6,6 +6,8 @@ import { getJavaParser } from './parser.ts';
 
 const port = parentPort;
 if (port !== null) {
+  // load the grammar now, while the main thread is still reading the first files
+  void getJavaParser().catch(() => undefined);
   port.on('message', (request: ExtractRequest) => {
     void getJavaParser().then(
       (parser) => {
