@@ -11,7 +11,24 @@ export { createAdminClient, type AdminClientOptions } from './gateway/admin-clie
 export type { GatewayState, RouteSnapshot } from './gateway/gateway-state.ts';
 export type { GatewayEvent } from './gateway/event-log.ts';
 // The component host (bridge/host): runs components with real capability backends.
-export { createHost, type Host, type HostRequest, type HostResponse, type RunningComponent } from './host/host.ts';
-export { loadHostConfig, parseHostConfig, hostConfigSchema, type HostConfig, type HostComponentConfig } from './host/config.ts';
+export {
+  createHost,
+  type Host,
+  type HostRequest,
+  type HostResponse,
+  type RunningComponent,
+} from './host/host.ts';
+export {
+  loadHostConfig,
+  parseHostConfig,
+  hostConfigSchema,
+  type HostConfig,
+  type HostComponentConfig,
+} from './host/config.ts';
 export { createNdjsonLogger, createTextLogger, silentLogger, type HostLogger } from './host/logger.ts';
-export { HOST_CAPABILITIES, checkImports, resolveAllowedImports, type HostCapability } from './host/capabilities.ts';
+export {
+  HOST_CAPABILITIES,
+  checkImports,
+  resolveAllowedImports,
+  type HostCapability,
+} from './host/capabilities.ts';

@@ -134,7 +134,7 @@ export function fromPgResult(value: unknown, oid: number): PgValue {
     case OID.float8:
       return { tag: 'float8', val: toHashable(Number(value)) };
     case OID.numeric:
-      return { tag: 'numeric', val: typeof value === 'number' ? value.toString() : (value) };
+      return { tag: 'numeric', val: typeof value === 'number' ? value.toString() : value };
     case OID.json:
       return { tag: 'json', val: JSON.stringify(value) };
     case OID.jsonb:
