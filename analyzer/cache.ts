@@ -31,6 +31,7 @@ export interface DiskCache extends FileCache {
   setFile(path: string, entry: ManifestEntry): void;
   getAnalysis(key: string): LanguageAnalysis | undefined;
   setAnalysis(key: string, analysis: LanguageAnalysis): void;
+  /** Serializes synchronously (later changes to cached objects are not saved), then writes. */
   save(): Promise<void>;
 }
 
@@ -102,11 +103,14 @@ export function loadDiskCache(dir: string): DiskCache {
             store.dirty = true;
           }
       }
+      // serialized now, before the caller goes on to enrich the same objects; written in parallel
+      const writes: Promise<void>[] = [];
       for (const [name, store] of stores)
         if (store.dirty && store.entries !== undefined) {
-          await writeFileAtomic(file(name), JSON.stringify(Object.fromEntries(store.entries)));
+          writes.push(writeFileAtomic(file(name), JSON.stringify(Object.fromEntries(store.entries))));
           store.dirty = false;
         }
+      await Promise.all(writes);
     },
   };
 }

@@ -289,7 +289,9 @@ export async function analyzeEstate(rootArg: string, options: AnalyzeOptions = {
   } finally {
     for (const plugin of plugins) await plugin.dispose?.();
   }
-  await cache?.save();
+  // written while the infrastructure is read and the graph built; awaited before returning
+  const saving = cache?.save();
+  void saving?.catch(() => undefined);
   progress('reading infrastructure');
   const infra = await infraPromise;
   findings.push(...infra.findings);
@@ -320,6 +322,7 @@ export async function analyzeEstate(rootArg: string, options: AnalyzeOptions = {
       readiness: getReadiness(analysis.effects),
     };
   });
+  await saving;
   progress('done');
   return sortEstate({
     schemaVersion: ESTATE_SCHEMA_VERSION,
