@@ -12,8 +12,11 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../shared/fs.ts';
 import type { FileCache, LanguageAnalysis, LanguageId } from './languages/types.ts';
 
-/** Bump when the per-file facts, the analyses or the manifest change shape. */
-const CACHE_VERSION = 4;
+/**
+ * Bump when the per-file facts or the manifest change shape, or when a plug-in's analysis of the same files
+ * changes (whole analyses are cached too).
+ */
+const CACHE_VERSION = 5;
 
 /** What the last run saw of one file. */
 export interface ManifestEntry {

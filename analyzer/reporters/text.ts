@@ -33,9 +33,11 @@ export function renderText(estate: Estate): string {
     }
     lines.push(...table(rows), '');
     lines.push('Endpoints:');
-    for (const s of estate.services)
-      for (const e of s.endpoints)
-        lines.push(`  ${s.id}  ${e.method.padEnd(6)} ${e.path}  → ${e.status}  ${e.handler}`);
+    const endpoints = estate.services.flatMap((s) =>
+      s.endpoints.map((e) => [s.id, e.method, e.path, `→ ${e.status}`, e.handler]),
+    );
+    // one table across services, so methods, paths and statuses line up
+    if (endpoints.length > 0) lines.push(...table(endpoints).map((line) => `  ${line}`));
     lines.push('');
   }
   lines.push('Graph:');

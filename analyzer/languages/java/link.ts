@@ -191,7 +191,13 @@ function readEndpoints(
     const base = firstPath(get(cls.annotations, 'RequestMapping'));
     for (const m of cls.methods) {
       const listener = getListenerSubject(m.annotations);
-      if (listener !== undefined || has(m.annotations, 'Scheduled') || has(m.annotations, 'EventListener'))
+      // methods Spring calls itself: listeners, scheduled tasks, and @ExceptionHandler (a @ControllerAdvice or a controller)
+      if (
+        listener !== undefined ||
+        has(m.annotations, 'Scheduled') ||
+        has(m.annotations, 'EventListener') ||
+        has(m.annotations, 'ExceptionHandler')
+      )
         entries.push(symbolOf(cls, m));
       for (const refName of m.methodRefs) {
         const target = cls.methods.find((x) => x.name === refName);
