@@ -156,7 +156,7 @@ function resolveExpression(node: Node, scope: MethodScope): string {
   }
 }
 
-function receiverTypeOf(receiver: Node | null, scope: MethodScope): string | undefined {
+function receiverTypeOf(receiver: Node | null, receiverText: string, scope: MethodScope): string | undefined {
   if (receiver === null) return scope.cls.name;
   if (receiver.type === 'this') return scope.cls.name;
   let name: string | undefined;
@@ -168,10 +168,7 @@ function receiverTypeOf(receiver: Node | null, scope: MethodScope): string | und
   } else if (receiver.type === 'field_access' || receiver.type === 'scoped_identifier') {
     // java.util.UUID.randomUUID(): a qualified class name
     return simpleTypeName(receiver.text);
-  } else if (
-    receiver.type === 'method_invocation' &&
-    receiver.text.replace(/\s+/g, '') === 'Runtime.getRuntime()'
-  ) {
+  } else if (receiver.type === 'method_invocation' && receiverText === 'Runtime.getRuntime()') {
     return 'Runtime';
   } else return undefined;
   const local =
@@ -184,9 +181,9 @@ function receiverTypeOf(receiver: Node | null, scope: MethodScope): string | und
 
 function readCall(node: Node, scope: MethodScope, file: FileScope): JavaCall | undefined {
   const receiver = node.childForFieldName('object');
+  const receiverText = receiver === null ? '' : receiver.text.replace(/\s+/g, '');
   // calls on the result of another call are part of that call's chain, recorded there
-  if (receiver?.type === 'method_invocation' && receiver.text.replace(/\s+/g, '') !== 'Runtime.getRuntime()')
-    return undefined;
+  if (receiver?.type === 'method_invocation' && receiverText !== 'Runtime.getRuntime()') return undefined;
   const name = node.childForFieldName('name')?.text ?? '';
   const args: string[] = [];
   const argList = node.childForFieldName('arguments');
@@ -212,8 +209,8 @@ function readCall(node: Node, scope: MethodScope, file: FileScope): JavaCall | u
     if (chain.length > 12) break;
   }
   const call: JavaCall = {
-    receiverType: receiverTypeOf(receiver, scope),
-    receiver: receiver === null ? '' : receiver.text.replace(/\s+/g, ''),
+    receiverType: receiverTypeOf(receiver, receiverText, scope),
+    receiver: receiverText,
     name,
     args,
     chain,
@@ -249,40 +246,50 @@ function readMethod(node: Node, cls: JavaClass, file: FileScope): JavaMethod {
   const body = node.childForFieldName('body');
   if (body === null) return method;
   const scope: MethodScope = { cls, params: new Map(params.map((p) => [p.name, p])), locals: new Map() };
-  const nodes = body.descendantsOfType(BODY_NODE_TYPES);
+  const nodes: Node[] = [];
+  const kinds: string[] = [];
+  // each `type` read crosses into Wasm: read it once per node
+  for (const n of body.descendantsOfType(BODY_NODE_TYPES))
+    if (n !== null) {
+      nodes.push(n);
+      kinds.push(n.type);
+    }
   // locals first, so a receiver declared after its first textual use in a lambda still resolves
-  for (const n of nodes) {
-    if (n === null) continue;
-    if (n.type === 'local_variable_declaration' || n.type === 'enhanced_for_statement') {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    const kind = kinds[i]!;
+    if (kind === 'local_variable_declaration' || kind === 'enhanced_for_statement') {
       const type = n.childForFieldName('type')?.text;
       if (type === undefined || type === 'var') continue;
       const nameNode =
-        n.type === 'enhanced_for_statement'
+        kind === 'enhanced_for_statement'
           ? n.childForFieldName('name')
           : n.childForFieldName('declarator')?.childForFieldName('name');
       if (nameNode !== null && nameNode !== undefined) scope.locals.set(nameNode.text, type);
-    } else if (n.type === 'catch_formal_parameter') {
+    } else if (kind === 'catch_formal_parameter') {
       const nameNode = n.childForFieldName('name');
       const typeNode = n.namedChildren.find((c) => c?.type === 'catch_type');
       if (nameNode !== null && typeNode !== undefined && typeNode !== null)
         scope.locals.set(nameNode.text, typeNode.text.split('|')[0]!.trim());
     }
   }
-  for (const n of nodes) {
-    if (n === null) continue;
-    if (n.type === 'method_invocation') {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    const kind = kinds[i]!;
+    if (kind === 'method_invocation') {
       const call = readCall(n, scope, file);
       if (call === undefined) continue;
       method.calls.push(call);
       if (call.name === 'baseUrl' && call.args[0] !== undefined) cls.baseUrl = call.args[0];
-    } else if (n.type === 'object_creation_expression') {
+    } else if (kind === 'object_creation_expression') {
       const type = n.childForFieldName('type')?.text;
       if (type !== undefined) method.news.push({ type: simpleTypeName(type), site: siteOf(n, file) });
-    } else if (n.type === 'method_reference') {
-      const first = n.namedChildren[0];
-      const last = n.namedChildren[n.namedChildren.length - 1];
+    } else if (kind === 'method_reference') {
+      const named = n.namedChildren;
+      const first = named[0];
+      const last = named[named.length - 1];
       if (first?.type === 'this' && last?.type === 'identifier') method.methodRefs.push(last.text);
-    } else if (n.type === 'assignment_expression' && isCtor) {
+    } else if (kind === 'assignment_expression' && isCtor) {
       // this.subject = subject; where the parameter carries @Value
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
