@@ -82,12 +82,18 @@ function readAnnotation(node: Node): JavaAnnotation {
 function readModifiers(node: Node): { annotations: JavaAnnotation[]; modifiers: string[] } {
   const annotations: JavaAnnotation[] = [];
   const modifiers: string[] = [];
-  for (const child of node.namedChildren) {
-    if (child?.type !== 'modifiers') continue;
+  // the grammar puts `modifiers` first; only a leading comment makes us look further
+  const first = node.firstNamedChild;
+  const child =
+    first === null || first.type === 'modifiers' || !first.type.endsWith('comment')
+      ? first
+      : node.namedChildren.find((c) => c?.type === 'modifiers');
+  if (child !== null && child !== undefined && child.type === 'modifiers') {
     for (const m of child.children) {
       if (m === null) continue;
-      if (m.type === 'annotation' || m.type === 'marker_annotation') annotations.push(readAnnotation(m));
-      else if (m.type !== 'line_comment' && m.type !== 'block_comment') modifiers.push(m.text);
+      const kind = m.type;
+      if (kind === 'annotation' || kind === 'marker_annotation') annotations.push(readAnnotation(m));
+      else if (kind !== 'line_comment' && kind !== 'block_comment') modifiers.push(m.text);
     }
   }
   return { annotations, modifiers };
