@@ -29,7 +29,9 @@ const toRel = (root: string, abs: string): string => relative(root, abs).split(s
 export async function walkEstate(root: string): Promise<WalkResult> {
   const files: string[] = [];
   const findings: Finding[] = [];
-  const visit = async (dir: string, ancestors: ReadonlySet<string>): Promise<void> => {
+  // `real` is the directory's real path: a plain (non-link) subdirectory's is its parent's plus its name, so only
+  // links need `realpath`; subdirectories are read concurrently (the list is sorted at the end)
+  const visit = async (dir: string, real: string, ancestors: ReadonlySet<string>): Promise<void> => {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -43,12 +45,13 @@ export async function walkEstate(root: string): Promise<WalkResult> {
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const subdirs: Promise<void>[] = [];
     for (const entry of entries) {
       const abs = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (SKIP_DIRS.has(entry.name)) continue;
-        const real = await realpath(abs);
-        await visit(abs, new Set([...ancestors, real]));
+        const subReal = join(real, entry.name);
+        subdirs.push(visit(abs, subReal, new Set([...ancestors, subReal])));
       } else if (entry.isFile()) {
         files.push(toRel(root, abs));
       } else if (entry.isSymbolicLink()) {
@@ -77,13 +80,14 @@ export async function walkEstate(root: string): Promise<WalkResult> {
             continue;
           }
           if (SKIP_DIRS.has(entry.name)) continue;
-          await visit(abs, new Set([...ancestors, target]));
+          subdirs.push(visit(abs, target, new Set([...ancestors, target])));
         } else if (info.isFile()) files.push(toRel(root, abs));
       }
     }
+    await Promise.all(subdirs);
   };
   const rootReal = await realpath(root);
-  await visit(root, new Set([rootReal]));
+  await visit(root, rootReal, new Set([rootReal]));
   files.sort();
   return { files, findings };
 }
