@@ -1,5 +1,6 @@
 import type { CliCommand } from './command.ts';
 import { analyzeCommand } from './commands/analyze.ts';
+import { buildCommand } from './commands/build.ts';
 import { codemodCommand } from './commands/codemod.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { hostCommand } from './commands/host.ts';
@@ -10,6 +11,7 @@ import { statusCommand } from './commands/status.ts';
 /** Every command `migrate` offers. Only commands that work are listed here. */
 export const commands: readonly CliCommand[] = [
   analyzeCommand,
+  buildCommand,
   codemodCommand,
   gatewayCommand,
   hostCommand,

@@ -19,3 +19,15 @@ export {
   type PortedService,
   type PortReport,
 } from './port/java/index.ts';
+
+// Component build (migrate build).
+export {
+  planBuild,
+  loadBuildPlan,
+  collectCapabilityUses,
+  createUnsupportedError,
+  type BuildPlan,
+  type CapabilityUse,
+  type UnsupportedUse,
+} from './build/plan.ts';
+export { buildService, type BuiltService, type BuildServiceOptions } from './build/build-service.ts';

@@ -1,0 +1,147 @@
+/**
+ * `migrate build <dir>` as a library call: plan the world from the service's capability uses, refuse what the
+ * target cannot bind (before compiling), write the minimal world, build the component, check what it actually
+ * imports, and write the .wasm atomically.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import type { Target } from '../../shared/catalog.ts';
+import { AppError, ErrorCode } from '../../shared/errors.ts';
+import { writeFileAtomic } from '../../shared/fs.ts';
+import type { CapabilityKind } from '../facade/capabilities.ts';
+import type { EffectKind } from '../../shared/catalog.ts';
+import { writeWorld } from '../wit/world.ts';
+import { buildComponent } from './build-component.ts';
+import { findMissingWitPackages, findUnsupportedImports } from './check-imports.ts';
+import { createUnsupportedError, loadBuildPlan, type BuildPlan } from './plan.ts';
+
+/** The guest entry `migrate build` compiles, relative to the service directory. */
+export const COMPONENT_ENTRY = 'src/component.ts';
+
+export interface BuildServiceOptions {
+  target: Target;
+  /** Where the .wasm goes; defaults to `<dir>/dist/<name>.wasm`. */
+  out?: string;
+  /** Paths in errors are shown relative to this directory (the CLI's cwd). */
+  cwd?: string;
+  /** Build cache folder (see buildComponent). */
+  cacheDir?: string;
+  onProgress?: (message: string | undefined) => void;
+}
+
+export interface BuiltService {
+  name: string;
+  root: string;
+  target: Target;
+  /** Absolute path of the written .wasm. */
+  out: string;
+  /** The WIT folder written (world.wit + deps/). */
+  witPath: string;
+  world: string;
+  plan: BuildPlan;
+  size: number;
+  imports: string[];
+  exports: string[];
+  hash: string;
+  cached: boolean;
+  capabilities: CapabilityKind[];
+  effectKinds: EffectKind[];
+}
+
+/** A WIT-safe, file-safe name for the service: package.json `name` (scope dropped) or the directory name. */
+export function getServiceName(root: string): string {
+  let raw = basename(root);
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: unknown };
+    if (typeof pkg.name === 'string' && pkg.name !== '') raw = pkg.name.replace(/^@[^/]+\//, '');
+  } catch {
+    // no package.json: the directory name
+  }
+  const parts = raw
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((part) => part !== '')
+    .map((part) => (/^[a-z]/.test(part) ? part : `s${part}`));
+  return parts.length === 0 ? 'service' : parts.join('-');
+}
+
+export async function buildService(dir: string, options: BuildServiceOptions): Promise<BuiltService> {
+  const cwd = options.cwd ?? process.cwd();
+  const progress = options.onProgress ?? ((): void => undefined);
+  const { target } = options;
+  progress('build: finding capability uses');
+  const { root, ...plan } = loadBuildPlan(resolve(cwd, dir), target);
+  const show = (file: string): string => relative(cwd, join(root, file)) || file;
+  const [first, ...rest] = plan.unsupported;
+  if (first !== undefined) {
+    const error = createUnsupportedError(first, target, show(first.use.file));
+    if (rest.length === 0) throw error;
+    const others = rest
+      .map((issue) => `${issue.kind} (${show(issue.use.file)}:${issue.use.line})`)
+      .join(', ');
+    throw new AppError(error.code, `${error.message}; also unsupported on ${target}: ${others}`, {
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+      ...(error.location === undefined ? {} : { location: error.location }),
+    });
+  }
+  const missing = findMissingWitPackages(plan.imports);
+  if (missing.length > 0) {
+    throw new AppError(
+      ErrorCode.unsupported,
+      `migrate does not ship the WIT for ${missing.join(', ')} (needed on target ${target} by ${plan.effectKinds.join(', ')})`,
+      { hint: 'build for --target wasmcloud or --target embedded, whose interfaces migrate ships' },
+    );
+  }
+  const entry = join(root, COMPONENT_ENTRY);
+  if (!existsSync(entry)) {
+    throw new AppError(ErrorCode.notFound, `no component entry ${show(COMPONENT_ENTRY)}`, {
+      hint:
+        'the guest HTTP adapter generates src/component.ts (it binds the facade to the WIT imports and exports ' +
+        '`incomingHandler`); run the codemod step first, or write one exporting `incomingHandler` ' +
+        '(wasi:http/incoming-handler)',
+    });
+  }
+  const name = getServiceName(root);
+  const out = resolve(cwd, options.out ?? join(root, 'dist', `${name}.wasm`));
+  progress('build: writing the WIT world');
+  const world = await writeWorld(
+    { packageName: `migrate:${name}`, imports: plan.imports, exports: plan.exports },
+    join(root, 'dist', 'wit'),
+  );
+  progress(`build: componentizing ${show(COMPONENT_ENTRY)} (10-30 s)`);
+  const built = await buildComponent({
+    entry,
+    witPath: world.witPath,
+    worldName: world.worldName,
+    ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+  });
+  const extra = findUnsupportedImports(built.imports, target);
+  if (extra.length > 0) {
+    throw new AppError(
+      ErrorCode.unsupported,
+      `the built component imports ${extra.join(', ')}, which target ${target} does not support`,
+      {
+        hint: `remove the code that imports ${extra.length === 1 ? 'it' : 'them'} (only facade capabilities the target offers may be used), or pick another --target`,
+      },
+    );
+  }
+  progress(`build: writing ${relative(cwd, out) || out}`);
+  await writeFileAtomic(out, built.bytes);
+  progress(undefined);
+  return {
+    name,
+    root,
+    target,
+    out,
+    witPath: world.witPath,
+    world: world.text,
+    plan,
+    size: built.size,
+    imports: built.imports,
+    exports: built.exports,
+    hash: built.hash,
+    cached: built.cached,
+    capabilities: plan.capabilities,
+    effectKinds: plan.effectKinds,
+  };
+}

@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliCaptured, type CliRun } from '../../helpers/run-cli.ts';
+
+async function writeService(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+}
+
+/** A codemodded service: logs through the facade; its hand-written guest exports `incomingHandler`. */
+const TINY = {
+  'package.json': JSON.stringify({ name: '@acme/tiny-service', type: 'module' }),
+  'src/app.ts': `import { caps } from './caps/capabilities.ts';
+
+export function greet(name: string): string {
+  caps.log.info('greeting', name);
+  return \`hello \${name}\`;
+}
+`,
+  'src/component.ts': `// @ts-expect-error: WIT import
+import { log } from 'wasi:logging/logging@0.1.0-draft';
+// @ts-expect-error: WIT import
+import { Fields, OutgoingBody, OutgoingResponse, ResponseOutparam } from 'wasi:http/types@0.2.10';
+
+const encoder = new TextEncoder();
+
+export const incomingHandler = {
+  handle(_request: unknown, out: unknown): void {
+    log('info', 'tiny', 'request');
+    const response = new OutgoingResponse(Fields.fromList([['content-type', encoder.encode('text/plain')]]));
+    response.setStatusCode(200);
+    const body = response.body();
+    ResponseOutparam.set(out, { tag: 'ok', val: response });
+    const stream = body.write();
+    stream.blockingWriteAndFlush(encoder.encode('hello'));
+    stream[Symbol.dispose]?.();
+    OutgoingBody.finish(body, undefined);
+  },
+};
+`,
+};
+
+const PUBLISHER = {
+  'src/events.ts': `import { caps } from './caps/capabilities.ts';
+
+export function placed(id: string): void {
+  caps.log.info('placed', id);
+  caps.messaging.publish('orders.placed', id);
+}
+`,
+};
+
+describe('migrate build', () => {
+  let work: string;
+  let built: CliRun;
+  let builtJson: CliRun;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'migrate-build-cli-'));
+    await writeService(join(work, 'tiny'), TINY);
+    await writeService(join(work, 'publisher'), PUBLISHER);
+    // One real build per file; the --json run comes from the content-hash cache.
+    built = await runCliCaptured(['build', 'tiny', '--target', 'wasmcloud'], {}, work);
+    builtJson = await runCliCaptured(
+      ['build', 'tiny', '--target', 'embedded', '--out', 'out/t.wasm', '--json'],
+      {},
+      work,
+    );
+  }, 180_000);
+
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('rejects NATS publishing on spin before compiling: exit 2, file:line, the way out, no stack', async () => {
+    const run = await runCliCaptured(['build', 'publisher', '--target', 'spin'], {}, work);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/error MIG_UNSUPPORTED caps\.messaging\.publish/);
+    expect(run.stderr).toContain(`--> ${join('publisher', 'src', 'events.ts')}:5`);
+    expect(run.stderr).toMatch(/hint: target wasmCloud for this service/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(work, 'publisher', 'dist'))).toBe(false);
+  });
+
+  it('reports a missing component entry and what provides it', async () => {
+    const run = await runCliCaptured(['build', 'publisher', '--target', 'wasmcloud'], {}, work);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/error MIG_NOT_FOUND no component entry .*src\/component\.ts/);
+    expect(run.stderr).toMatch(/hint: .*incomingHandler/);
+  });
+
+  it('rejects an unknown target', async () => {
+    const run = await runCliCaptured(['build', 'tiny', '--target', 'lambda'], {}, work);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/MIG_USAGE unknown target lambda/);
+  });
+
+  it('builds a real component, prints its size and imports', async () => {
+    expect(built.stderr).toBe('');
+    expect(built.code).toBe(0);
+    const wasm = join(work, 'tiny', 'dist', 'tiny-service.wasm');
+    const { size } = await stat(wasm);
+    expect(size).toBeGreaterThan(0);
+    expect(built.stdout).toContain(
+      `built ${join('tiny', 'dist', 'tiny-service.wasm')} for wasmcloud: ${size} bytes (`,
+    );
+    expect(built.stdout).toMatch(/\d+\.\d\d MB\)/);
+    expect(built.stdout).toContain('imports:\n');
+    expect(built.stdout).toContain('  wasi:logging/logging@0.1.0-draft');
+    expect(built.stdout).toContain('  wasi:http/incoming-handler@0.2.10');
+    expect(existsSync(join(work, 'tiny', 'dist', 'wit', 'world.wit'))).toBe(true);
+  });
+
+  it('prints one versioned JSON document and writes --out', async () => {
+    expect(builtJson.code).toBe(0);
+    const doc = JSON.parse(builtJson.stdout) as Record<string, unknown>;
+    expect(doc).toMatchObject({
+      schemaVersion: '1',
+      name: 'tiny-service',
+      target: 'embedded',
+      out: join('out', 't.wasm'),
+      capabilities: ['log'],
+      world: {
+        imports: ['wasi:logging/logging@0.1.0-draft'],
+        exports: ['wasi:http/incoming-handler@0.2.10'],
+      },
+    });
+    expect(doc.imports).toContain('wasi:logging/logging@0.1.0-draft');
+    expect((await stat(join(work, 'out', 't.wasm'))).size).toBe(doc.size);
+  });
+});

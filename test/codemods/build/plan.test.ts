@@ -1,0 +1,187 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Project } from 'ts-morph';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  collectCapabilityUses,
+  createUnsupportedError,
+  loadBuildPlan,
+  planBuild,
+} from '../../../codemods/index.ts';
+import { findUnsupportedImports, getWitPackageFolder } from '../../../codemods/build/check-imports.ts';
+
+const ROOT = '/svc';
+
+function plan(files: Record<string, string>, target: 'wasmcloud' | 'spin' | 'embedded') {
+  const project = new Project({ useInMemoryFileSystem: true });
+  const sourceFiles = Object.entries(files).map(([path, text]) =>
+    project.createSourceFile(join(ROOT, path), text),
+  );
+  return planBuild(collectCapabilityUses(sourceFiles, ROOT), target);
+}
+
+const SQL_KV = {
+  'src/repo.ts': `import { caps } from './caps/capabilities.ts';
+
+export async function find(id: string) {
+  const cached = await caps.kv.get(id);
+  if (cached !== null) return JSON.parse(cached);
+  const { rows } = await caps.sql.query('select * from orders where id = $1', [id]);
+  await caps.kv.bucket('orders').set(id, JSON.stringify(rows[0]));
+  return rows[0];
+}
+`,
+};
+
+const MESSAGING = {
+  'src/app.ts': `import { caps } from './caps/capabilities.ts';
+
+export function handler() {
+  return caps.clock.nowMs();
+}
+`,
+  'src/events.ts': `import { caps as c } from './caps/capabilities.ts';
+
+export function placed(id: string): void {
+  c.log.info('placed', id);
+  c.messaging.publish('orders.placed', JSON.stringify({ id }));
+}
+
+export function again(id: string): void {
+  c.messaging.publish('orders.again', id);
+}
+`,
+};
+
+describe('planBuild', () => {
+  it('maps sql + kv to the exact interfaces of each target', () => {
+    expect(plan(SQL_KV, 'wasmcloud')).toMatchObject({
+      capabilities: ['kv', 'sql'],
+      effectKinds: ['kv', 'sql'],
+      imports: ['wasi:keyvalue/store@0.2.0-draft', 'wasmcloud:postgres/query@0.1.1-draft'],
+      exports: ['wasi:http/incoming-handler@0.2.10'],
+      unsupported: [],
+    });
+    expect(plan(SQL_KV, 'embedded').imports).toEqual([
+      'wasi:keyvalue/store@0.2.0-draft',
+      'wasmcloud:postgres/query@0.1.1-draft',
+    ]);
+    expect(plan(SQL_KV, 'spin').imports).toEqual([
+      'spin:postgres/postgres@3.0.0',
+      'wasi:keyvalue/store@0.2.0-draft2',
+    ]);
+  });
+
+  it('records each use with its member and location', () => {
+    const uses = plan(SQL_KV, 'wasmcloud').uses;
+    expect(uses.map((u) => `${u.capability}.${u.member}@${u.file}:${u.line}`)).toEqual([
+      'kv.get@src/repo.ts:4',
+      'sql.query@src/repo.ts:6',
+      'kv.bucket@src/repo.ts:7',
+    ]);
+  });
+
+  it('rejects messaging on spin at the first publish, with the reason and the way out', () => {
+    const result = plan(MESSAGING, 'spin');
+    expect(result.imports).toEqual([]);
+    expect(result.unsupported).toHaveLength(1);
+    const [issue] = result.unsupported;
+    expect(issue).toMatchObject({
+      kind: 'publish',
+      severity: 'blocker',
+      count: 2,
+      use: { capability: 'messaging', member: 'publish', file: 'src/events.ts', line: 5 },
+    });
+    expect(issue!.reason).toMatch(/NATS/);
+    expect(issue!.wayOut).toMatch(/wasmCloud/);
+    const error = createUnsupportedError(issue!, 'spin');
+    expect(error.code).toBe('MIG_UNSUPPORTED');
+    expect(error.message).toMatch(/caps\.messaging\.publish/);
+    expect(error.location).toMatchObject({ file: 'src/events.ts', line: 5 });
+    expect(error.hint).toBe(issue!.wayOut);
+  });
+
+  it('accepts messaging on wasmcloud', () => {
+    expect(plan(MESSAGING, 'wasmcloud')).toMatchObject({
+      effectKinds: ['clock', 'log', 'publish'],
+      imports: [
+        'wasi:clocks/wall-clock@0.2.10',
+        'wasi:logging/logging@0.1.0-draft',
+        'wasmcloud:messaging/consumer@0.2.0',
+      ],
+      exports: ['wasi:http/incoming-handler@0.2.10'],
+      unsupported: [],
+    });
+  });
+
+  it('exports the messaging handler for a subscription', () => {
+    const result = plan(
+      {
+        'src/sub.ts': `import { caps } from '../caps/capabilities.ts';
+caps.messaging.subscribe('orders.placed', () => undefined);
+`,
+      },
+      'wasmcloud',
+    );
+    expect(result.imports).toEqual([]);
+    expect(result.exports).toEqual([
+      'wasi:http/incoming-handler@0.2.10',
+      'wasmcloud:messaging/handler@0.2.0',
+    ]);
+  });
+
+  it('ignores a `caps` that is not the facade, and a service with no capabilities', () => {
+    const result = plan(
+      { 'src/a.ts': `const caps = { sql: { query: () => 1 } };\nexport const x = caps.sql.query();\n` },
+      'spin',
+    );
+    expect(result).toMatchObject({ uses: [], imports: [], exports: ['wasi:http/incoming-handler@0.2.10'] });
+  });
+});
+
+describe('loadBuildPlan', () => {
+  const dirs: string[] = [];
+  afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+  it('reads src/** and leaves out the copied facade', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'migrate-plan-'));
+    dirs.push(dir);
+    const files = {
+      ...MESSAGING,
+      'src/caps/capabilities.ts': `export const caps = {} as any; caps.sql.query('x');\n`,
+    };
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), text);
+    }
+    const result = loadBuildPlan(dir, 'spin');
+    expect(result.capabilities).toEqual(['clock', 'log', 'messaging']);
+    expect(result.unsupported[0]?.use).toMatchObject({ file: 'src/events.ts', line: 5 });
+  });
+});
+
+describe('import checks', () => {
+  it('allows the target interfaces, the engine imports and sibling types; names the rest', () => {
+    const imports = [
+      'wasi:cli/stderr@0.2.12',
+      'wasi:io/streams@0.2.12',
+      'wasi:http/types@0.2.10',
+      'wasmcloud:postgres/query@0.1.1-draft',
+      'wasmcloud:postgres/types@0.1.1-draft',
+      'wasmcloud:messaging/consumer@0.2.0',
+      'acme:unknown/thing@1.0.0',
+    ];
+    expect(findUnsupportedImports(imports, 'wasmcloud')).toEqual(['acme:unknown/thing@1.0.0']);
+    expect(findUnsupportedImports(imports, 'spin')).toEqual([
+      'wasmcloud:postgres/query@0.1.1-draft',
+      'wasmcloud:postgres/types@0.1.1-draft',
+      'wasmcloud:messaging/consumer@0.2.0',
+      'acme:unknown/thing@1.0.0',
+    ]);
+  });
+
+  it('names the WIT package folder of an interface', () => {
+    expect(getWitPackageFolder('wasi:keyvalue/store@0.2.0-draft')).toBe('wasi-keyvalue-0.2.0-draft');
+  });
+});
