@@ -1,8 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
-import { AppError, ErrorCode, wrapError, type SourceLocation } from '../../shared/errors.ts';
+import { parseConfigText, readConfigText, type ConfigKind } from '../../shared/config-file.ts';
 import { HOST_CAPABILITIES } from './capabilities.ts';
 
 const backendsSchema = z
@@ -84,15 +82,11 @@ export const hostConfigSchema = z
 export type HostConfig = z.infer<typeof hostConfigSchema>;
 export type HostComponentConfig = HostConfig['components'][number];
 
+const kind: ConfigKind = { label: 'host config', docs: 'the field documentation in bridge/host/config.ts' };
+
 /** Reads and validates a host config file (YAML or JSON); relative `wasm` paths resolve against the file. */
 export async function loadHostConfig(file: string): Promise<HostConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw wrapError(ErrorCode.config, `cannot read host config ${file}`, error, 'check the --config path');
-  }
-  const config = parseHostConfig(text, file);
+  const config = parseHostConfig(await readConfigText(file, kind), file);
   const base = dirname(resolve(file));
   return {
     ...config,
@@ -103,43 +97,5 @@ export async function loadHostConfig(file: string): Promise<HostConfig> {
 
 /** Parses YAML or JSON text into a validated config; errors carry file:line:col and the line. Pure. */
 export function parseHostConfig(text: string, file: string): HostConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const locate = (offset: number): SourceLocation => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, column: col, excerpt: text.split('\n')[line - 1] ?? '' };
-  };
-  const syntax = doc.errors[0];
-  if (syntax !== undefined) {
-    throw new AppError(ErrorCode.config, `invalid YAML in host config: ${syntax.message.split('\n')[0]}`, {
-      location: locate(syntax.pos[0]),
-      hint: 'fix the syntax at the location shown',
-    });
-  }
-  const result = hostConfigSchema.safeParse(doc.toJS());
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const path = issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part));
-  const where = path.length === 0 ? '(top level)' : formatPath(path);
-  throw new AppError(ErrorCode.config, `invalid host config at ${where}: ${issue.message}`, {
-    location: locate(findOffset(doc, path)),
-    hint:
-      result.error.issues.length > 1
-        ? `${result.error.issues.length - 1} more problem(s) after this one`
-        : 'see the field documentation in bridge/host/config.ts',
-  });
-}
-
-function findOffset(doc: Document, path: (string | number)[]): number {
-  for (let depth = path.length; depth >= 0; depth -= 1) {
-    const node: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-    if (isNode(node) && node.range) return node.range[0];
-  }
-  return 0;
-}
-
-function formatPath(path: (string | number)[]): string {
-  return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
-    .join('');
+  return parseConfigText(text, file, hostConfigSchema, kind);
 }
