@@ -1,9 +1,11 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { analyzeEstate } from '../../analyzer/index.ts';
-import { formatPortReport, portJavaSources, readJavaSources } from '../../codemods/index.ts';
+import { formatPortReport, loadCodemodPlan, portJavaSources, readJavaSources } from '../../codemods/index.ts';
 import { AppError, ErrorCode, wrapError } from '../../shared/errors.ts';
+import { writeFileAtomic } from '../../shared/fs.ts';
 import type { CliCommand } from '../command.ts';
+import { builtServiceDocument, formatBuiltService, parseTarget, runBuild } from './build.ts';
 
 export const portCommand: CliCommand = {
   name: 'port <service>',
@@ -12,16 +14,20 @@ export const portCommand: CliCommand = {
   examples: [
     'migrate port order-service --estate samples/spring-orders --out ported/order-service',
     'migrate port inventory-service --estate samples/spring-orders --json',
+    'migrate port order-service --estate samples/spring-orders --build --target wasmcloud',
   ],
   reports: true,
   configure: (command) => {
     command.option('--estate <dir>', 'the estate root the analyzer reads', '.');
     command.option('--out <dir>', 'where to write the TypeScript project (default: ported/<service>)');
+    command.option('--build', 'then run migrate codemod and migrate build on the ported project');
+    command.option('--target <target>', 'with --build: runtime to build for (wasmcloud, spin, embedded)');
   },
   async run(context, args, options) {
     const id = args[0] ?? '';
     const estate = resolve(context.cwd, typeof options.estate === 'string' ? options.estate : '.');
     const out = resolve(context.cwd, typeof options.out === 'string' ? options.out : join('ported', id));
+    const target = options.build === true ? parseTarget(options.target) : undefined;
     context.output.progress(`analyzing ${estate}`);
     const model = await analyzeEstate(estate, { signal: context.signal });
     const service = model.services.find((s) => s.id === id || s.name === id);
@@ -54,6 +60,25 @@ export const portCommand: CliCommand = {
         error,
         'check that the directory is writable',
       );
+    }
+    if (target !== undefined) {
+      context.output.progress(`codemod ${out}`);
+      const codemod = loadCodemodPlan(out);
+      for (const write of codemod.writes) await writeFileAtomic(join(out, write.path), write.content);
+      const built = await runBuild(context, out, target, undefined);
+      if (context.output.json) {
+        await context.output.resultJson({
+          ...ported.report,
+          out,
+          codemod: { written: codemod.writes.map((w) => w.path) },
+          build: builtServiceDocument(built, context.cwd),
+        });
+      } else {
+        await context.output.result(
+          `${formatPortReport(ported.report)}\nwritten to ${out}; codemod wrote ${codemod.writes.length} file(s)\n${formatBuiltService(built, context.cwd)}`,
+        );
+      }
+      return;
     }
     context.output.progress(undefined);
     if (context.output.json) await context.output.resultJson({ ...ported.report, out });

@@ -5,11 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import type { Target } from '../../shared/catalog.ts';
+import { getCapabilitySupport, type EffectKind, type Target } from '../../shared/catalog.ts';
 import { AppError, ErrorCode } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs.ts';
 import type { CapabilityKind } from '../facade/capabilities.ts';
-import type { EffectKind } from '../../shared/catalog.ts';
 import { writeWorld } from '../wit/world.ts';
 import { buildComponent } from './build-component.ts';
 import { findMissingWitPackages, findUnsupportedImports } from './check-imports.ts';
@@ -71,7 +70,10 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
   const { target } = options;
   progress('build: finding capability uses');
   const { root, ...plan } = loadBuildPlan(resolve(cwd, dir), target);
-  const show = (file: string): string => relative(cwd, join(root, file)) || file;
+  const show = (file: string): string => {
+    const shown = relative(cwd, join(root, file));
+    return shown === '' || shown.startsWith('..') ? join(root, file) : shown;
+  };
   const [first, ...rest] = plan.unsupported;
   if (first !== undefined) {
     const error = createUnsupportedError(first, target, show(first.use.file));
@@ -86,9 +88,16 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
   }
   const missing = findMissingWitPackages(plan.imports);
   if (missing.length > 0) {
+    const needs = missing.map((name) => {
+      const kinds = plan.effectKinds.filter((kind) => {
+        const support = getCapabilitySupport(kind, target);
+        return support.supported && support.bindings.some((b) => b.interface === name);
+      });
+      return `${name} (${kinds.join(', ')})`;
+    });
     throw new AppError(
       ErrorCode.unsupported,
-      `migrate does not ship the WIT for ${missing.join(', ')} (needed on target ${target} by ${plan.effectKinds.join(', ')})`,
+      `migrate does not ship the WIT for ${needs.join(', ')}, which target ${target} needs`,
       { hint: 'build for --target wasmcloud or --target embedded, whose interfaces migrate ships' },
     );
   }
@@ -96,9 +105,8 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
   if (!existsSync(entry)) {
     throw new AppError(ErrorCode.notFound, `no component entry ${show(COMPONENT_ENTRY)}`, {
       hint:
-        'the guest HTTP adapter generates src/component.ts (it binds the facade to the WIT imports and exports ' +
-        '`incomingHandler`); run the codemod step first, or write one exporting `incomingHandler` ' +
-        '(wasi:http/incoming-handler)',
+        'src/component.ts is the guest entry: it binds the facade to the WIT imports and exports `incomingHandler` ' +
+        "(wasi:http/incoming-handler); migrate's guest HTTP adapter generates it, until then write it by hand",
     });
   }
   const name = getServiceName(root);

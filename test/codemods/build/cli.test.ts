@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliCaptured, type CliRun } from '../../helpers/run-cli.ts';
 
@@ -133,4 +134,18 @@ describe('migrate build', () => {
     expect(doc.imports).toContain('wasi:logging/logging@0.1.0-draft');
     expect((await stat(join(work, 'out', 't.wasm'))).size).toBe(doc.size);
   });
+
+  it('port --build runs port, codemod and build in turn (stops at the missing component entry)', async () => {
+    const estate = fileURLToPath(new URL('../../../samples/spring-orders', import.meta.url));
+    const bad = await runCliCaptured(['port', 'order-service', '--build', '--target', 'lambda'], {}, work);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/MIG_USAGE unknown target lambda/);
+    const run = await runCliCaptured(
+      ['port', 'order-service', '--estate', estate, '--out', 'ported', '--build', '--target', 'wasmcloud'],
+      {},
+      work,
+    );
+    expect(run.stderr).toMatch(/error MIG_NOT_FOUND no component entry ported\/src\/component\.ts/);
+    expect(existsSync(join(work, 'ported', 'src', 'caps', 'capabilities.ts'))).toBe(true);
+  }, 120_000);
 });
