@@ -1,8 +1,10 @@
 /**
- * A tiny router on node:http: routes with `{name}` path variables, JSON bodies, and Spring's error behaviour
- * for what the framework itself rejects (no route, malformed JSON, missing parameters).
+ * A tiny router: routes with `{name}` path variables, JSON bodies, and Spring's error behaviour for what the
+ * framework itself rejects (no route, malformed JSON, missing parameters). `handleRequest` needs no node:http
+ * (a WebAssembly component's HTTP adapter calls it); `createRouterServer` serves it on node:http, which is
+ * loaded only when called so bundles without Node built-ins can import this file.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   HttpMediaTypeNotSupportedException,
@@ -19,7 +21,7 @@ export interface RouteRequest {
   readonly path: string;
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
-  readonly headers: IncomingMessage['headers'];
+  readonly headers: IncomingHttpHeaders;
   /** The parsed JSON body; throws HttpMessageNotReadableException or HttpMediaTypeNotSupportedException. */
   json(): unknown;
 }
@@ -107,22 +109,50 @@ export interface ServerOptions {
   log: Logger;
 }
 
+/** A request as any HTTP front end sees it: `url` is the path with its query string. */
+export interface PlainRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** The answer to a `PlainRequest`; `body` is undefined for an empty response. */
+export interface PlainResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | undefined;
+}
+
 /** Creates the HTTP server; `/actuator/health` answers UP as Spring Boot Actuator did. */
 export function createRouterServer(options: ServerOptions): Server {
+  const { createServer } = process.getBuiltinModule('node:http');
   return createServer((req, res) => {
-    void handle(options, req, res);
+    void serve(options, req, res);
   });
 }
 
-async function handle(options: ServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const send = (result: RouteResult): void => {
-    if (result.body === undefined) {
-      res.writeHead(result.status).end();
-      return;
-    }
-    res.writeHead(result.status, { 'content-type': 'application/json' }).end(JSON.stringify(result.body));
-  };
+async function serve(options: ServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const response = await handleRequest(options, {
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    headers: req.headers,
+    body: await readBody(req),
+  });
+  res.writeHead(response.status, response.headers).end(response.body);
+}
+
+/** Routes one request and answers it; never rejects (errors become Spring-style error responses). */
+export async function handleRequest(options: ServerOptions, req: PlainRequest): Promise<PlainResponse> {
+  const url = new URL(req.url, 'http://localhost');
+  const send = (result: RouteResult): PlainResponse =>
+    result.body === undefined
+      ? { status: result.status, headers: {}, body: undefined }
+      : {
+          status: result.status,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(result.body),
+        };
   if (req.method === 'GET' && url.pathname === '/actuator/health')
     return send({ status: 200, body: { status: 'UP' } });
   const candidates = options.routes.flatMap((route) => {
@@ -131,9 +161,9 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
   });
   const found = candidates.find((c) => c.route.method === req.method);
   if (found === undefined) return send(springError(candidates.length > 0 ? 405 : 404, url.pathname));
-  const text = await readBody(req);
+  const text = req.body;
   const request: RouteRequest = {
-    method: req.method ?? 'GET',
+    method: req.method,
     path: url.pathname,
     params: found.params,
     query: url.searchParams,
@@ -151,17 +181,17 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
     },
   };
   try {
-    send(await found.route.handle(request));
+    return send(await found.route.handle(request));
   } catch (error) {
     try {
       const handled = await options.onError?.(error);
       if (handled === undefined && !(error instanceof Error && /Exception$/.test(error.name))) {
         options.log.error('Request {} {} failed', req.method, url.pathname, error);
       }
-      send(handled ?? defaultErrorResult(error, url.pathname));
+      return send(handled ?? defaultErrorResult(error, url.pathname));
     } catch (adviceError) {
       options.log.error('Exception handler failed', adviceError);
-      send(springError(500, url.pathname));
+      return send(springError(500, url.pathname));
     }
   }
 }

@@ -1,0 +1,334 @@
+/**
+ * The facade bound to WIT imports, for a service built as a WebAssembly component. The WIT calls are synchronous
+ * (the host blocks on the real backend); the facade's Promise-returning methods return already-settled promises,
+ * so `await caps.sql.query(…)` code runs unchanged. A WIT `result` error (jco throws a `ComponentError` whose
+ * `payload` is the error variant) becomes a `CapabilityError`.
+ *
+ * This file imports no WIT interface itself: the guest entry imports the interfaces its world has and passes them
+ * to `createComponentCapabilities`, so a component imports only what it uses. A capability that was not passed
+ * rejects with a `CapabilityError` (config reads as empty; logs are dropped).
+ *
+ * Postgres values are converted as the host converts them (bridge/host/pg-values.ts), in the other direction:
+ * parameters become `pg-value` variants, results become what node-postgres returns (int8 and numeric as strings,
+ * json parsed, bytea as bytes) so code written against pg reads rows the same way.
+ */
+import {
+  CapabilityError,
+  type CapabilityBinding,
+  type CapabilityKind,
+  type KeyValueBucket,
+  type LogLevel,
+  type SqlValue,
+} from './capabilities.ts';
+
+/** A `pg-value` as jco represents a variant. */
+export interface PgValue {
+  tag: string;
+  val?: unknown;
+}
+
+/** `wasmcloud:postgres/query@0.1.1-draft`. */
+export interface WitPostgresQuery {
+  query(sql: string, params: PgValue[]): { columnName: string; value: PgValue }[][];
+}
+
+/** A `wasi:keyvalue/store@0.2.0-draft` bucket resource. */
+export interface WitBucket {
+  get(key: string): Uint8Array | undefined;
+  set(key: string, value: Uint8Array): void;
+  delete(key: string): void;
+  exists(key: string): boolean;
+  listKeys(cursor?: string): { keys: string[]; cursor?: string | undefined };
+}
+
+/** `wasi:keyvalue/store@0.2.0-draft`. */
+export interface WitKeyValueStore {
+  open(identifier: string): WitBucket;
+}
+
+/** `wasi:config/store@0.2.0-draft`. */
+export interface WitConfigStore {
+  get(key: string): string | undefined;
+  getAll(): [string, string][];
+}
+
+/** `wasmcloud:messaging/consumer@0.2.0`. */
+export interface WitMessagingConsumer {
+  publish(message: { subject: string; body: Uint8Array; replyTo?: string | undefined }): void;
+}
+
+/** `wasi:clocks/wall-clock@0.2.10`. */
+export interface WitWallClock {
+  now(): { seconds: bigint; nanoseconds: number };
+}
+
+/** `wasi:random/random@0.2.10`. */
+export interface WitRandom {
+  getRandomBytes(length: bigint): Uint8Array;
+  getRandomU64(): bigint;
+}
+
+/** `wasi:logging/logging@0.1.0-draft`. */
+export interface WitLogging {
+  log(level: LogLevel, context: string, message: string): void;
+}
+
+/** The WIT interfaces a guest imported; pass the modules as imported (`import * as query from '…'`). */
+export interface WitImports {
+  sql?: WitPostgresQuery;
+  kv?: WitKeyValueStore;
+  config?: WitConfigStore;
+  messaging?: WitMessagingConsumer;
+  clock?: WitWallClock;
+  random?: WitRandom;
+  log?: WitLogging;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The text of a WIT error: jco's `ComponentError.payload` is the error variant `{ tag, val }`. */
+export function witErrorReason(error: unknown): string {
+  const payload = (error as { payload?: unknown } | null)?.payload;
+  if (payload !== undefined && payload !== null && typeof payload === 'object') {
+    const { tag, val } = payload as { tag?: unknown; val?: unknown };
+    if (typeof tag === 'string')
+      return val === undefined ? tag : `${tag}: ${typeof val === 'string' ? val : JSON.stringify(val)}`;
+  }
+  if (typeof payload === 'string') return payload;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function call<T>(kind: CapabilityKind, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof CapabilityError) throw error;
+    throw new CapabilityError(kind, witErrorReason(error), { cause: error });
+  }
+}
+
+/** Runs a synchronous WIT call and returns its outcome as a settled promise. */
+function settle<T>(kind: CapabilityKind, work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(call(kind, work));
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+function absent(kind: CapabilityKind, iface: string): never {
+  throw new CapabilityError(kind, `this component does not import ${iface}`);
+}
+
+/** `hashable-f64` (mantissa, exponent, sign), as bridge/host/pg-values.ts decodes it. */
+export function toHashable(value: number): [bigint, number, number] {
+  if (value === 0) return [0n, 0, 1];
+  const sign = value < 0 ? -1 : 1;
+  let exponent = Math.floor(Math.log2(Math.abs(value))) - 52;
+  let mantissa = Math.abs(value) / 2 ** exponent;
+  while (!Number.isInteger(mantissa)) {
+    exponent -= 1;
+    mantissa *= 2;
+  }
+  return [BigInt(mantissa), exponent, sign];
+}
+
+function fromHashable(value: unknown): number {
+  const [mantissa, exponent, sign] = value as [bigint, number, number];
+  return sign * Number(mantissa) * 2 ** exponent;
+}
+
+const isInt32 = (n: number): boolean => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647;
+
+/** A facade SQL parameter → a `pg-value` the host accepts (see `toPgParam` in bridge/host/pg-values.ts). */
+export function toPgValue(value: SqlValue): PgValue {
+  if (value === null || value === undefined) return { tag: 'null' };
+  if (typeof value === 'string') return { tag: 'text', val: value };
+  if (typeof value === 'boolean') return { tag: 'bool', val: value };
+  if (typeof value === 'bigint') return { tag: 'int8', val: value };
+  if (typeof value === 'number') {
+    if (isInt32(value)) return { tag: 'int4', val: value };
+    if (Number.isSafeInteger(value)) return { tag: 'int8', val: BigInt(value) };
+    return { tag: 'float8', val: toHashable(value) };
+  }
+  if (value instanceof Date) return { tag: 'text', val: value.toISOString() };
+  if (value instanceof Uint8Array) return { tag: 'bytea', val: value };
+  if (Array.isArray(value)) {
+    const items = value as readonly SqlValue[];
+    if (items.every((v) => typeof v === 'string')) return { tag: 'text-array', val: items };
+    if (items.every((v) => typeof v === 'boolean')) return { tag: 'bool-array', val: items };
+    if (items.every((v) => typeof v === 'number' && isInt32(v))) return { tag: 'int4-array', val: items };
+    if (items.every((v) => typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v))))
+      return { tag: 'int8-array', val: items.map((v) => BigInt(v as number | bigint)) };
+  }
+  return { tag: 'jsonb', val: JSON.stringify(value) };
+}
+
+/** A result `pg-value` → the value node-postgres would give for that column. */
+export function fromPgValue(value: PgValue): unknown {
+  const { tag, val } = value;
+  switch (tag) {
+    case 'null':
+      return null;
+    case 'int8':
+    case 'big-int':
+    case 'big-serial':
+    case 'serial8':
+      return String(val);
+    case 'float8':
+    case 'float4':
+    case 'double':
+    case 'real':
+      return fromHashable(val);
+    case 'json':
+    case 'jsonb':
+      return JSON.parse(val as string) as unknown;
+    case 'bytea':
+      return val;
+    default:
+      return val;
+  }
+}
+
+function bucketOf(kv: WitKeyValueStore | undefined, name: string): KeyValueBucket {
+  let opened: WitBucket | undefined;
+  const bucket = (): WitBucket => {
+    opened ??= (kv ?? absent('kv', 'wasi:keyvalue/store')).open(name);
+    return opened;
+  };
+  const getBytes = (key: string): Promise<Uint8Array | null> => settle('kv', () => bucket().get(key) ?? null);
+  return {
+    getBytes,
+    get: (key) =>
+      settle('kv', () => {
+        const bytes = bucket().get(key);
+        return bytes === undefined || bytes === null ? null : decoder.decode(bytes);
+      }),
+    set: (key, value) =>
+      settle('kv', () => bucket().set(key, typeof value === 'string' ? encoder.encode(value) : value)),
+    delete: (key) => settle('kv', () => bucket().delete(key)),
+    exists: (key) => settle('kv', () => bucket().exists(key)),
+    listKeys: (cursor) =>
+      settle('kv', () => {
+        const page = bucket().listKeys(cursor);
+        return { keys: page.keys, cursor: page.cursor ?? undefined };
+      }),
+  };
+}
+
+/** Binds the facade to the WIT imports a guest passes; give the result to `bindCapabilities`. */
+export function createComponentCapabilities(
+  wit: WitImports,
+  options: { bucket?: string } = {},
+): CapabilityBinding {
+  const defaultBucket = bucketOf(wit.kv, options.bucket ?? 'default');
+  const buckets = new Map<string, KeyValueBucket>();
+  const randomBytes = (length: number): Uint8Array =>
+    call('random', () =>
+      (wit.random ?? absent('random', 'wasi:random/random')).getRandomBytes(BigInt(length)),
+    );
+  return {
+    sql: {
+      query: <R>(sql: string, params: readonly SqlValue[] = []) =>
+        settle('sql', () => {
+          const rows = (wit.sql ?? absent('sql', 'wasmcloud:postgres/query')).query(
+            sql,
+            params.map(toPgValue),
+          );
+          const objects = rows.map((row) => {
+            const object: Record<string, unknown> = {};
+            for (const entry of row) object[entry.columnName] = fromPgValue(entry.value);
+            return object as R;
+          });
+          return { rows: objects, rowCount: objects.length };
+        }),
+    },
+    messaging: {
+      publish: (subject, body, replyTo) =>
+        call('messaging', () =>
+          (wit.messaging ?? absent('messaging', 'wasmcloud:messaging/consumer')).publish({
+            subject,
+            body: typeof body === 'string' ? encoder.encode(body) : body,
+            ...(replyTo === undefined ? {} : { replyTo }),
+          }),
+        ),
+      subscribe: () => {
+        // The host owns subscriptions (component config `subscriptions`); the exported handler receives them.
+      },
+    },
+    kv: {
+      ...defaultBucket,
+      bucket: (name) => {
+        let bucket = buckets.get(name);
+        if (bucket === undefined) {
+          bucket = bucketOf(wit.kv, name);
+          buckets.set(name, bucket);
+        }
+        return bucket;
+      },
+    },
+    http: {
+      fetch: () =>
+        Promise.reject(new CapabilityError('http', 'outgoing HTTP is not bound in components yet')),
+    },
+    config: {
+      get: (key) =>
+        wit.config === undefined ? undefined : call('config', () => wit.config!.get(key) ?? undefined),
+      getAll: () =>
+        wit.config === undefined ? {} : Object.fromEntries(call('config', () => wit.config!.getAll())),
+    },
+    clock: {
+      now: () => call('clock', () => (wit.clock ?? absent('clock', 'wasi:clocks/wall-clock')).now()),
+      nowMs: () =>
+        call('clock', () => {
+          const { seconds, nanoseconds } = (wit.clock ?? absent('clock', 'wasi:clocks/wall-clock')).now();
+          return Number(seconds) * 1000 + Math.floor(nanoseconds / 1e6);
+        }),
+    },
+    random: {
+      bytes: randomBytes,
+      u64: () => call('random', () => (wit.random ?? absent('random', 'wasi:random/random')).getRandomU64()),
+      float: () => Number(randomU53(randomBytes(8))) / 2 ** 53,
+      uuid: () => {
+        const b = randomBytes(16);
+        b[6] = (b[6]! & 0x0f) | 0x40;
+        b[8] = (b[8]! & 0x3f) | 0x80;
+        const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+        return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+      },
+    },
+    log: {
+      log: (level, context, message) => {
+        if (wit.log !== undefined) call('log', () => wit.log!.log(level, context, message));
+      },
+    },
+  };
+}
+
+function randomU53(bytes: Uint8Array): bigint {
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  return n >> 11n;
+}
+
+/**
+ * Code ported from Node may still reach for `process` (`process.env`, `process.stderr.write`); a component has
+ * none. Installs a minimal one over the binding: env from config, stdout/stderr lines to the log capability.
+ */
+export function installProcessShim(binding: CapabilityBinding): void {
+  const global = globalThis as { process?: unknown };
+  if (global.process !== undefined) return;
+  const writer = (level: LogLevel) => ({
+    write: (chunk: string | Uint8Array): boolean => {
+      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk);
+      binding.log.log(level, '', text.replace(/\n$/, ''));
+      return true;
+    },
+  });
+  global.process = {
+    env: binding.config.getAll(),
+    stdout: writer('info'),
+    stderr: writer('info'),
+  };
+}
