@@ -6,7 +6,13 @@ import { query } from 'wasmcloud:postgres/query@0.1.1-draft';
 import { publish } from 'wasmcloud:messaging/consumer@0.2.0';
 // @ts-expect-error: WIT import
 import { get } from 'wasi:config/store@0.2.0-draft';
-import { readRequest, respond, text } from '../../test/bridge/host/fixtures/lib/http.ts';
+import {
+  readRequest,
+  respond,
+  text,
+  type WitIncomingRequest,
+  type WitResponseOutparam,
+} from '../../codemods/facade/component-http.ts';
 import { handleOrder, type OrdersPorts } from './orders-logic.ts';
 
 const encoder = new TextEncoder();
@@ -29,8 +35,7 @@ const ports: OrdersPorts = {
 };
 
 export const incomingHandler = {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  handle(request: any, out: any): void {
+  handle(request: WitIncomingRequest, out: WitResponseOutparam): void {
     try {
       const req = readRequest(request);
       const result = handleOrder(ports, text(req.body), get('table') as string);
