@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../../shared/fs.ts';
 import type { CapabilityKind } from '../facade/capabilities.ts';
 import { writeWorld } from '../wit/world.ts';
 import { buildComponent } from './build-component.ts';
+import { COMPONENT_BIND_FILE, generateComponentBind } from './component-bind.ts';
 import { findMissingWitPackages, findUnsupportedImports } from './check-imports.ts';
 import { createUnsupportedError, loadBuildPlan, type BuildPlan } from './plan.ts';
 
@@ -105,8 +106,9 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
   if (!existsSync(entry)) {
     throw new AppError(ErrorCode.notFound, `no component entry ${show(COMPONENT_ENTRY)}`, {
       hint:
-        'src/component.ts is the guest entry: it binds the facade to the WIT imports and exports `incomingHandler` ' +
-        "(wasi:http/incoming-handler); migrate's guest HTTP adapter generates it, until then write it by hand",
+        'src/component.ts is the guest entry (`migrate port` writes it): it imports ./component-bind.ts (which ' +
+        '`migrate build` writes) and exports `incomingHandler` (wasi:http/incoming-handler); port the service ' +
+        'again or write it by hand',
     });
   }
   const name = getServiceName(root);
@@ -116,6 +118,8 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
     { packageName: `migrate:${name}`, imports: plan.imports, exports: plan.exports },
     join(root, 'dist', 'wit'),
   );
+  progress(`build: binding the facade to the world's imports (${show(COMPONENT_BIND_FILE)})`);
+  await writeFileAtomic(join(root, COMPONENT_BIND_FILE), generateComponentBind(plan.imports));
   progress(`build: componentizing ${show(COMPONENT_ENTRY)} (10-30 s)`);
   const built = await buildComponent({
     entry,

@@ -326,8 +326,13 @@ export function installProcessShim(binding: CapabilityBinding): void {
       return true;
     },
   });
+  let env: Record<string, string> | undefined;
   global.process = {
-    env: binding.config.getAll(),
+    // Read on first use: no WIT import may be called while the component is initialised (Wizer).
+    get env(): Record<string, string> {
+      env ??= binding.config.getAll();
+      return env;
+    },
     stdout: writer('info'),
     stderr: writer('info'),
   };

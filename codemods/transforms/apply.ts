@@ -215,3 +215,48 @@ export function removeUnusedFacadeImports(file: SourceFile, specifier: string): 
   if (removed.length > 0 && isEmptyImport(declaration)) declaration.remove();
   return removed;
 }
+
+/** A reference used only as a type (`: Pool`, `typeof Pool`, `implements X`), never as a value. */
+function isTypePosition(ref: Node): boolean {
+  for (let node: Node | undefined = ref.getParent(); node !== undefined; node = node.getParent()) {
+    if (Node.isExpressionWithTypeArguments(node)) {
+      const clause = node.getParentIfKind(SyntaxKind.HeritageClause);
+      return (
+        clause?.getToken() === SyntaxKind.ImplementsKeyword ||
+        Node.isInterfaceDeclaration(clause?.getParent())
+      );
+    }
+    if (Node.isTypeNode(node)) return true;
+    if (Node.isStatement(node) || Node.isExpression(node)) return false;
+  }
+  return false;
+}
+
+/**
+ * Turns imports of the replaced libraries (`import { Pool, type PoolClient } from 'pg'`) that the rewrite left
+ * used only as types into `import type`, so a bundle (the tsconfig has `verbatimModuleSyntax`) no longer loads
+ * the library.
+ */
+export function makeTypeOnlyLibraryImports(file: SourceFile): string[] {
+  const changed: string[] = [];
+  for (const declaration of file.getImportDeclarations()) {
+    const module = declaration.getModuleSpecifierValue();
+    if (!LIBRARIES.has(module) || declaration.isTypeOnly()) continue;
+    const named = declaration.getNamedImports();
+    if (named.length === 0 || declaration.getDefaultImport() !== undefined) continue;
+    if (declaration.getNamespaceImport() !== undefined) continue;
+    const typeOnly = named.every((specifier) => {
+      if (specifier.isTypeOnly()) return true;
+      const name = specifier.getAliasNode() ?? specifier.getNameNode();
+      if (!Node.isIdentifier(name)) return false;
+      return name
+        .findReferencesAsNodes()
+        .every((ref) => ref === name || ref.getSourceFile() !== file || isTypePosition(ref));
+    });
+    if (!typeOnly) continue;
+    for (const specifier of named) specifier.setIsTypeOnly(false);
+    declaration.setIsTypeOnly(true);
+    changed.push(`value import of ${module} used only as types (now import type)`);
+  }
+  return changed;
+}

@@ -10,8 +10,17 @@ import { Project } from 'ts-morph';
 import { AppError, ErrorCode } from '../../shared/errors.ts';
 import { runTransforms, type CodemodResult } from './run.ts';
 
-/** The facade files copied into a transformed service, under `<src>/caps/`. */
-const FACADE_FILES = ['capabilities.ts', 'node.ts', 'register-node.ts'] as const;
+/**
+ * The facade files copied into a transformed service, under `<src>/caps/`: the facade, its Node binding, and its
+ * component binding with the wasi:http adapter (which the ported `src/component.ts` imports).
+ */
+const FACADE_FILES = [
+  'capabilities.ts',
+  'node.ts',
+  'register-node.ts',
+  'component.ts',
+  'component-http.ts',
+] as const;
 
 export interface PlannedWrite {
   /** Path relative to the service directory. */

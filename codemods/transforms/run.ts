@@ -10,6 +10,7 @@ import {
   applyTextEdits,
   collectReferencedClients,
   getFacadeSpecifier,
+  makeTypeOnlyLibraryImports,
   removeImports,
   removeUnusedClientImports,
   removeUnusedClients,
@@ -125,6 +126,7 @@ function cleanUp(
   for (const { file, change } of touched) {
     pushCleanup(change, removeUnusedClients(file, referenced));
     pushCleanup(change, removeUnusedFacadeImports(file, getFacadeSpecifier(file, facadePath)));
+    pushCleanup(change, makeTypeOnlyLibraryImports(file));
   }
 }
 

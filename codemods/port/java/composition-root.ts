@@ -39,7 +39,19 @@ function argFor(p: JavaVariable, input: RootInput, owner: JavaClass, names: Map<
   return `undefined as never /* TODO(migrate): ${why} */`;
 }
 
-export function generateMain(input: RootInput): string {
+interface Composition {
+  lines: string[];
+  imports: Set<string>;
+  controllers: JavaClass[];
+  advice: JavaClass | undefined;
+  destroy: string[];
+}
+
+/** The beans in dependency order (constructor injection); `store` is what repositories get (`pool`, `redis`). */
+function compose(
+  input: RootInput,
+  store: (role: 'jpa-repository' | 'redis-repository') => string,
+): Composition {
   const beanRoles = new Set<ClassRole>([
     'jpa-repository',
     'redis-repository',
@@ -69,9 +81,9 @@ export function generateMain(input: RootInput): string {
     const role = input.roles.get(cls.name);
     const args =
       role === 'jpa-repository'
-        ? ['pool']
+        ? [store(role)]
         : role === 'redis-repository'
-          ? ['redis']
+          ? [store(role)]
           : getInjectedParams(cls).map((p) => argFor(p, input, cls, names));
     lines.push(`const ${variable} = new ${cls.name}(${args.join(', ')});`);
     names.set(cls.name, variable);
@@ -82,6 +94,13 @@ export function generateMain(input: RootInput): string {
     c.methods
       .filter((m) => hasAnnotation(m, 'PreDestroy'))
       .map((m) => `await ${lowerFirst(c.name)}.${m.name}();`),
+  );
+  return { lines, imports, controllers, advice, destroy };
+}
+
+export function generateMain(input: RootInput): string {
+  const { lines, imports, controllers, advice, destroy } = compose(input, (role) =>
+    role === 'jpa-repository' ? 'pool' : 'redis',
   );
   const head = [
     "import { loadConfig } from './config.ts';",
@@ -127,5 +146,76 @@ process.once(signal, () => {
 void shutdown().finally(() => process.exit(0));
 });
 }
+`;
+}
+
+/** The guest entry `migrate build` compiles, relative to the service directory. */
+export const COMPONENT_ENTRY_FILE = 'src/component.ts';
+
+/**
+ * The generated `src/component.ts`: the composition of `main.ts` as a WebAssembly component. The facade is bound
+ * by `./component-bind.ts` (which `migrate build` generates from the world's imports, and which is imported first
+ * so it runs before any service module); repositories get no pg pool or Redis client (the codemod moved their
+ * calls onto `caps`); requests come in through the wasi:http adapter (`caps/component-http.ts`, copied by
+ * `migrate codemod`) and go to the router's `handleRequest`.
+ */
+export function generateComponent(input: RootInput): string {
+  const todos = input.todos.length;
+  const { lines, imports, controllers, advice } = compose(
+    input,
+    (role) =>
+      `undefined as never /* no ${role === 'jpa-repository' ? 'pg pool' : 'Redis client'} in a component: its calls go through caps */`,
+  );
+  input.todos.splice(todos);
+  const usesConfig = lines.some((l) => /\bconfig(Value\(|\[)/.test(l));
+  const head = [
+    "import './component-bind.ts';",
+    "import { createIncomingHandler } from './caps/component-http.ts';",
+    ...(usesConfig
+      ? [
+          `import { ${lines.some((l) => l.includes('configValue(')) ? 'configValue, ' : ''}loadConfig } from './config.ts';`,
+        ]
+      : []),
+    "import { createLogger } from './runtime/logger.ts';",
+    "import { handleRequest } from './runtime/router.ts';",
+    ...(lines.some((l) => l.includes('RestClient.builder()'))
+      ? ["import { RestClient } from './runtime/rest-client.ts';"]
+      : []),
+    ...[...imports].sort(),
+  ];
+  return `${head.join('\n')}
+
+/**
+ * ${input.serviceName} as a WebAssembly component: the composition of main.ts, made on the first request (not while
+ * the component is initialised, when no WIT import may be called) and served through wasi:http.
+ */
+function compose(): Parameters<typeof handleRequest>[0] {
+const log = createLogger(${JSON.stringify(input.serviceName)});
+${usesConfig ? 'const config = loadConfig();' : ''}
+${lines.join('\n')}
+return {
+routes: [${controllers.map((c) => `...${lowerFirst(c.name)}Routes(${lowerFirst(c.name)})`).join(', ')}],
+${advice ? `onError: ${lowerFirst(advice.name)}ErrorHandler(${lowerFirst(advice.name)}),` : ''}
+log,
+};
+}
+
+let options: Parameters<typeof handleRequest>[0] | undefined;
+const decoder = new TextDecoder();
+
+export const incomingHandler = createIncomingHandler(async (request) => {
+options ??= compose();
+const response = await handleRequest(options, {
+method: request.method,
+url: request.query === '' ? request.path : \`\${request.path}?\${request.query}\`,
+headers: request.headers,
+body: decoder.decode(request.body),
+});
+return {
+status: response.status,
+headers: { ...response.headers },
+...(response.body === undefined ? {} : { body: response.body }),
+};
+});
 `;
 }

@@ -21,7 +21,7 @@ import { translateJpaRepository } from './jpa-repository.ts';
 import { translateRedisRepository } from './redis-repository.ts';
 import { generateValidators } from './validation.ts';
 import { generateConfigModule, generateDbModule, generateRedisModule, parseProperties } from './config.ts';
-import { generateMain } from './composition-root.ts';
+import { COMPONENT_ENTRY_FILE, generateComponent, generateMain } from './composition-root.ts';
 import { toKebabCase } from './names.ts';
 import { createPortReport, type PortReport } from './report.ts';
 import { fileName } from './members.ts';
@@ -148,23 +148,22 @@ export async function portJavaSources(
   files.set('src/config.ts', generateConfigModule(props));
   if (usesDb) files.set('src/db.ts', generateDbModule());
   if (usesRedis) files.set('src/redis.ts', generateRedisModule());
-  files.set(
-    'src/main.ts',
-    generateMain({
-      serviceName: serviceName,
-      classes,
-      roles,
-      props,
-      importPath: (name) => {
-        const c = classes.get(name);
-        return c ? `./${posix.relative('src', pathOf(c))}` : `./${name}.ts`;
-      },
-      usesDb,
-      usesRedis,
-      usesNats,
-      todos: ctx.todos,
-    }),
-  );
+  const root = {
+    serviceName: serviceName,
+    classes,
+    roles,
+    props,
+    importPath: (name: string): string => {
+      const c = classes.get(name);
+      return c ? `./${posix.relative('src', pathOf(c))}` : `./${name}.ts`;
+    },
+    usesDb,
+    usesRedis,
+    usesNats,
+    todos: ctx.todos,
+  };
+  files.set('src/main.ts', generateMain(root));
+  files.set(COMPONENT_ENTRY_FILE, generateComponent(root));
   for (const module of RUNTIME_MODULES) {
     files.set(
       `src/runtime/${module}.ts`,
@@ -295,6 +294,9 @@ const TSCONFIG = `${JSON.stringify(
       skipLibCheck: true,
     },
     include: ['src'],
+    // The guest entry imports what `migrate codemod` copies (caps/component*.ts) and what `migrate build`
+    // generates (component-bind.ts, over WIT modules): the bundler checks it, not tsc.
+    exclude: ['src/component.ts', 'src/component-bind.ts'],
   },
   null,
   2,

@@ -96,3 +96,33 @@ describe('sql transform', () => {
     ]);
   });
 });
+
+describe('sql: pg imports left as types', () => {
+  it('makes a pg import used only as types `import type`, so a bundle does not load pg', () => {
+    const input = `import { Pool, type PoolClient } from 'pg';
+
+export class Repo {
+  constructor(private readonly pool: Pool) {}
+  async find(id: number) {
+    const client: PoolClient = await this.pool.connect();
+    await client.query('SELECT 1 WHERE $1 = 1', [id]);
+    client.release();
+  }
+}
+`;
+    const { output } = transformText(input, [sqlTransform]);
+    expect(output).toContain("import type { Pool, PoolClient } from 'pg';");
+    expect(output).toContain("caps.sql.query('SELECT 1 WHERE $1 = 1', [id])");
+  });
+
+  it('keeps a pg import that is still used as a value', () => {
+    const input = `import { Pool } from 'pg';
+
+const pool = new Pool();
+export const query = (text: string) => pool.query(text);
+export const other = new Pool();
+`;
+    const { output } = transformText(input, [sqlTransform]);
+    expect(output).toContain("import { Pool } from 'pg';");
+  });
+});

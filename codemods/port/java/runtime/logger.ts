@@ -26,8 +26,11 @@ function show(value: unknown): string {
 }
 
 export function createLogger(name: string): Logger {
-  const threshold = LEVELS.indexOf(((process.env.LOG_LEVEL ?? 'info').toLowerCase() as Level) ?? 'info');
+  // LOG_LEVEL is read on the first write, not when the logger is made (often at module load): a WebAssembly
+  // component may not read its config while it is initialised.
+  let threshold: number | undefined;
   const write = (level: Level, message: string, args: unknown[]): void => {
+    threshold ??= LEVELS.indexOf(((process.env.LOG_LEVEL ?? 'info').toLowerCase() as Level) ?? 'info');
     if (LEVELS.indexOf(level) < threshold) return;
     process.stderr.write(
       `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${name} : ${format(message, args)}\n`,
