@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppError, ErrorCode, wrapError } from '../../shared/errors.ts';
+import { ensurePreopens } from '../../shared/wasm-preopens.ts';
 
 /** A component transpiled by jco and cached on disk by content hash. */
 export interface TranspiledComponent {
@@ -28,16 +29,6 @@ const TRANSPILE_VERSION = 'jco-1.35.0-sync-v1';
 
 export function getDefaultTranspileCacheDir(): string {
   return join(tmpdir(), 'migrate-host-cache');
-}
-
-let preopensSet = false;
-async function ensurePreopens(): Promise<void> {
-  if (preopensSet) return;
-  const fs = (await import('@bytecodealliance/preview2-shim/filesystem')) as unknown as {
-    _setPreopens: (preopens: Record<string, string>) => void;
-  };
-  fs._setPreopens({ '/': '/' });
-  preopensSet = true;
 }
 
 /**

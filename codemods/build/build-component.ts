@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { build as esbuild, type Plugin } from 'esbuild';
 import { AppError, ErrorCode, wrapError } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs.ts';
+import { ensurePreopens } from '../../shared/wasm-preopens.ts';
 
 /** Which JS engine the component embeds. */
 export type ComponentBackend = 'starlingmonkey' | 'qjs';
@@ -42,21 +43,6 @@ export interface BuiltComponent {
  * engine imports `wasi:http/outgoing-handler` for `fetch` (the host denies it unless granted).
  */
 const DISABLED_FEATURES = ['stdio', 'fetch-event'] as const;
-
-let preopensSet = false;
-
-/**
- * The WIT parser inside componentize-js and jco is a component on preview2-shim, which starts on Node with no
- * filesystem preopens: every build fails with "No such file or directory" until the root is preopened.
- */
-async function ensurePreopens(): Promise<void> {
-  if (preopensSet) return;
-  const fs = (await import('@bytecodealliance/preview2-shim/filesystem')) as unknown as {
-    _setPreopens: (preopens: Record<string, string>) => void;
-  };
-  fs._setPreopens({ '/': '/' });
-  preopensSet = true;
-}
 
 export function getDefaultBuildCacheDir(): string {
   return join(tmpdir(), 'migrate-build-cache');
