@@ -2,6 +2,7 @@
 # Makes sure the real services the tests talk to are running on loopback: PostgreSQL, NATS (JetStream), Redis,
 # a private Docker engine, and Debian's Chromium for rendering checks. Idempotent; installs from Debian if missing.
 set -euo pipefail
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 here="$(cd "$(dirname "$0")/.." && pwd)"
 log() { printf '[services] %s\n' "$*" >&2; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

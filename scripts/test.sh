@@ -3,6 +3,8 @@
 # typecheck, lint, format check and the whole vitest suite against real Postgres, NATS, Redis and Docker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Service control (start-stop-daemon, dockerd, pg_ctlcluster) lives in sbin; a caller with a minimal PATH must still work.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 step() { printf '\n== %s\n' "$*" >&2; }
 
 step "dependencies (npm install when the lock file changed; npm ci rejects the optional platform packages npm cannot lock)"
