@@ -7,7 +7,7 @@ const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(
     `error MIG_USAGE migrate needs Node >= 22.18 (this is ${process.version})\n` +
-      'hint: run it through npm (`npx migrate …`), which uses the Node 24 installed in node_modules, or install Node 22/24 LTS\n',
+      'hint: run it through npm (`npm run migrate -- …`), which uses the Node 24 installed in node_modules, or install Node 22/24 LTS\n',
   );
   process.exit(2);
 }
