@@ -44,10 +44,12 @@ export function placeholderExpr(value: string, props: ReadonlyMap<string, string
 }
 
 export function generateConfigModule(props: ReadonlyMap<string, string>): string {
-  const entries = [...props].map(
-    ([key, value]) =>
-      `${JSON.stringify(key)}: env[${JSON.stringify(toEnvName(key))}] ?? ${placeholderExpr(value, props)},`,
-  );
+  const entries = [...props].map(([key, value]) => {
+    const lookup = `env[${JSON.stringify(toEnvName(key))}]`;
+    const expr = placeholderExpr(value, props);
+    // `server.port=${SERVER_PORT:8080}` already reads SERVER_PORT first: do not read it twice.
+    return `${JSON.stringify(key)}: ${expr.startsWith(`(${lookup} ??`) ? expr : `${lookup} ?? ${expr}`},`;
+  });
   return `/** The service's application.properties, resolved against the environment as Spring does. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 return {
