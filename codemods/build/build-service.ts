@@ -111,6 +111,13 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
         'again or write it by hand',
     });
   }
+  // A ported entry binds the facade through component-bind.ts, which imports the copy `migrate codemod` makes.
+  const bindsFacade = readFileSync(entry, 'utf8').includes('component-bind');
+  if (bindsFacade && !existsSync(join(root, 'src/caps/capabilities.ts'))) {
+    throw new AppError(ErrorCode.notFound, `${show('src')} has no capability facade (src/caps/)`, {
+      hint: `run \`migrate codemod ${show('.')}\` first: it moves the side effects onto the facade and copies it into src/caps (or use \`migrate port … --build\`)`,
+    });
+  }
   const name = getServiceName(root);
   const out = resolve(cwd, options.out ?? join(root, 'dist', `${name}.wasm`));
   progress('build: writing the WIT world');

@@ -95,6 +95,16 @@ describe('migrate build', () => {
     expect(run.stderr).toMatch(/hint: .*incomingHandler/);
   });
 
+  it('asks for migrate codemod when a ported entry has no facade copy yet', async () => {
+    await writeService(join(work, 'ported'), {
+      'src/component.ts': "import './component-bind.ts';\nexport const incomingHandler = {};\n",
+    });
+    const run = await runCliCaptured(['build', 'ported', '--target', 'wasmcloud'], {}, work);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/error MIG_NOT_FOUND .*has no capability facade/);
+    expect(run.stderr).toMatch(/hint: run `migrate codemod .*ported` first/);
+  });
+
   it('rejects an unknown target', async () => {
     const run = await runCliCaptured(['build', 'tiny', '--target', 'lambda'], {}, work);
     expect(run.code).toBe(2);
