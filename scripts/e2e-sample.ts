@@ -1,0 +1,415 @@
+/**
+ * `npm run e2e:sample`: the proof of the port. Builds the Spring estate (samples/spring-orders), ports, codemods
+ * and builds its four services into components with the CLI a user runs, serves them in migrate's host against
+ * the machine's Postgres, NATS and Redis, and runs the contract suite (test/contract/contract-suite.ts, the
+ * same suite and assertions as against Spring) against the components. Then two mixed estates against the
+ * running Spring services: order as a component calling Spring's inventory (and publishing to Spring's
+ * notification), and Spring's order publishing to notification as a component.
+ *
+ * Progress goes to stderr; the last stdout line is one JSON object. Exit 0 when everything passed, 1 otherwise.
+ * Only loopback addresses are used. Every run has its own schema, NATS subject and Redis database, removed at
+ * the end (also on failure).
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { createHost, parseHostConfig, type Host } from '../bridge/index.ts';
+import type { ContractTarget } from '../test/contract/contract-suite.ts';
+import {
+  ESTATE_ROOT,
+  startSpringEstate,
+  toContractTarget,
+  type SpringEstate,
+} from '../test/contract/spring-estate.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
+const NATS_URL = 'nats://127.0.0.1:4222';
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const SERVICES = ['order', 'inventory', 'product', 'notification'] as const;
+type Service = (typeof SERVICES)[number];
+const TARGET = 'embedded';
+const RUN = `e2e_${process.pid}`;
+
+const log = (message: string): void => void process.stderr.write(`[e2e] ${message}\n`);
+
+/** Host capability names for the facade capabilities a build reports. */
+const GRANTS: Record<string, string> = {
+  sql: 'sql',
+  kv: 'kv',
+  redis: 'redis',
+  messaging: 'messaging',
+  http: 'http-out',
+  config: 'config',
+  clock: 'clocks',
+  random: 'random',
+  log: 'logging',
+};
+
+interface CliResult {
+  stdout: string;
+  seconds: number;
+}
+
+/** Runs `migrate <args>` as a user would (bin/migrate.js on this Node); fails with its stderr. */
+function migrate(args: string[]): Promise<CliResult> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/migrate.js'), ...args],
+      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`migrate ${args.join(' ')} failed:\n${stderr || error.message}`));
+        else resolve({ stdout, seconds: (performance.now() - started) / 1000 });
+      },
+    );
+  });
+}
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`)),
+    );
+  });
+}
+
+interface PortedService {
+  service: Service;
+  methods: number;
+  methodsTodo: number;
+  wasm: string;
+  bytes: number;
+  capabilities: string[];
+  portSeconds: number;
+  buildSeconds: number;
+}
+
+/** `migrate port`, then `migrate codemod` and `migrate build` on what it wrote. */
+async function portAndBuild(work: string, service: Service): Promise<PortedService> {
+  const id = `${service}-service`;
+  const out = join(work, id);
+  const ported = await migrate(['port', id, '--estate', ESTATE_ROOT, '--out', out, '--json']);
+  const report = JSON.parse(ported.stdout) as { methods: number; methods_todo: number };
+  const codemod = await migrate(['codemod', out]);
+  const wasm = join(work, `${service}.wasm`);
+  const built = await migrate(['build', out, '--target', TARGET, '--out', wasm, '--json']);
+  const document = JSON.parse(built.stdout) as { capabilities?: string[] };
+  const bytes = (await stat(wasm)).size;
+  log(
+    `${id}: ${report.methods} methods, ${report.methods_todo} TODO; component ${(bytes / 1e6).toFixed(1)} MB ` +
+      `(port ${ported.seconds.toFixed(1)} s, codemod+build ${(codemod.seconds + built.seconds).toFixed(1)} s)`,
+  );
+  return {
+    service,
+    methods: report.methods,
+    methodsTodo: report.methods_todo,
+    wasm,
+    bytes,
+    capabilities: document.capabilities ?? [],
+    portSeconds: ported.seconds,
+    buildSeconds: codemod.seconds + built.seconds,
+  };
+}
+
+/** A port the kernel had free a moment ago on loopback. */
+function getFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Claims an empty Redis database among 1..15 with a marker key, as samples/spring-orders/scripts/estate.sh does. */
+async function claimRedisDb(): Promise<number> {
+  for (let db = 1; db <= 15; db += 1) {
+    const redis = new Redis(`${REDIS_URL}/${db}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await redis.connect();
+      if ((await redis.dbsize()) !== 0) continue;
+      if ((await redis.set('spring-orders:estate', RUN, 'NX')) === 'OK') return db;
+    } finally {
+      redis.disconnect();
+    }
+  }
+  throw new Error('no empty Redis database among 1..15: stop other estates (npm run sample:stop)');
+}
+
+async function flushRedisDb(db: number): Promise<void> {
+  const redis = new Redis(`${REDIS_URL}/${db}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  await redis.flushdb();
+  redis.disconnect();
+}
+
+async function withDb(work: (db: pg.Client) => Promise<void>): Promise<void> {
+  const db = new pg.Client({ connectionString: PG_URL });
+  await db.connect();
+  try {
+    await work(db);
+  } finally {
+    await db.end();
+  }
+}
+
+/** The schema the components write to, made as Spring's `spring.sql.init` makes it for the services. */
+async function createSchema(schema: string): Promise<void> {
+  const sql = (service: string, file: string): Promise<string> =>
+    readFile(join(ESTATE_ROOT, service, 'src/main/resources', file), 'utf8');
+  await withDb(async (db) => {
+    await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+    await db.query(`SET search_path = ${schema}`);
+    await db.query(await sql('order-service', 'schema.sql'));
+    await db.query(await sql('inventory-service', 'schema.sql'));
+    await db.query(await sql('inventory-service', 'data.sql'));
+  });
+}
+
+const pgUrlFor = (schema: string): string =>
+  `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+
+interface ComponentSpec {
+  name: string;
+  /** Undefined when the service did not build: it is left out, and its URL refuses connections. */
+  built: PortedService | undefined;
+  /** Fixed when another component must know it; a free one otherwise. */
+  port?: number;
+  schema: string;
+  redisDb: number;
+  config: Record<string, string>;
+  allowedHosts?: string[];
+  subscriptions?: string[];
+}
+
+function componentConfig(spec: ComponentSpec & { built: PortedService }): Record<string, unknown> {
+  return {
+    name: spec.name,
+    wasm: spec.built.wasm,
+    port: spec.port ?? 0,
+    capabilities: [...new Set(spec.built.capabilities.map((c) => GRANTS[c] ?? c))],
+    backends: {
+      postgres: { url: pgUrlFor(spec.schema), poolSize: 4 },
+      nats: { url: NATS_URL },
+      redis: { url: `${REDIS_URL}/${spec.redisDb}` },
+    },
+    allowedHosts: spec.allowedHosts ?? [],
+    config: spec.config,
+    subscriptions: spec.subscriptions ?? [],
+    limits: { instances: 1, timeoutMs: 15_000, memoryMb: 256 },
+  };
+}
+
+interface SuiteResult {
+  passed: number;
+  failed: number;
+  failures: string[];
+}
+
+/** Runs the contract suite (test/contract/env-target.e2e.ts) against `target` in a vitest child process. */
+async function runContract(work: string, label: string, target: ContractTarget): Promise<SuiteResult> {
+  const targetFile = join(work, `${label}.target.json`);
+  const resultFile = join(work, `${label}.result.json`);
+  await writeFile(targetFile, JSON.stringify(target, null, 2));
+  log(`contract suite against ${label}`);
+  await new Promise<void>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/vitest/vitest.mjs'),
+        'run',
+        '--config',
+        'vitest.e2e.config.ts',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${resultFile}`,
+      ],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', process.stderr, process.stderr],
+        env: { ...process.env, CONTRACT_TARGET: targetFile },
+      },
+    );
+    child.on('exit', () => resolve());
+    child.on('error', () => resolve());
+  });
+  try {
+    const result = JSON.parse(await readFile(resultFile, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      testResults: { assertionResults: { fullName: string; status: string }[] }[];
+    };
+    const failures = result.testResults.flatMap((file) =>
+      file.assertionResults.filter((a) => a.status === 'failed').map((a) => a.fullName),
+    );
+    return { passed: result.numPassedTests, failed: result.numFailedTests, failures };
+  } catch {
+    return { passed: 0, failed: 1, failures: [`${label}: the suite did not run (see the output above)`] };
+  }
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const work = await mkdtemp(join(tmpdir(), 'migrate-e2e-sample-'));
+  const schema = `orders_${RUN}`;
+  const subject = `orders.placed.${RUN}`;
+  let redisDb: number | undefined;
+  let host: Host | undefined;
+  let estate: SpringEstate | undefined;
+  const summary: Record<string, unknown> = { services: 0 };
+  let ok = false;
+  try {
+    log('making sure Postgres, NATS and Redis are up');
+    await run('bash', ['scripts/ensure-services.sh']);
+
+    const built = new Map<Service, PortedService>();
+    const buildFailures: string[] = [];
+    for (const service of SERVICES) {
+      try {
+        built.set(service, await portAndBuild(work, service));
+      } catch (error) {
+        // Go on with the others: the suite then shows what works and what does not.
+        log(error instanceof Error ? error.message : String(error));
+        buildFailures.push(service);
+      }
+    }
+    const all = [...built.values()];
+    Object.assign(summary, {
+      services: all.length,
+      ...(buildFailures.length === 0 ? {} : { build_failed: buildFailures }),
+      methods: all.reduce((n, s) => n + s.methods, 0),
+      methods_todo: all.reduce((n, s) => n + s.methodsTodo, 0),
+      component_bytes: Object.fromEntries(all.map((s) => [s.service, s.bytes])),
+      port_seconds: Number(all.reduce((n, s) => n + s.portSeconds, 0).toFixed(1)),
+      build_seconds: Number(all.reduce((n, s) => n + s.buildSeconds, 0).toFixed(1)),
+    });
+
+    log('building and starting the Spring estate (for the mixed runs)');
+    estate = await startSpringEstate();
+    const spring = toContractTarget(estate.facts);
+    const springInventory = new URL(estate.facts.services.inventory.url);
+
+    redisDb = await claimRedisDb();
+    await createSchema(schema);
+    const get = (service: Service): PortedService | undefined => built.get(service);
+    const [orderPort, inventoryPort] = [await getFreePort(), await getFreePort()];
+    const specs: ComponentSpec[] = [
+      {
+        name: 'order',
+        built: get('order'),
+        port: orderPort,
+        schema,
+        redisDb,
+        config: { INVENTORY_URL: `http://127.0.0.1:${inventoryPort}`, NATS_SUBJECT: subject },
+        allowedHosts: [`127.0.0.1:${inventoryPort}`],
+      },
+      { name: 'inventory', built: get('inventory'), port: inventoryPort, schema, redisDb, config: {} },
+      { name: 'product', built: get('product'), schema, redisDb, config: {} },
+      {
+        name: 'notification',
+        built: get('notification'),
+        schema,
+        redisDb,
+        config: { NATS_SUBJECT: subject },
+        subscriptions: [subject],
+      },
+      // Mixed: order as a component calling Spring's inventory, writing Spring's schema and publishing to the
+      // subject Spring's notification listens on.
+      {
+        name: 'order-mixed',
+        built: get('order'),
+        schema: spring.pg.schema,
+        redisDb: spring.redis.db,
+        config: { INVENTORY_URL: springInventory.origin, NATS_SUBJECT: estate.facts.nats.subject },
+        allowedHosts: [springInventory.host],
+      },
+      // Mixed: notification as a component receiving what Spring's order service publishes.
+      {
+        name: 'notification-mixed',
+        built: get('notification'),
+        schema: spring.pg.schema,
+        redisDb: spring.redis.db,
+        config: { NATS_SUBJECT: estate.facts.nats.subject },
+        subscriptions: [estate.facts.nats.subject],
+      },
+    ];
+    log(`starting the host with ${specs.length} components`);
+    const served = specs.filter(
+      (spec): spec is ComponentSpec & { built: PortedService } => spec.built !== undefined,
+    );
+    const hostConfig = { cacheDir: join(work, 'host-cache'), components: served.map(componentConfig) };
+    await writeFile(join(work, 'host.json'), JSON.stringify(hostConfig, null, 2));
+    host = await createHost({
+      config: parseHostConfig(JSON.stringify(hostConfig), join(work, 'host.json')),
+      logger: {
+        log: (level, component, message) => {
+          if (level === 'error' || level === 'warn') log(`${component}: ${message}`);
+        },
+      },
+    });
+    const running = host;
+    // Port 9 (discard) refuses connections: the tests of a service that did not build fail, visibly.
+    const url = (name: string): string => `http://127.0.0.1:${running.components.get(name)?.port ?? 9}`;
+
+    const components = await runContract(work, 'components', {
+      name: 'components',
+      orderUrl: url('order'),
+      inventoryUrl: url('inventory'),
+      productUrl: url('product'),
+      notificationUrl: url('notification'),
+      pg: { connectionString: PG_URL, schema },
+      redis: { url: REDIS_URL, db: redisDb },
+    });
+    const mixedOrder = await runContract(work, 'mixed-order-component', {
+      ...spring,
+      name: 'order component, Spring inventory and notification',
+      orderUrl: url('order-mixed'),
+    });
+    const mixedNotification = await runContract(work, 'mixed-notification-component', {
+      ...spring,
+      name: 'Spring order, notification component',
+      notificationUrl: url('notification-mixed'),
+    });
+    const failures = [
+      ...components.failures.map((f) => `components: ${f}`),
+      ...mixedOrder.failures.map((f) => `mixed (order component): ${f}`),
+      ...mixedNotification.failures.map((f) => `mixed (notification component): ${f}`),
+    ];
+    for (const failure of failures) log(`FAILED ${failure}`);
+    Object.assign(summary, {
+      contract_passed: components.passed,
+      contract_failed: components.failed,
+      mixed_passed: mixedOrder.passed + mixedNotification.passed,
+      mixed_failed: mixedOrder.failed + mixedNotification.failed,
+    });
+    ok = failures.length === 0 && buildFailures.length === 0 && components.passed > 0;
+  } catch (error) {
+    log(error instanceof Error ? error.message : String(error));
+    summary.error = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  } finally {
+    await host?.close().catch(() => undefined);
+    await estate?.stop().catch((error: unknown) => log(`stopping the Spring estate: ${String(error)}`));
+    await withDb((db) => db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).then(() => undefined)).catch(
+      () => undefined,
+    );
+    if (redisDb !== undefined) await flushRedisDb(redisDb).catch(() => undefined);
+    await rm(work, { recursive: true, force: true });
+  }
+  summary.seconds = Number(((performance.now() - started) / 1000).toFixed(1));
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  return ok ? 0 : 1;
+}
+
+process.exitCode = await main();
