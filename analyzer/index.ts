@@ -26,6 +26,8 @@ export { EstateSchema, ESTATE_SCHEMA_VERSION, createEstateJsonSchema } from './m
 export interface AnalyzeOptions {
   /** Also read a live Docker engine (`--docker`). */
   docker?: boolean;
+  /** The engine `--docker` reads (`unix:///…`, `tcp://…`); the `DOCKER_HOST` of this process when undefined. */
+  dockerHost?: string;
   /** Directory of the cache (file manifest, per-file facts, service analyses); no cache when undefined. */
   cacheDir?: string;
   /** Called with short progress messages (the CLI shows them on a TTY). */
@@ -183,6 +185,7 @@ async function readInfra(
           estateRoot: root,
           files,
           docker: options.docker === true,
+          ...(options.dockerHost === undefined ? {} : { dockerHost: options.dockerHost }),
           ...(options.signal === undefined ? {} : { signal: options.signal }),
         });
       } catch (error) {

@@ -146,7 +146,8 @@ export async function readLiveContainers(
   context: InfraContext,
   options: DockerLiveOptions = {},
 ): Promise<LiveContainer[]> {
-  const host = options.dockerHost ?? process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock';
+  const host =
+    options.dockerHost ?? context.dockerHost ?? process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock';
   const docker = options.docker ?? new Docker(getDockerOptions(host));
   let infos: Docker.ContainerInfo[];
   let images: Docker.ImageInfo[];

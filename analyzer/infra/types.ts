@@ -158,6 +158,8 @@ export interface InfraContext {
   files: readonly string[];
   /** `--docker`: readers that talk to a live engine only run when true. */
   docker: boolean;
+  /** The engine docker-live talks to; the process's `DOCKER_HOST` when undefined. */
+  dockerHost?: string;
   signal?: AbortSignal;
   /** Services found in source (id and module root), so readers like docker-live can join to them. */
   services?: readonly { id: string; root: string }[];

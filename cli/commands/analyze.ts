@@ -54,6 +54,8 @@ export const analyzeCommand: CliCommand = {
     const format = (output.json ? 'json' : (options.format as ReportFormat | undefined)) ?? 'text';
     const estate = await analyzeEstate(resolve(context.cwd, dir), {
       docker: options.docker === true,
+      // The command's environment (tests and embedders inject one), not necessarily this process's.
+      ...(context.env['DOCKER_HOST'] === undefined ? {} : { dockerHost: context.env['DOCKER_HOST'] }),
       ...(typeof options.cacheDir === 'string' ? { cacheDir: resolve(context.cwd, options.cacheDir) } : {}),
       onProgress: (message) => output.progress(`analyze: ${message}`),
       signal: context.signal,

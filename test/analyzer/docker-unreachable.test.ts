@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runCliCaptured } from '../helpers/run-cli.ts';
 
 const exec = promisify(execFile);
 
@@ -18,5 +19,13 @@ describe('migrate analyze --docker', () => {
     expect(stderr).toMatch(/error MIG_DOCKER .*nonexistent/);
     expect(stderr).toMatch(/hint: /);
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reads the engine from the environment the command was given, not only the process', async () => {
+    const run = await runCliCaptured(['analyze', 'samples/spring-orders', '--docker'], {
+      DOCKER_HOST: 'unix:///injected/nowhere.sock',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/error MIG_DOCKER .*injected\/nowhere\.sock/);
   });
 });
