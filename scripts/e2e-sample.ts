@@ -13,7 +13,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -22,6 +21,7 @@ import { createHost, parseHostConfig, type Host } from '../bridge/index.ts';
 import type { ContractTarget } from '../test/contract/contract-suite.ts';
 import {
   ESTATE_ROOT,
+  getFreePort,
   startSpringEstate,
   toContractTarget,
   type SpringEstate,
@@ -118,19 +118,6 @@ async function portAndBuild(work: string, service: Service): Promise<PortedServi
     portSeconds: ported.seconds,
     buildSeconds: codemod.seconds + built.seconds,
   };
-}
-
-/** A port the kernel had free a moment ago on loopback. */
-function getFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Claims an empty Redis database among 1..15 with a marker key, as samples/spring-orders/scripts/estate.sh does. */

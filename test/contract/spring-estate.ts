@@ -44,7 +44,7 @@ function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, timeo
 }
 
 /** A port the kernel had free a moment ago on loopback. */
-function getFreePort(): Promise<number> {
+export function getFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
