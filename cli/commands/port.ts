@@ -1,6 +1,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { analyzeEstate } from '../../analyzer/index.ts';
+import { createOpenApi } from '../../analyzer/openapi.ts';
 import { formatPortReport, loadCodemodPlan, portJavaSources, readJavaSources } from '../../codemods/index.ts';
 import { AppError, ErrorCode, wrapError } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs.ts';
@@ -75,7 +76,9 @@ export const portCommand: CliCommand = {
       );
     }
     context.output.progress(`porting ${id}`);
-    const ported = await portJavaSources(id, await readJavaSources(join(estate, service.root)));
+    const ported = await portJavaSources(id, await readJavaSources(join(estate, service.root)), {
+      openapi: createOpenApi(service),
+    });
     try {
       await writeProject(out, ported.files);
     } catch (error) {

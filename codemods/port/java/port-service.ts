@@ -8,6 +8,7 @@ import { hasAnnotation } from './model.ts';
 import { resolveRole, type ClassRole } from './roles.ts';
 import { resolveAsyncMethods } from './async.ts';
 import { ImportSet, type ServiceContext } from './scope.ts';
+import { generateOpenApiTypes, OPENAPI_TYPES_FILE } from './openapi-types.ts';
 import type { MethodOutcome } from './members.ts';
 import {
   translateBean,
@@ -28,6 +29,11 @@ import { fileName } from './members.ts';
 import { ErrorCode, wrapError } from '../../../shared/errors.ts';
 
 const RUNTIME_MODULES = ['spring-web', 'router', 'logger', 'java', 'rest-client', 'nats'];
+
+export interface PortOptions {
+  /** The service's OpenAPI document (`createOpenApi` of the analyzer): its types go to src/api/openapi.ts. */
+  openapi?: Record<string, unknown>;
+}
 
 export interface PortedService {
   /** Path relative to the output directory → file content. */
@@ -61,6 +67,7 @@ export async function readJavaSources(serviceDir: string): Promise<Map<string, s
 export async function portJavaSources(
   serviceName: string,
   sources: ReadonlyMap<string, string>,
+  options: PortOptions = {},
 ): Promise<PortedService> {
   const classes = new Map<string, JavaClass>();
   for (const [path, text] of sources) {
@@ -78,6 +85,7 @@ export async function portJavaSources(
     roles,
     asyncMethods: resolveAsyncMethods(classes, roles),
     todos: [],
+    ...(options.openapi === undefined ? {} : { openapi: options.openapi }),
   };
   const props = parseProperties(sources.get('src/main/resources/application.properties') ?? '');
   const app = [...classes.values()].find((c) => roles.get(c.name) === 'application');
@@ -145,6 +153,8 @@ export async function portJavaSources(
     ['spring.datasource.password', '', usesDb],
   ];
   for (const [key, value, needed] of defaults) if (needed && !props.has(key)) props.set(key, value);
+  if (options.openapi !== undefined)
+    files.set(OPENAPI_TYPES_FILE, await generateOpenApiTypes(options.openapi));
   files.set('src/config.ts', generateConfigModule(props));
   if (usesDb) files.set('src/db.ts', generateDbModule());
   if (usesRedis) files.set('src/redis.ts', generateRedisModule());
@@ -241,12 +251,12 @@ function renderImports(
     const target = module.startsWith('.')
       ? relativeImport(path, posix.join('src', module.replace(/^\.\.\//, '')))
       : module;
-    const typeOnly = (n: string): boolean => n === 'PoolClient';
+    const typeOnly = (n: string): boolean => n === 'PoolClient' || n === 'components' || n === 'JsonOf';
+    const sorted = [...names].sort();
     lines.push(
-      `import { ${[...names]
-        .sort()
-        .map((n) => (typeOnly(n) ? `type ${n}` : n))
-        .join(', ')} } from '${target}';`,
+      sorted.every(typeOnly)
+        ? `import type { ${sorted.join(', ')} } from '${target}';`
+        : `import { ${sorted.map((n) => (typeOnly(n) ? `type ${n}` : n)).join(', ')} } from '${target}';`,
     );
   }
   for (const [module, names] of [...imports.runtime].sort()) {

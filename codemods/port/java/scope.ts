@@ -9,6 +9,16 @@ export interface ServiceContext {
   /** `Class.method` of every method that becomes async (it awaits a repository, client or async bean call). */
   asyncMethods: ReadonlySet<string>;
   todos: PortTodo[];
+  /** The service's OpenAPI document from `migrate analyze`; route bodies are checked against its schemas. */
+  openapi?: OpenApiDocument;
+}
+
+/** The parts of an OpenAPI 3.1 document the port reads. */
+export interface OpenApiDocument {
+  paths?: Record<
+    string,
+    Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>
+  >;
 }
 
 /** Names a generated file imports: service classes by class name, runtime helpers by module. */

@@ -8,6 +8,7 @@ import { validatorName } from './validation.ts';
 import { isListType, isNumberType } from './types.ts';
 import { lowerFirst } from './names.ts';
 import { RUNTIME_TYPES } from './runtime-names.ts';
+import { getResponseBodyType } from './openapi-types.ts';
 
 const MAPPINGS: Record<string, string> = {
   GetMapping: 'GET',
@@ -124,6 +125,25 @@ function bindParam(
   return `// TODO(migrate): parameter ${p.type.name} ${p.name} has no binding in the port\nconst ${p.name} = undefined as never;`;
 }
 
+/**
+ * The response body, checked against the OpenAPI schema of the route when there is one:
+ * `(await controller.getOrders()) satisfies JsonOf<components['schemas']['OrderResponse'][]>`.
+ */
+function checkBody(
+  ctx: ServiceContext,
+  imports: ImportSet,
+  http: string,
+  path: string,
+  status: number,
+  call: string,
+): string {
+  const type = getResponseBodyType(ctx.openapi, http, path, status);
+  if (type === undefined) return call;
+  imports.useModule('../api/openapi.ts', 'components');
+  imports.useModule('../api/openapi.ts', 'JsonOf');
+  return `(${call}) satisfies JsonOf<${type}>`;
+}
+
 /** `export function orderControllerRoutes(controller): Route[]`. */
 export function generateRoutes(ctx: ServiceContext, cls: JavaClass, imports: ImportSet): string {
   imports.useRuntime('router', 'Route');
@@ -148,7 +168,7 @@ export function generateRoutes(ctx: ServiceContext, cls: JavaClass, imports: Imp
         ? `return ${call};`
         : returns === 'void'
           ? `${call};\nreturn { status: ${status === 200 ? 200 : status}, body: undefined };`
-          : `return { status: ${status}, body: ${call} };`;
+          : `return { status: ${status}, body: ${checkBody(ctx, imports, http, path, status, call)} };`;
     return `{
   method: '${http}',
   path: ${JSON.stringify(path)},
