@@ -12,7 +12,8 @@
  */
 
 /** The capability families, one per WIT interface. */
-export type CapabilityKind = 'sql' | 'messaging' | 'kv' | 'http' | 'config' | 'clock' | 'random' | 'log';
+export type CapabilityKind =
+  'sql' | 'messaging' | 'kv' | 'redis' | 'http' | 'config' | 'clock' | 'random' | 'log';
 
 /** A capability's `result` error, thrown on the TypeScript side. `reason` is the WIT error text. */
 export class CapabilityError extends Error {
@@ -90,6 +91,62 @@ export interface KeyValueCapability extends KeyValueBucket {
   bucket(name: string): KeyValueBucket;
 }
 
+/** A Redis command argument: text, an integer, or raw bytes. */
+export type RedisArg = string | number | bigint | Uint8Array;
+
+/** One value of a reply to `execute`, as `fermyon:spin/redis` `redis-result` has it (arrays come flattened). */
+export type RedisResult =
+  | { tag: 'nil' }
+  | { tag: 'status'; val: string }
+  | { tag: 'int64'; val: bigint }
+  | { tag: 'binary'; val: Uint8Array };
+
+/**
+ * One command of an `atomic` group: its name, the one key it touches (every argument after the name's first is
+ * not a key), and the rest of its arguments; a record stands for its field/value pairs (`hset`).
+ */
+export type RedisCommand = readonly [
+  command: string,
+  key: string,
+  ...args: (RedisArg | readonly RedisArg[] | Readonly<Record<string, RedisArg>>)[],
+];
+
+/**
+ * `fermyon:spin/redis@2.0.0`: a connection to the Redis the host (or Spin's `allowed_outbound_hosts`) allows, with
+ * Redis data structures `wasi:keyvalue` lacks. Methods take and return what ioredis's methods of the same name do,
+ * so `redis.hgetall(k)` becomes `caps.redis.hgetall(k)`; the typed ones not in the WIT interface go through
+ * `execute`. `atomic` replaces `multi()…exec()`: in a component it is one EVAL of a small Lua script (the host's
+ * connection is shared, so MULTI cannot span calls); like EXEC it does not roll back a command that fails.
+ */
+export interface RedisCapability {
+  get(key: string): Promise<string | null>;
+  getBuffer(key: string): Promise<Uint8Array | null>;
+  set(key: string, value: string | number | Uint8Array): Promise<'OK'>;
+  incr(key: string): Promise<number>;
+  /** Keys removed. */
+  del(...keys: (string | readonly string[])[]): Promise<number>;
+  /** Members added. */
+  sadd(key: string, ...members: (RedisArg | readonly RedisArg[])[]): Promise<number>;
+  /** Members removed. */
+  srem(key: string, ...members: (RedisArg | readonly RedisArg[])[]): Promise<number>;
+  smembers(key: string): Promise<string[]>;
+  scard(key: string): Promise<number>;
+  /** How many of the keys exist, as Redis EXISTS counts them. */
+  exists(...keys: (string | readonly string[])[]): Promise<number>;
+  /** `hset(key, { field: value })` or `hset(key, field, value, …)`; fields added. */
+  hset(key: string, ...fields: (RedisArg | Readonly<Record<string, RedisArg>>)[]): Promise<number>;
+  hget(key: string, field: string): Promise<string | null>;
+  /** Every field and value; `{}` when the key does not exist. */
+  hgetall(key: string): Promise<Record<string, string>>;
+  /** Fields removed. */
+  hdel(key: string, ...fields: string[]): Promise<number>;
+  publish(channel: string, message: string | Uint8Array): Promise<void>;
+  /** Runs the commands as one atomic unit, in order. */
+  atomic(commands: readonly RedisCommand[]): Promise<void>;
+  /** Any other command. */
+  execute(command: string, ...args: RedisArg[]): Promise<RedisResult[]>;
+}
+
 /** `wasi:http/outgoing-handler`, with the `fetch` signature. HTTP error statuses are responses, not errors. */
 export interface HttpCapability {
   fetch(input: string | URL, init?: RequestInit): Promise<Response>;
@@ -139,6 +196,7 @@ export interface Capabilities {
   sql: SqlCapability;
   messaging: MessagingCapability;
   kv: KeyValueCapability;
+  redis: RedisCapability;
   http: HttpCapability;
   config: ConfigCapability;
   clock: ClockCapability;
@@ -194,6 +252,9 @@ export const caps: Capabilities = {
   get kv() {
     return current('kv').kv;
   },
+  get redis() {
+    return current('redis').redis;
+  },
   get http() {
     return current('http').http;
   },
@@ -215,6 +276,99 @@ export const caps: Capabilities = {
     error: logAt('error'),
   },
 };
+
+/** The calls of `fermyon:spin/redis` a binding supplies (bytes and counts as the WIT has them) plus `atomic`. */
+export interface RedisBinding {
+  get(key: string): Promise<Uint8Array | null>;
+  set(key: string, value: Uint8Array): Promise<void>;
+  incr(key: string): Promise<bigint>;
+  del(keys: string[]): Promise<number>;
+  sadd(key: string, values: string[]): Promise<number>;
+  srem(key: string, values: string[]): Promise<number>;
+  smembers(key: string): Promise<string[]>;
+  publish(channel: string, payload: Uint8Array): Promise<void>;
+  execute(command: string, args: RedisArg[]): Promise<RedisResult[]>;
+  /** Commands flattened to `[command, key, ...args]`. */
+  atomic(commands: [string, string, ...RedisArg[]][]): Promise<void>;
+}
+
+const isByteArray = (value: unknown): value is Uint8Array => value instanceof Uint8Array;
+
+/** Spreads arrays and `{ field: value }` records into a flat argument list, as ioredis does. */
+export function flattenRedisArgs(
+  args: readonly (RedisArg | readonly RedisArg[] | Readonly<Record<string, RedisArg>>)[],
+): RedisArg[] {
+  const flat: RedisArg[] = [];
+  for (const arg of args) {
+    if (Array.isArray(arg)) flat.push(...(arg as readonly RedisArg[]));
+    else if (typeof arg === 'object' && !isByteArray(arg))
+      for (const [field, value] of Object.entries(arg as Readonly<Record<string, RedisArg>>))
+        flat.push(field, value);
+    else flat.push(arg);
+  }
+  return flat;
+}
+
+const redisText = (value: RedisArg): string =>
+  isByteArray(value) ? new TextDecoder().decode(value) : String(value);
+
+function redisInteger(command: string, results: readonly RedisResult[]): number {
+  const first = results[0];
+  if (first?.tag !== 'int64') throw new CapabilityError('redis', `${command} did not answer an integer`);
+  return Number(first.val);
+}
+
+function redisStrings(results: readonly RedisResult[]): (string | null)[] {
+  return results.map((result) => {
+    if (result.tag === 'nil') return null;
+    if (result.tag === 'binary') return new TextDecoder().decode(result.val);
+    return String(result.val);
+  });
+}
+
+/** `caps.redis` over a binding of the WIT calls: the ioredis-shaped conveniences, the same in Node and components. */
+export function createRedisCapability(binding: RedisBinding): RedisCapability {
+  const decode = (bytes: Uint8Array | null): string | null =>
+    bytes === null ? null : new TextDecoder().decode(bytes);
+  const keysOf = (keys: readonly (string | readonly string[])[]): string[] => keys.flat();
+  const integer = async (command: string, args: RedisArg[]): Promise<number> =>
+    redisInteger(command, await binding.execute(command, args));
+  return {
+    get: async (key) => decode(await binding.get(key)),
+    getBuffer: (key) => binding.get(key),
+    set: async (key, value) => {
+      await binding.set(key, isByteArray(value) ? value : new TextEncoder().encode(String(value)));
+      return 'OK';
+    },
+    incr: async (key) => Number(await binding.incr(key)),
+    del: (...keys) => binding.del(keysOf(keys)),
+    sadd: (key, ...members) => binding.sadd(key, flattenRedisArgs(members).map(redisText)),
+    srem: (key, ...members) => binding.srem(key, flattenRedisArgs(members).map(redisText)),
+    smembers: (key) => binding.smembers(key),
+    scard: (key) => integer('SCARD', [key]),
+    exists: (...keys) => integer('EXISTS', keysOf(keys)),
+    hset: (key, ...fields) => integer('HSET', [key, ...flattenRedisArgs(fields)]),
+    hget: async (key, field) => redisStrings(await binding.execute('HGET', [key, field]))[0] ?? null,
+    hgetall: async (key) => {
+      const flat = redisStrings(await binding.execute('HGETALL', [key]));
+      const hash: Record<string, string> = {};
+      for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] ?? ''] = flat[i + 1] ?? '';
+      return hash;
+    },
+    hdel: (key, ...fields) => integer('HDEL', [key, ...fields]),
+    publish: (channel, message) =>
+      binding.publish(channel, isByteArray(message) ? message : new TextEncoder().encode(message)),
+    atomic: (commands) =>
+      binding.atomic(
+        commands.map(([command, key, ...args]): [string, string, ...RedisArg[]] => [
+          command,
+          key,
+          ...flattenRedisArgs(args),
+        ]),
+      ),
+    execute: (command, ...args) => binding.execute(command, args),
+  };
+}
 
 /** Drop-in for nats.js `JSONCodec()`: the codemod points that import here so nats is not needed at run time. */
 export function JSONCodec<T = unknown>(): { encode(value: T): Uint8Array; decode(data: Uint8Array): T } {
