@@ -143,7 +143,10 @@ export interface RedisCapability {
   publish(channel: string, message: string | Uint8Array): Promise<void>;
   /** Runs the commands as one atomic unit, in order. */
   atomic(commands: readonly RedisCommand[]): Promise<void>;
-  /** Any other command. */
+  /**
+   * Any other command. Array replies come flattened. Spin answers status replies (`OK`, `hash`) as `status`; the
+   * Node binding and migrate's host (both ioredis) as `binary`: compare their text, not their tag.
+   */
   execute(command: string, ...args: RedisArg[]): Promise<RedisResult[]>;
 }
 
