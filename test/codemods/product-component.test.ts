@@ -11,10 +11,12 @@ import { loadCodemodPlan, portJavaSources, readJavaSources } from '../../codemod
 import { buildService, type BuiltService } from '../../codemods/build/build-service.ts';
 import { createHost, type Host } from '../../bridge/host/host.ts';
 import { parseHostConfig } from '../../bridge/host/config.ts';
+import { defineContractSuite } from '../contract/contract-suite.ts';
 
 const ESTATE = join(import.meta.dirname, '../../samples/spring-orders');
 const BUILD_CACHE = join(import.meta.dirname, '../../node_modules/.cache/migrate/product-component');
 const REDIS_URL = 'redis://127.0.0.1:6379';
+const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const CLAIM_KEY = 'migrate-test-claim';
 const PRODUCT_CLASS = 'com.example.orders.product.model.Product';
 
@@ -76,6 +78,7 @@ beforeAll(async () => {
         {
           name: 'product',
           wasm: built.out,
+          port: 0,
           capabilities: ['redis', 'config', 'clocks', 'random'],
           limits: { instances: 1, timeoutMs: 10000, memoryMb: 128 },
         },
@@ -168,3 +171,26 @@ describe('ported product-service as a component (Spring Data Redis layout)', () 
     );
   });
 });
+
+// The products part of the estate's contract (the one the Spring service passes), over HTTP on the host's port.
+defineContractSuite(
+  {
+    name: 'product-service component',
+    resolve: () => {
+      const port = host?.components.get('product')?.port;
+      if (port === undefined)
+        throw new Error('the product component is not listening; see the beforeAll error');
+      const url = `http://127.0.0.1:${port}`;
+      return {
+        name: 'product-service component',
+        orderUrl: url,
+        inventoryUrl: url,
+        productUrl: url,
+        notificationUrl: url,
+        pg: { connectionString: PG_URL, schema: 'public' },
+        redis: { url: REDIS_URL, db },
+      };
+    },
+  },
+  { only: ['products'] },
+);
