@@ -14,16 +14,13 @@
  */
 import {
   CapabilityError,
-  createRedisCapability,
   type CapabilityBinding,
   type CapabilityKind,
   type KeyValueBucket,
   type LogLevel,
-  type RedisArg,
-  type RedisBinding,
-  type RedisResult,
   type SqlValue,
 } from './capabilities.ts';
+import { createRedisCapability, createWitRedisBinding, type WitRedis } from './redis.ts';
 
 /** A `pg-value` as jco represents a variant. */
 export interface PgValue {
@@ -48,27 +45,6 @@ export interface WitBucket {
 /** `wasi:keyvalue/store@0.2.0-draft`. */
 export interface WitKeyValueStore {
   open(identifier: string): WitBucket;
-}
-
-/** `fermyon:spin/redis@2.0.0` `redis-parameter`. */
-export type WitRedisParameter = { tag: 'int64'; val: bigint } | { tag: 'binary'; val: Uint8Array };
-
-/** A `fermyon:spin/redis@2.0.0` connection resource. */
-export interface WitRedisConnection {
-  publish(channel: string, payload: Uint8Array): void;
-  get(key: string): Uint8Array | undefined;
-  set(key: string, value: Uint8Array): void;
-  incr(key: string): bigint;
-  del(keys: string[]): number;
-  sadd(key: string, values: string[]): number;
-  smembers(key: string): string[];
-  srem(key: string, values: string[]): number;
-  execute(command: string, args: WitRedisParameter[]): RedisResult[];
-}
-
-/** `fermyon:spin/redis@2.0.0`. */
-export interface WitRedis {
-  Connection: { open(address: string): WitRedisConnection };
 }
 
 /** `wasi:config/store@0.2.0-draft`. */
@@ -243,54 +219,6 @@ function bucketOf(kv: WitKeyValueStore | undefined, name: string): KeyValueBucke
   };
 }
 
-/**
- * The Lua script `atomic` sends as one EVAL: command i touches KEYS[i]; ARGV holds, per command, its name, its
- * argument count and its other arguments. Keys go as KEYS so a host that prefixes keys (or a cluster) sees them.
- */
-export const ATOMIC_SCRIPT = `local a = 1
-for i = 1, #KEYS do
-  local n = tonumber(ARGV[a + 1])
-  redis.call(ARGV[a], KEYS[i], unpack(ARGV, a + 2, a + 1 + n))
-  a = a + 2 + n
-end
-return #KEYS`;
-
-function toRedisParameter(arg: RedisArg): WitRedisParameter {
-  if (typeof arg === 'bigint') return { tag: 'int64', val: arg };
-  if (typeof arg === 'number' && Number.isSafeInteger(arg)) return { tag: 'int64', val: BigInt(arg) };
-  if (arg instanceof Uint8Array) return { tag: 'binary', val: arg };
-  return { tag: 'binary', val: encoder.encode(String(arg)) };
-}
-
-/** `caps.redis` over `fermyon:spin/redis`; the connection is opened on first use, at `address`. */
-function redisOf(redis: WitRedis | undefined, address: () => string): RedisBinding {
-  let connection: WitRedisConnection | undefined;
-  const open = (): WitRedisConnection => {
-    connection ??= (redis ?? absent('redis', 'fermyon:spin/redis')).Connection.open(address());
-    return connection;
-  };
-  const execute = (command: string, args: readonly RedisArg[]): RedisResult[] =>
-    open().execute(command, args.map(toRedisParameter));
-  return {
-    get: (key) => settle('redis', () => open().get(key) ?? null),
-    set: (key, value) => settle('redis', () => open().set(key, value)),
-    incr: (key) => settle('redis', () => open().incr(key)),
-    del: (keys) => settle('redis', () => (keys.length === 0 ? 0 : open().del(keys))),
-    sadd: (key, values) => settle('redis', () => open().sadd(key, values)),
-    srem: (key, values) => settle('redis', () => open().srem(key, values)),
-    smembers: (key) => settle('redis', () => open().smembers(key)),
-    publish: (channel, payload) => settle('redis', () => open().publish(channel, payload)),
-    execute: (command, args) => settle('redis', () => execute(command, args)),
-    atomic: (commands) =>
-      settle('redis', () => {
-        if (commands.length === 0) return;
-        const keys = commands.map(([, key]) => key);
-        const argv = commands.flatMap(([command, , ...args]) => [command, args.length, ...args]);
-        execute('EVAL', [ATOMIC_SCRIPT, keys.length, ...keys, ...argv]);
-      }),
-  };
-}
-
 /** Binds the facade to the WIT imports a guest passes; give the result to `bindCapabilities`. */
 export function createComponentCapabilities(
   wit: WitImports,
@@ -350,7 +278,11 @@ export function createComponentCapabilities(
       },
     },
     redis: createRedisCapability(
-      redisOf(wit.redis, () => options.redisAddress ?? wit.config?.get('redis_address') ?? ''),
+      createWitRedisBinding(
+        wit.redis,
+        () => options.redisAddress ?? wit.config?.get('redis_address') ?? '',
+        settle,
+      ),
     ),
     http: {
       fetch: () =>

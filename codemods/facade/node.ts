@@ -11,15 +11,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   CapabilityError,
   createMessage,
-  createRedisCapability,
   type CapabilityBinding,
   type CapabilityKind,
   type KeyValueBucket,
   type LogLevel,
   type RedisArg,
-  type RedisBinding,
   type RedisResult,
 } from './capabilities.ts';
+import { createRedisCapability, type RedisBinding } from './redis.ts';
 
 /** A pg `Pool` or `Client`. */
 export interface PgQueryable {

@@ -3,7 +3,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Backends, type BackendSettings, type ComponentGrant } from '../../../bridge/host/backends.ts';
-import { ATOMIC_SCRIPT } from '../../../codemods/facade/component.ts';
+import { ATOMIC_SCRIPT } from '../../../codemods/facade/redis.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const unique = `redis-backend-${process.pid}-${Date.now()}`;

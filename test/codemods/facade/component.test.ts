@@ -6,9 +6,8 @@ import {
   fromPgValue,
   toPgValue,
   type WitBucket,
-  type WitRedisConnection,
-  type WitRedisParameter,
 } from '../../../codemods/facade/component.ts';
+import type { WitRedisConnection, WitRedisParameter } from '../../../codemods/facade/redis.ts';
 import { fromPgResult, toPgParam } from '../../../bridge/host/pg-values.ts';
 
 /** What jco throws for a WIT `result` error. */
