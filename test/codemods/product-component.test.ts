@@ -163,6 +163,32 @@ describe('ported product-service as a component (Spring Data Redis layout)', () 
     expect(await redis!.dbsize()).toBe(before);
   });
 
+  it('answers 500 when Redis refuses a command, and keeps serving: an error value, not a trap', async () => {
+    const members = await redis!.smembers('product');
+    await redis!.del('product');
+    await redis!.set('product', 'not a set');
+    try {
+      const failed = await post({ name: 'Broken', description: 'wrong type', price: 1 });
+      expect(failed.status).toBe(500);
+      // The service's own Spring-style 500 (a trap would be the host's answer, and a replaced instance).
+      expect(failed.body).toMatchObject({
+        status: 500,
+        error: 'Internal Server Error',
+        path: '/api/product',
+      });
+    } finally {
+      await redis!.del('product');
+      if (members.length > 0) await redis!.sadd('product', ...members);
+      // Like MULTI/EXEC, the script does not undo what ran before the failing SADD.
+      for (const key of await redis!.keys('product:*')) {
+        if ((await redis!.hget(key, 'name')) === 'Broken') await redis!.del(key);
+      }
+    }
+    const listed = await host!.handle('product', { method: 'GET', path: '/api/product' });
+    expect(listed.status).toBe(200);
+    expect(JSON.parse(text(listed.body))).toHaveLength(members.length);
+  });
+
   it('refuses to build for wasmCloud, naming the construct and the way out', async () => {
     await expect(
       buildService(root, { target: 'wasmcloud', out: join(dir, 'wasmcloud.wasm') }),

@@ -58,6 +58,15 @@ describe('host fermyon:spin/redis', () => {
     });
   });
 
+  it('answers other(...) when Redis cannot be reached', async () => {
+    const dispatch = dispatchFor({ redis: { url: 'redis://127.0.0.1:1' } });
+    const outcome = await dispatch('redis.smembers', ['backend', 'product']);
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { tag: 'other', val: expect.stringMatching(/^redis: /) },
+    });
+  });
+
   it('stores keys exactly as named without keyPrefix, and flattens execute replies', async () => {
     const dispatch = dispatchFor({ redis: { url: REDIS_URL } });
     const key = `product:${unique}`;
