@@ -9,7 +9,7 @@
  *   `multi()…exec()` becomes `caps.redis.atomic([...])`. An existing `caps.redis` use keeps a service in this
  *   mode, so a second run changes nothing.
  */
-import { Node, SyntaxKind, type CallExpression, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type Project, type SourceFile } from 'ts-morph';
 import { replaceCallee, replaceNode } from './edits.ts';
 import { getClientOrigin, isFrom, isResultUnused, lineOf, quote } from './resolve.ts';
 import { createResult, type Transform, type TransformResult } from './transform.ts';
@@ -58,9 +58,8 @@ function usesCapsRedis(file: SourceFile): boolean {
     .some((access) => access.getName() === 'redis' && access.getExpression().getText() === 'caps');
 }
 
-/** `redis` when any file of the service calls an ioredis method wasi:keyvalue lacks, or already calls caps.redis. */
-function getMode(file: SourceFile): Mode {
-  for (const source of file.getProject().getSourceFiles()) {
+function findMode(project: Project): Mode {
+  for (const source of project.getSourceFiles()) {
     if (source.isDeclarationFile()) continue;
     if (usesCapsRedis(source)) return 'redis';
     for (const call of source.getDescendantsOfKind(SyntaxKind.CallExpression)) {
@@ -70,6 +69,21 @@ function getMode(file: SourceFile): Mode {
     }
   }
   return 'kv';
+}
+
+// Per project, found once per run: in kv mode nothing this transform writes can change the answer, and redis mode
+// is kept by the caps.redis calls it writes.
+const modes = new WeakMap<Project, Mode>();
+
+/** `redis` when any file of the service calls an ioredis method wasi:keyvalue lacks, or already calls caps.redis. */
+function getMode(file: SourceFile): Mode {
+  const project = file.getProject();
+  let mode = modes.get(project);
+  if (mode === undefined) {
+    mode = findMode(project);
+    modes.set(project, mode);
+  }
+  return mode;
 }
 
 /** `if (await redis.exists(k))`, `!…`, `… ? a : b`, `&&`/`||` operands: where a boolean serves as the count did. */
