@@ -115,8 +115,9 @@ export type RedisCommand = readonly [
  * `fermyon:spin/redis@2.0.0`: a connection to the Redis the host (or Spin's `allowed_outbound_hosts`) allows, with
  * Redis data structures `wasi:keyvalue` lacks. Methods take and return what ioredis's methods of the same name do,
  * so `redis.hgetall(k)` becomes `caps.redis.hgetall(k)`; the typed ones not in the WIT interface go through
- * `execute`. `atomic` replaces `multi()…exec()`: in a component it is one EVAL of a small Lua script (the host's
- * connection is shared, so MULTI cannot span calls); like EXEC it does not roll back a command that fails.
+ * `execute`. `atomic` replaces `multi()…exec()`: one EVAL of a small Lua script, in Node as in a component (a
+ * host's connection is shared, so MULTI cannot span calls). Nothing else runs in between; a command that fails
+ * stops the script, and what ran before it stays (EXEC would also run the commands after it).
  */
 export interface RedisCapability {
   get(key: string): Promise<string | null>;
@@ -141,7 +142,7 @@ export interface RedisCapability {
   /** Fields removed. */
   hdel(key: string, ...fields: string[]): Promise<number>;
   publish(channel: string, message: string | Uint8Array): Promise<void>;
-  /** Runs the commands as one atomic unit, in order. */
+  /** Runs the commands in order, as one EVAL: no other client's command runs in between. */
   atomic(commands: readonly RedisCommand[]): Promise<void>;
   /**
    * Any other command. Array replies come flattened. Spin answers status replies (`OK`, `hash`) as `status`; the

@@ -48,9 +48,6 @@ export interface RedisStore {
   scan(cursor: string, matchToken: 'MATCH', pattern: string): Promise<[cursor: string, elements: string[]]>;
   /** Any command, replies as Buffers (for `caps.redis`). */
   callBuffer(command: string, ...args: (string | number | Buffer)[]): Promise<unknown>;
-  multi(commands: (string | number | Buffer)[][]): {
-    exec(): Promise<[error: Error | null, result: unknown][] | null>;
-  };
 }
 
 export interface NodeClients {
@@ -150,15 +147,6 @@ function createRedisBinding(redis: RedisStore | undefined): RedisBinding {
       await run('PUBLISH', [channel, payload]);
     },
     execute: async (command, args) => toRedisResults(await run(command, args)),
-    atomic: (commands) =>
-      guard('redis', async () => {
-        const replies = await client()
-          .multi(commands.map((command) => command.map((arg) => toRedisArg(arg))))
-          .exec();
-        const failed = replies?.find(([error]) => error !== null)?.[0];
-        if (replies === null) throw new CapabilityError('redis', 'the transaction was aborted');
-        if (failed) throw new CapabilityError('redis', failed.message, { cause: failed });
-      }),
   };
 }
 

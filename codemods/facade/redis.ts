@@ -3,7 +3,13 @@
  * calls (`createRedisCapability`), and the component's calls over the WIT import (`createWitRedisBinding`); the
  * Node binding's calls over ioredis are in node.ts. Copied into transformed services with the rest of the facade.
  */
-import { CapabilityError, type RedisArg, type RedisCapability, type RedisResult } from './capabilities.ts';
+import {
+  CapabilityError,
+  type RedisArg,
+  type RedisCapability,
+  type RedisCommand,
+  type RedisResult,
+} from './capabilities.ts';
 
 /** The calls of `fermyon:spin/redis` a binding supplies (bytes and counts as the WIT has them) plus `atomic`. */
 export interface RedisBinding {
@@ -16,8 +22,6 @@ export interface RedisBinding {
   smembers(key: string): Promise<string[]>;
   publish(channel: string, payload: Uint8Array): Promise<void>;
   execute(command: string, args: RedisArg[]): Promise<RedisResult[]>;
-  /** Commands flattened to `[command, key, ...args]`. */
-  atomic(commands: [string, string, ...RedisArg[]][]): Promise<void>;
 }
 
 const isByteArray = (value: unknown): value is Uint8Array => value instanceof Uint8Array;
@@ -54,6 +58,28 @@ function redisStrings(results: readonly RedisResult[]): (string | null)[] {
   });
 }
 
+/**
+ * The Lua script `atomic` sends as one EVAL: command i touches KEYS[i]; ARGV holds, per command, its name, its
+ * argument count and its other arguments. Keys go as KEYS so a host that prefixes keys (or a cluster) sees them.
+ */
+export const ATOMIC_SCRIPT = `local a = 1
+for i = 1, #KEYS do
+  local n = tonumber(ARGV[a + 1])
+  redis.call(ARGV[a], KEYS[i], unpack(ARGV, a + 2, a + 1 + n))
+  a = a + 2 + n
+end
+return #KEYS`;
+
+/** The arguments of the EVAL that runs `commands` atomically: script, key count, keys, then ARGV. */
+export function getAtomicEvalArgs(commands: readonly RedisCommand[]): RedisArg[] {
+  const keys = commands.map(([, key]) => key);
+  const argv = commands.flatMap(([command, , ...args]) => {
+    const flat = flattenRedisArgs(args);
+    return [command, flat.length, ...flat];
+  });
+  return [ATOMIC_SCRIPT, keys.length, ...keys, ...argv];
+}
+
 /** `caps.redis` over a binding of the WIT calls: the ioredis-shaped conveniences, the same in Node and components. */
 export function createRedisCapability(binding: RedisBinding): RedisCapability {
   const decode = (bytes: Uint8Array | null): string | null =>
@@ -86,14 +112,9 @@ export function createRedisCapability(binding: RedisBinding): RedisCapability {
     hdel: (key, ...fields) => integer('HDEL', [key, ...fields]),
     publish: (channel, message) =>
       binding.publish(channel, isByteArray(message) ? message : new TextEncoder().encode(message)),
-    atomic: (commands) =>
-      binding.atomic(
-        commands.map(([command, key, ...args]): [string, string, ...RedisArg[]] => [
-          command,
-          key,
-          ...flattenRedisArgs(args),
-        ]),
-      ),
+    atomic: async (commands) => {
+      if (commands.length > 0) await binding.execute('EVAL', getAtomicEvalArgs(commands));
+    },
     execute: (command, ...args) => binding.execute(command, args),
   };
 }
@@ -118,18 +139,6 @@ export interface WitRedisConnection {
 export interface WitRedis {
   Connection: { open(address: string): WitRedisConnection };
 }
-
-/**
- * The Lua script `atomic` sends as one EVAL: command i touches KEYS[i]; ARGV holds, per command, its name, its
- * argument count and its other arguments. Keys go as KEYS so a host that prefixes keys (or a cluster) sees them.
- */
-export const ATOMIC_SCRIPT = `local a = 1
-for i = 1, #KEYS do
-  local n = tonumber(ARGV[a + 1])
-  redis.call(ARGV[a], KEYS[i], unpack(ARGV, a + 2, a + 1 + n))
-  a = a + 2 + n
-end
-return #KEYS`;
 
 const encoder = new TextEncoder();
 
@@ -171,12 +180,5 @@ export function createWitRedisBinding(
     smembers: (key) => settle('redis', () => open().smembers(key)),
     publish: (channel, payload) => settle('redis', () => open().publish(channel, payload)),
     execute: (command, args) => settle('redis', () => execute(command, args)),
-    atomic: (commands) =>
-      settle('redis', () => {
-        if (commands.length === 0) return;
-        const keys = commands.map(([, key]) => key);
-        const argv = commands.flatMap(([command, , ...args]) => [command, args.length, ...args]);
-        execute('EVAL', [ATOMIC_SCRIPT, keys.length, ...keys, ...argv]);
-      }),
   };
 }
