@@ -189,6 +189,22 @@ describe('ported product-service as a component (Spring Data Redis layout)', () 
     expect(JSON.parse(text(listed.body))).toHaveLength(members.length);
   });
 
+  it('does not load in a host that does not grant redis', async () => {
+    const config = parseHostConfig(
+      JSON.stringify({
+        cacheDir: join(dir, 'cache'),
+        backends: { redis: { url: `${REDIS_URL}/${db}` } },
+        components: [
+          { name: 'product', wasm: built.out, capabilities: ['kv', 'config', 'clocks', 'random'] },
+        ],
+      }),
+      'product-no-redis.json',
+    );
+    await expect(createHost({ config, logger: { log: () => undefined } })).rejects.toThrow(
+      /component product imports fermyon:spin\/redis@2\.0\.0, which the host is not configured to give it/,
+    );
+  });
+
   it('refuses to build for wasmCloud, naming the construct and the way out', async () => {
     await expect(
       buildService(root, { target: 'wasmcloud', out: join(dir, 'wasmcloud.wasm') }),
