@@ -11,6 +11,7 @@ export const EFFECT_KINDS = [
   'http-out',
   'sql',
   'kv',
+  'redis',
   'publish',
   'subscribe',
   'config',
@@ -115,6 +116,25 @@ export const CAPABILITY_CATALOG: Readonly<Record<EffectKind, Readonly<Record<Tar
       interface: 'wasi:keyvalue/store@0.2.0-draft',
       maturity: 'phase-2-draft',
       note: 'bound to Redis',
+    }),
+  },
+  // Redis data structures (hashes, sets, scripts: Spring Data Redis repositories, ioredis beyond get/set) need
+  // Redis itself; wasi:keyvalue has only keys and values. Spin's outbound Redis has them (`execute` for the rest).
+  redis: {
+    wasmcloud: no(
+      'port-needed',
+      'wasmCloud has no Redis interface with hashes, sets or scripts: wasi:keyvalue stores only keys and values',
+      'target spin or embedded for this service, or keep each entity as one value (e.g. JSON) under its key with caps.kv',
+    ),
+    spin: ok({
+      interface: 'fermyon:spin/redis@2.0.0',
+      maturity: 'vendor',
+      note: 'the address must be listed in allowed_outbound_hosts',
+    }),
+    embedded: ok({
+      interface: 'fermyon:spin/redis@2.0.0',
+      maturity: 'vendor',
+      note: 'bound to the configured Redis backend',
     }),
   },
   publish: {

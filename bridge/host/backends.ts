@@ -134,7 +134,7 @@ export class Backends {
 
   async #dispatch(grant: ComponentGrant, op: string, args: unknown[]): Promise<CallOutcome> {
     const [family] = op.split('.');
-    const needed = { sql: 'sql', kv: 'kv', msg: 'messaging', http: 'http-out' }[family!];
+    const needed = { sql: 'sql', kv: 'kv', redis: 'redis', msg: 'messaging', http: 'http-out' }[family!];
     if (needed !== undefined && needed !== 'http-out' && !grant.capabilities.has(needed)) {
       return fail(errorFor(op, `capability ${needed} is not granted to ${grant.name}`));
     }
@@ -143,6 +143,8 @@ export class Backends {
         return this.#sql(grant, op, args);
       case 'kv':
         return this.#kv(grant, op, args);
+      case 'redis':
+        return this.#redisCommand(grant, op, args);
       case 'msg':
         return this.#msg(grant, op, args);
       case 'http':
@@ -265,6 +267,77 @@ export class Backends {
     }
   }
 
+  /** A client for `fermyon:spin/redis`: keys as the component names them, behind `keyPrefix` only when set. */
+  #redisClient(settings: NonNullable<BackendSettings['redis']>): Redis {
+    const keyPrefix = settings.keyPrefix ?? '';
+    if (keyPrefix === '') return this.redis(settings);
+    const id = `${settings.url}\u0000${keyPrefix}`;
+    let client = this.#redis.get(id);
+    if (client === undefined) {
+      // ioredis prefixes every key argument it knows the position of (EVAL's KEYS included), not channels.
+      client = new Redis(settings.url, { keyPrefix, maxRetriesPerRequest: 1, connectTimeout: 3000 });
+      client.on('error', (error: Error) => this.#logger.log('warn', 'host', `redis error: ${error.message}`));
+      this.#redis.set(id, client);
+    }
+    return client;
+  }
+
+  async #redisCommand(grant: ComponentGrant, op: string, args: unknown[]): Promise<CallOutcome> {
+    const settings = grant.backends.redis;
+    if (settings === undefined) return fail({ tag: 'other', val: 'no redis backend configured' });
+    if (op === 'redis.open') {
+      // The guest cannot pick its Redis: '' (or the configured URL itself) means the configured backend.
+      const address = args[0] as string;
+      if (address !== '' && address !== settings.url) {
+        this.#logger.log('warn', grant.name, `redis address ${address} denied (not the configured backend)`);
+        return fail({ tag: 'invalid-address' });
+      }
+      return ok('backend');
+    }
+    const redis = this.#redisClient(settings);
+    const key = args[1] as string;
+    try {
+      switch (op) {
+        case 'redis.get': {
+          const value = await redis.getBuffer(key);
+          return ok(value === null ? undefined : new Uint8Array(value));
+        }
+        case 'redis.set':
+          await redis.set(key, Buffer.from(args[2] as Uint8Array));
+          return ok(undefined);
+        case 'redis.incr':
+          return ok(BigInt(await redis.incr(key)));
+        case 'redis.del': {
+          const keys = args[1] as string[];
+          return ok(keys.length === 0 ? 0 : await redis.del(...keys));
+        }
+        case 'redis.sadd':
+          return ok(await redis.sadd(key, ...(args[2] as string[])));
+        case 'redis.srem':
+          return ok(await redis.srem(key, ...(args[2] as string[])));
+        case 'redis.smembers':
+          return ok(await redis.smembers(key));
+        case 'redis.publish':
+          await redis.publish(key, Buffer.from(args[2] as Uint8Array));
+          return ok(undefined);
+        case 'redis.execute': {
+          const params = (args[2] as { tag: string; val: bigint | Uint8Array }[]).map((param) =>
+            typeof param.val === 'bigint' ? param.val.toString() : Buffer.from(param.val),
+          );
+          return ok(toRedisResults(await redis.callBuffer(args[1] as string, ...params)));
+        }
+        default:
+          return fail({ tag: 'other', val: `unknown op ${op}` });
+      }
+    } catch (error) {
+      return fail(
+        message(error).startsWith('WRONGTYPE')
+          ? { tag: 'type-error' }
+          : { tag: 'other', val: `redis: ${message(error)}` },
+      );
+    }
+  }
+
   async #msg(grant: ComponentGrant, op: string, args: unknown[]): Promise<CallOutcome> {
     const settings = grant.backends.nats;
     if (settings === undefined) return fail('no NATS backend configured');
@@ -350,8 +423,22 @@ function errorFor(op: string, text: string): unknown {
   if (op.startsWith('sql.'))
     return op === 'sql.exec' ? { tag: 'unexpected', val: text } : { tag: 'unexpected', val: text };
   if (op.startsWith('kv.')) return { tag: 'other', val: text };
+  if (op.startsWith('redis.')) return { tag: 'other', val: text };
   if (op.startsWith('http.')) return { tag: 'internal-error', val: text };
   return text;
+}
+
+/**
+ * An ioredis reply (Buffers: `callBuffer`) as `redis-result`s, nested arrays flattened as Spin's host does. ioredis
+ * gives status replies as bytes too, so they arrive as `binary`.
+ */
+function toRedisResults(reply: unknown, out: unknown[] = []): unknown[] {
+  if (reply === null || reply === undefined) out.push({ tag: 'nil' });
+  else if (typeof reply === 'number') out.push({ tag: 'int64', val: BigInt(reply) });
+  else if (Buffer.isBuffer(reply)) out.push({ tag: 'binary', val: new Uint8Array(reply) });
+  else if (Array.isArray(reply)) for (const item of reply as unknown[]) toRedisResults(item, out);
+  else out.push({ tag: 'status', val: typeof reply === 'string' ? reply : JSON.stringify(reply) });
+  return out;
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

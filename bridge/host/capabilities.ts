@@ -5,6 +5,7 @@ import { getCapabilitySupport, type EffectKind } from '../../shared/catalog.ts';
 export const HOST_CAPABILITIES = [
   'sql',
   'kv',
+  'redis',
   'messaging',
   'http-out',
   'config',
@@ -17,6 +18,7 @@ export type HostCapability = (typeof HOST_CAPABILITIES)[number];
 const KIND: Record<HostCapability, EffectKind> = {
   sql: 'sql',
   kv: 'kv',
+  redis: 'redis',
   messaging: 'publish',
   'http-out': 'http-out',
   config: 'config',
@@ -29,6 +31,7 @@ const KIND: Record<HostCapability, EffectKind> = {
 const SIBLINGS: Record<HostCapability, readonly string[]> = {
   sql: ['types', 'query', 'prepared'],
   kv: ['store', 'atomics', 'batch'],
+  redis: ['redis'],
   messaging: ['types', 'consumer'],
   'http-out': ['outgoing-handler'],
   config: ['store'],

@@ -15,7 +15,11 @@ const backendsSchema = z
       .object({ url: z.string().min(1) })
       .strict()
       .optional(),
-    /** Redis for `kv`; every key is stored as `<keyPrefix><bucket>:<key>`. */
+    /**
+     * Redis for `kv` and `redis` (the database is the URL's path, e.g. `redis://127.0.0.1:6379/3`). `kv` stores
+     * every key as `<keyPrefix><bucket>:<key>`; `redis` (fermyon:spin/redis) stores keys as the component names
+     * them, with `<keyPrefix>` in front only when it is set.
+     */
     redis: z
       .object({ url: z.string().min(1), keyPrefix: z.string().optional() })
       .strict()

@@ -76,6 +76,44 @@ export function createGuestImports(options: GuestImportOptions): Record<string, 
     }
   }
 
+  /** A `fermyon:spin/redis` connection: a handle the main thread maps to its Redis client. */
+  class Connection {
+    readonly id: string;
+    constructor(id: string) {
+      this.id = id;
+    }
+    static open(address: string): Connection {
+      return new Connection(unwrap(call('redis.open', [address])) as string);
+    }
+    publish(channel: string, payload: Uint8Array): void {
+      unwrap(call('redis.publish', [this.id, channel, payload]));
+    }
+    get(key: string): unknown {
+      return unwrap(call('redis.get', [this.id, key]));
+    }
+    set(key: string, value: Uint8Array): void {
+      unwrap(call('redis.set', [this.id, key, value]));
+    }
+    incr(key: string): bigint {
+      return unwrap(call('redis.incr', [this.id, key])) as bigint;
+    }
+    del(keys: string[]): number {
+      return unwrap(call('redis.del', [this.id, keys])) as number;
+    }
+    sadd(key: string, values: string[]): number {
+      return unwrap(call('redis.sadd', [this.id, key, values])) as number;
+    }
+    smembers(key: string): string[] {
+      return unwrap(call('redis.smembers', [this.id, key])) as string[];
+    }
+    srem(key: string, values: string[]): number {
+      return unwrap(call('redis.srem', [this.id, key, values])) as number;
+    }
+    execute(command: string, args: unknown[]): unknown {
+      return unwrap(call('redis.execute', [this.id, command, args]));
+    }
+  }
+
   const outgoingHandle = (request: OutgoingRequest, _options: RequestOptions | undefined): unknown =>
     new FutureIncomingResponse(() => {
       const outcome = call('http.send', [
@@ -167,6 +205,7 @@ export function createGuestImports(options: GuestImportOptions): Record<string, 
         unwrap(call('kv.deleteMany', [bucket.id, keys]));
       },
     },
+    'fermyon:spin/redis': { Connection },
     'wasmcloud:postgres/types': {},
     'wasmcloud:postgres/query': {
       query(sql: string, params: unknown[]): unknown {

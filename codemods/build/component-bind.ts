@@ -13,6 +13,7 @@ export const COMPONENT_BIND_FILE = 'src/component-bind.ts';
 const BINDING_KEYS: ReadonlyMap<string, keyof WitImports> = new Map([
   ['wasmcloud:postgres/query', 'sql'],
   ['wasi:keyvalue/store', 'kv'],
+  ['fermyon:spin/redis', 'redis'],
   ['wasi:config/store', 'config'],
   ['wasmcloud:messaging/consumer', 'messaging'],
   ['wasi:clocks/wall-clock', 'clock'],

@@ -18,6 +18,7 @@ const CAPABILITY_KINDS: readonly CapabilityKind[] = [
   'sql',
   'messaging',
   'kv',
+  'redis',
   'http',
   'config',
   'clock',

@@ -12,7 +12,8 @@
  */
 
 /** The capability families, one per WIT interface. */
-export type CapabilityKind = 'sql' | 'messaging' | 'kv' | 'http' | 'config' | 'clock' | 'random' | 'log';
+export type CapabilityKind =
+  'sql' | 'messaging' | 'kv' | 'redis' | 'http' | 'config' | 'clock' | 'random' | 'log';
 
 /** A capability's `result` error, thrown on the TypeScript side. `reason` is the WIT error text. */
 export class CapabilityError extends Error {
@@ -90,6 +91,66 @@ export interface KeyValueCapability extends KeyValueBucket {
   bucket(name: string): KeyValueBucket;
 }
 
+/** A Redis command argument: text, an integer, or raw bytes. */
+export type RedisArg = string | number | bigint | Uint8Array;
+
+/** One value of a reply to `execute`, as `fermyon:spin/redis` `redis-result` has it (arrays come flattened). */
+export type RedisResult =
+  | { tag: 'nil' }
+  | { tag: 'status'; val: string }
+  | { tag: 'int64'; val: bigint }
+  | { tag: 'binary'; val: Uint8Array };
+
+/**
+ * One command of an `atomic` group: its name, the one key it touches (every argument after the name's first is
+ * not a key), and the rest of its arguments; a record stands for its field/value pairs (`hset`).
+ */
+export type RedisCommand = readonly [
+  command: string,
+  key: string,
+  ...args: (RedisArg | readonly RedisArg[] | Readonly<Record<string, RedisArg>>)[],
+];
+
+/**
+ * `fermyon:spin/redis@2.0.0`: a connection to the Redis the host (or Spin's `allowed_outbound_hosts`) allows, with
+ * Redis data structures `wasi:keyvalue` lacks. Methods take and return what ioredis's methods of the same name do,
+ * so `redis.hgetall(k)` becomes `caps.redis.hgetall(k)`; the typed ones not in the WIT interface go through
+ * `execute`. `atomic` replaces `multi()…exec()`: one EVAL of a small Lua script, in Node as in a component (a
+ * host's connection is shared, so MULTI cannot span calls). Nothing else runs in between; a command that fails
+ * stops the script, and what ran before it stays (EXEC would also run the commands after it).
+ */
+export interface RedisCapability {
+  get(key: string): Promise<string | null>;
+  getBuffer(key: string): Promise<Uint8Array | null>;
+  set(key: string, value: string | number | Uint8Array): Promise<'OK'>;
+  incr(key: string): Promise<number>;
+  /** Keys removed. */
+  del(...keys: (string | readonly string[])[]): Promise<number>;
+  /** Members added. */
+  sadd(key: string, ...members: (RedisArg | readonly RedisArg[])[]): Promise<number>;
+  /** Members removed. */
+  srem(key: string, ...members: (RedisArg | readonly RedisArg[])[]): Promise<number>;
+  smembers(key: string): Promise<string[]>;
+  scard(key: string): Promise<number>;
+  /** How many of the keys exist, as Redis EXISTS counts them. */
+  exists(...keys: (string | readonly string[])[]): Promise<number>;
+  /** `hset(key, { field: value })` or `hset(key, field, value, …)`; fields added. */
+  hset(key: string, ...fields: (RedisArg | Readonly<Record<string, RedisArg>>)[]): Promise<number>;
+  hget(key: string, field: string): Promise<string | null>;
+  /** Every field and value; `{}` when the key does not exist. */
+  hgetall(key: string): Promise<Record<string, string>>;
+  /** Fields removed. */
+  hdel(key: string, ...fields: string[]): Promise<number>;
+  publish(channel: string, message: string | Uint8Array): Promise<void>;
+  /** Runs the commands in order, as one EVAL: no other client's command runs in between. */
+  atomic(commands: readonly RedisCommand[]): Promise<void>;
+  /**
+   * Any other command. Array replies come flattened. Spin answers status replies (`OK`, `hash`) as `status`; the
+   * Node binding and migrate's host (both ioredis) as `binary`: compare their text, not their tag.
+   */
+  execute(command: string, ...args: RedisArg[]): Promise<RedisResult[]>;
+}
+
 /** `wasi:http/outgoing-handler`, with the `fetch` signature. HTTP error statuses are responses, not errors. */
 export interface HttpCapability {
   fetch(input: string | URL, init?: RequestInit): Promise<Response>;
@@ -139,6 +200,7 @@ export interface Capabilities {
   sql: SqlCapability;
   messaging: MessagingCapability;
   kv: KeyValueCapability;
+  redis: RedisCapability;
   http: HttpCapability;
   config: ConfigCapability;
   clock: ClockCapability;
@@ -193,6 +255,9 @@ export const caps: Capabilities = {
   },
   get kv() {
     return current('kv').kv;
+  },
+  get redis() {
+    return current('redis').redis;
   },
   get http() {
     return current('http').http;

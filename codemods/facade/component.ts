@@ -20,6 +20,7 @@ import {
   type LogLevel,
   type SqlValue,
 } from './capabilities.ts';
+import { createRedisCapability, createWitRedisBinding, type WitRedis } from './redis.ts';
 
 /** A `pg-value` as jco represents a variant. */
 export interface PgValue {
@@ -77,6 +78,7 @@ export interface WitLogging {
 export interface WitImports {
   sql?: WitPostgresQuery;
   kv?: WitKeyValueStore;
+  redis?: WitRedis;
   config?: WitConfigStore;
   messaging?: WitMessagingConsumer;
   clock?: WitWallClock;
@@ -220,7 +222,14 @@ function bucketOf(kv: WitKeyValueStore | undefined, name: string): KeyValueBucke
 /** Binds the facade to the WIT imports a guest passes; give the result to `bindCapabilities`. */
 export function createComponentCapabilities(
   wit: WitImports,
-  options: { bucket?: string } = {},
+  options: {
+    bucket?: string;
+    /**
+     * The address `caps.redis` opens; defaults to the config key `redis_address` (a Spin variable), else `''`,
+     * which migrate's host reads as "the Redis backend it is configured with".
+     */
+    redisAddress?: string;
+  } = {},
 ): CapabilityBinding {
   const defaultBucket = bucketOf(wit.kv, options.bucket ?? 'default');
   const buckets = new Map<string, KeyValueBucket>();
@@ -268,6 +277,13 @@ export function createComponentCapabilities(
         return bucket;
       },
     },
+    redis: createRedisCapability(
+      createWitRedisBinding(
+        wit.redis,
+        () => options.redisAddress ?? wit.config?.get('redis_address') ?? '',
+        settle,
+      ),
+    ),
     http: {
       fetch: () =>
         Promise.reject(new CapabilityError('http', 'outgoing HTTP is not bound in components yet')),

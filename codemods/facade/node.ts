@@ -15,7 +15,10 @@ import {
   type CapabilityKind,
   type KeyValueBucket,
   type LogLevel,
+  type RedisArg,
+  type RedisResult,
 } from './capabilities.ts';
+import { createRedisCapability, type RedisBinding } from './redis.ts';
 
 /** A pg `Pool` or `Client`. */
 export interface PgQueryable {
@@ -43,6 +46,8 @@ export interface RedisStore {
   del(key: string): Promise<number>;
   exists(key: string): Promise<number>;
   scan(cursor: string, matchToken: 'MATCH', pattern: string): Promise<[cursor: string, elements: string[]]>;
+  /** Any command, replies as Buffers (for `caps.redis`). */
+  callBuffer(command: string, ...args: (string | number | Buffer)[]): Promise<unknown>;
 }
 
 export interface NodeClients {
@@ -104,6 +109,47 @@ function createRedisBucket(redis: RedisStore | undefined, name: string): KeyValu
   };
 }
 
+const toRedisArg = (arg: RedisArg): string | number | Buffer =>
+  typeof arg === 'bigint' ? arg.toString() : arg instanceof Uint8Array ? Buffer.from(arg) : arg;
+
+/** An ioredis reply as `redis-result`s, nested arrays flattened (as Spin's host does). */
+function toRedisResults(reply: unknown, out: RedisResult[] = []): RedisResult[] {
+  if (reply === null || reply === undefined) out.push({ tag: 'nil' });
+  else if (typeof reply === 'number') out.push({ tag: 'int64', val: BigInt(reply) });
+  else if (Buffer.isBuffer(reply)) out.push({ tag: 'binary', val: new Uint8Array(reply) });
+  else if (Array.isArray(reply)) for (const item of reply) toRedisResults(item, out);
+  else out.push({ tag: 'status', val: typeof reply === 'string' ? reply : JSON.stringify(reply) });
+  return out;
+}
+
+/** `caps.redis` over ioredis; keys go to Redis exactly as given (no bucket prefix, unlike `caps.kv`). */
+function createRedisBinding(redis: RedisStore | undefined): RedisBinding {
+  const client = (): RedisStore => redis ?? missing('redis', 'Redis client (REDIS_URL)');
+  const run = (command: string, args: RedisArg[]): Promise<unknown> =>
+    guard('redis', () => client().callBuffer(command, ...args.map(toRedisArg)));
+  const count = async (command: string, args: RedisArg[]): Promise<number> =>
+    Number(await run(command, args));
+  return {
+    get: async (key) => {
+      const value = await run('GET', [key]);
+      return Buffer.isBuffer(value) ? new Uint8Array(value) : null;
+    },
+    set: async (key, value) => {
+      await run('SET', [key, value]);
+    },
+    incr: async (key) => BigInt(Number(await run('INCR', [key]))),
+    del: (keys) => (keys.length === 0 ? Promise.resolve(0) : count('DEL', keys)),
+    sadd: (key, values) => count('SADD', [key, ...values]),
+    srem: (key, values) => count('SREM', [key, ...values]),
+    smembers: async (key) =>
+      ((await run('SMEMBERS', [key])) as Buffer[]).map((member) => member.toString('utf8')),
+    publish: async (channel, payload) => {
+      await run('PUBLISH', [channel, payload]);
+    },
+    execute: async (command, args) => toRedisResults(await run(command, args)),
+  };
+}
+
 const ERROR_LEVELS: ReadonlySet<LogLevel> = new Set(['warn', 'error', 'critical']);
 
 function writeLogLine(level: LogLevel, line: string): void {
@@ -156,6 +202,7 @@ export function createNodeCapabilities(clients: NodeClients = {}): CapabilityBin
       },
     },
     kv: { ...createRedisBucket(clients.redis, ''), bucket: (name) => createRedisBucket(clients.redis, name) },
+    redis: createRedisCapability(createRedisBinding(clients.redis)),
     http: {
       fetch: (input, init) => guard('http', () => doFetch(input, init)),
     },

@@ -1,14 +1,90 @@
 /**
- * kv: ioredis `get`, `set(key, value)`, `del(key)` and `exists(key)` → `caps.kv.get/set/delete/exists`
- * (wasi:keyvalue/store). Calls whose Redis-specific results are used, TTL options and other commands are
- * reported, not rewritten.
+ * kv: ioredis calls → `caps.kv` (wasi:keyvalue/store) or `caps.redis` (fermyon:spin/redis), decided per service:
+ *
+ * - A service that only uses `get`, `set(key, value)`, `del(key)` and `exists(key)` keeps `caps.kv`, which every
+ *   target runs. Calls whose Redis-specific results are used, TTL options and other commands are reported.
+ * - A service that uses Redis data structures anywhere (hashes, sets, `multi()`, counters, …) moves all its
+ *   ioredis calls to `caps.redis`, plain `get`/`set` included: they must reach the same Redis keys as its
+ *   `hgetall` does, and `caps.kv` stores keys under a bucket. The methods keep their ioredis names and results;
+ *   `multi()…exec()` becomes `caps.redis.atomic([...])`. An existing `caps.redis` use keeps a service in this
+ *   mode, so a second run changes nothing.
  */
-import { Node, SyntaxKind, type CallExpression, type SourceFile } from 'ts-morph';
-import { replaceCallee } from './edits.ts';
-import { getClientOrigin, isFrom, isResultUnused, lineOf } from './resolve.ts';
+import { Node, SyntaxKind, type CallExpression, type Project, type SourceFile } from 'ts-morph';
+import { replaceCallee, replaceNode } from './edits.ts';
+import { getClientOrigin, isFrom, isResultUnused, lineOf, quote } from './resolve.ts';
 import { createResult, type Transform, type TransformResult } from './transform.ts';
 
 const REDIS_CLIENTS = ['default', 'Redis', 'Cluster'] as const;
+
+/** What wasi:keyvalue can take; any other ioredis method puts the service on `caps.redis`. */
+const KV_METHODS: ReadonlySet<string> = new Set(['get', 'set', 'del', 'exists']);
+
+/** ioredis methods `caps.redis` has under the same name, with the same arguments and results. */
+const REDIS_METHODS: ReadonlySet<string> = new Set([
+  'get',
+  'getBuffer',
+  'set',
+  'incr',
+  'del',
+  'sadd',
+  'srem',
+  'smembers',
+  'scard',
+  'exists',
+  'hset',
+  'hget',
+  'hgetall',
+  'hdel',
+  'publish',
+]);
+
+/** Commands `atomic` runs: each takes its one key first (so the key goes to EVAL as KEYS). */
+const ATOMIC_METHODS: ReadonlySet<string> = new Set(['set', 'del', 'incr', 'sadd', 'srem', 'hset', 'hdel']);
+
+type Mode = 'kv' | 'redis';
+
+/** An ioredis client method call: `redis.get(k)`, `this.redis.hgetall(k)`. */
+function getRedisMethod(call: CallExpression): string | undefined {
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee)) return undefined;
+  return isFrom(getClientOrigin(callee.getExpression()), 'ioredis', REDIS_CLIENTS)
+    ? callee.getName()
+    : undefined;
+}
+
+function usesCapsRedis(file: SourceFile): boolean {
+  return file
+    .getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)
+    .some((access) => access.getName() === 'redis' && access.getExpression().getText() === 'caps');
+}
+
+function findMode(project: Project): Mode {
+  for (const source of project.getSourceFiles()) {
+    if (source.isDeclarationFile()) continue;
+    if (usesCapsRedis(source)) return 'redis';
+    for (const call of source.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      const callee = call.getExpression();
+      if (!Node.isPropertyAccessExpression(callee) || KV_METHODS.has(callee.getName())) continue;
+      if (getRedisMethod(call) !== undefined) return 'redis';
+    }
+  }
+  return 'kv';
+}
+
+// Per project, found once per run: in kv mode nothing this transform writes can change the answer, and redis mode
+// is kept by the caps.redis calls it writes.
+const modes = new WeakMap<Project, Mode>();
+
+/** `redis` when any file of the service calls an ioredis method wasi:keyvalue lacks, or already calls caps.redis. */
+function getMode(file: SourceFile): Mode {
+  const project = file.getProject();
+  let mode = modes.get(project);
+  if (mode === undefined) {
+    mode = findMode(project);
+    modes.set(project, mode);
+  }
+  return mode;
+}
 
 /** `if (await redis.exists(k))`, `!…`, `… ? a : b`, `&&`/`||` operands: where a boolean serves as the count did. */
 function isBooleanContext(call: CallExpression): boolean {
@@ -25,8 +101,8 @@ function isBooleanContext(call: CallExpression): boolean {
   return false;
 }
 
-/** Which calls can be rewritten: method → facade method, when the call's shape allows it. */
-function getFacadeMethod(call: CallExpression, method: string): string | undefined {
+/** Which calls `caps.kv` can take: method → facade method, when the call's shape allows it. */
+function getKvMethod(call: CallExpression, method: string): string | undefined {
   const count = call.getArguments().length;
   if (method === 'get' && count === 1) return 'get';
   if (method === 'set' && count === 2 && isResultUnused(call)) return 'set';
@@ -35,23 +111,71 @@ function getFacadeMethod(call: CallExpression, method: string): string | undefin
   return undefined;
 }
 
+/**
+ * `redis.multi().del(k).hset(k, h).exec()` whose result is unused → `caps.redis.atomic([['del', k], ['hset', k,
+ * h]])`; undefined when the chain has another shape (a result read, a command without its key first, no exec).
+ */
+function rewriteMulti(multi: CallExpression): { node: CallExpression; text: string } | undefined {
+  if (multi.getArguments().length > 0) return undefined;
+  const commands: string[] = [];
+  let current: CallExpression = multi;
+  for (;;) {
+    const access = current.getParent();
+    const call = access?.getParent();
+    if (!Node.isPropertyAccessExpression(access) || !Node.isCallExpression(call)) return undefined;
+    if (call.getExpression() !== access) return undefined;
+    const method = access.getName();
+    const args = call.getArguments().map((arg) => arg.getText());
+    if (method === 'exec') {
+      if (args.length > 0 || commands.length === 0 || !isResultUnused(call)) return undefined;
+      return { node: call, text: `caps.redis.atomic([${commands.join(', ')}])` };
+    }
+    if (!ATOMIC_METHODS.has(method) || args.length === 0 || (method === 'del' && args.length > 1))
+      return undefined;
+    commands.push(`[${[quote(multi, method), ...args].join(', ')}]`);
+    current = call;
+  }
+}
+
+function runRedis(file: SourceFile, result: TransformResult): void {
+  for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const method = getRedisMethod(call);
+    if (method === undefined) continue;
+    const multi = method === 'multi' ? rewriteMulti(call) : undefined;
+    if (multi !== undefined) {
+      result.edits.push(replaceNode(multi.node, multi.text, `${call.getText()}…exec() → caps.redis.atomic`));
+    } else if (REDIS_METHODS.has(method) && !(method === 'set' && call.getArguments().length !== 2)) {
+      result.edits.push(replaceCallee(call, `caps.redis.${method}`));
+    } else {
+      result.notes.push({
+        line: lineOf(call),
+        message: `${call.getExpression().getText()}(…) has no caps.redis method in this form: call caps.redis.execute(command, ...args) or caps.redis.atomic([...])`,
+      });
+    }
+  }
+}
+
+function runKv(file: SourceFile, result: TransformResult): void {
+  for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const method = getRedisMethod(call);
+    if (method === undefined) continue;
+    const target = getKvMethod(call, method);
+    if (target !== undefined) result.edits.push(replaceCallee(call, `caps.kv.${target}`));
+    else {
+      result.notes.push({
+        line: lineOf(call),
+        message: `${call.getExpression().getText()}(…) has no wasi:keyvalue equivalent in this form (TTL options, counts, other commands)`,
+      });
+    }
+  }
+}
+
 export const kvTransform: Transform = {
   kind: 'kv',
   run(file: SourceFile): TransformResult {
     const result = createResult();
-    for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-      const callee = call.getExpression();
-      if (!Node.isPropertyAccessExpression(callee)) continue;
-      if (!isFrom(getClientOrigin(callee.getExpression()), 'ioredis', REDIS_CLIENTS)) continue;
-      const target = getFacadeMethod(call, callee.getName());
-      if (target !== undefined) result.edits.push(replaceCallee(call, `caps.kv.${target}`));
-      else {
-        result.notes.push({
-          line: lineOf(call),
-          message: `${callee.getText()}(…) has no wasi:keyvalue equivalent in this form (TTL options, counts, other commands)`,
-        });
-      }
-    }
+    if (getMode(file) === 'redis') runRedis(file, result);
+    else runKv(file, result);
     if (result.edits.length > 0) result.facadeImports.push('caps');
     return result;
   },

@@ -11,11 +11,13 @@ import { AppError, ErrorCode } from '../../shared/errors.ts';
 import { runTransforms, type CodemodResult } from './run.ts';
 
 /**
- * The facade files copied into a transformed service, under `<src>/caps/`: the facade, its Node binding, and its
- * component binding with the wasi:http adapter (which the ported `src/component.ts` imports).
+ * The facade files copied into a transformed service, under `<src>/caps/`: the facade, `caps.redis` (shared by both
+ * bindings), its Node binding, and its component binding with the wasi:http adapter (which the ported
+ * `src/component.ts` imports).
  */
 const FACADE_FILES = [
   'capabilities.ts',
+  'redis.ts',
   'node.ts',
   'register-node.ts',
   'component.ts',

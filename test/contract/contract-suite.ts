@@ -86,11 +86,22 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   }
 }
 
+/** The parts of the contract, one per service (plus health, which asks all four). */
+export type ContractGroup = 'inventory' | 'orders' | 'products' | 'health';
+
+export interface ContractSuiteOptions {
+  /** Run only these groups (the rest are registered as skipped): for a target that runs some services only. */
+  only?: readonly ContractGroup[];
+}
+
 /**
  * Registers the contract of the spring-orders estate as vitest suites: status codes, bodies, the rows written
  * to Postgres, the hashes written to Redis and the events delivered over NATS (seen through notification).
  */
-export function defineContractSuite(source: ContractTargetSource): void {
+export function defineContractSuite(source: ContractTargetSource, options: ContractSuiteOptions = {}): void {
+  const group = (name: ContractGroup, body: () => void): void => {
+    (options.only === undefined || options.only.includes(name) ? describe : describe.skip)(name, body);
+  };
   describe(`spring-orders contract (${source.name})`, () => {
     let target: ContractTarget;
     let db: pg.Pool;
@@ -126,7 +137,7 @@ export function defineContractSuite(source: ContractTargetSource): void {
       redis?.disconnect();
     });
 
-    describe('inventory', () => {
+    group('inventory', () => {
       it('answers exactly the known skus among several, with their stock state', async () => {
         const skus = ['iphone_13', 'pixel_8', 'galaxy_s24', 'no_such_sku'];
         const query = skus.map((s) => `skuCode=${encodeURIComponent(s)}`).join('&');
@@ -153,7 +164,7 @@ export function defineContractSuite(source: ContractTargetSource): void {
       });
     });
 
-    describe('orders', () => {
+    group('orders', () => {
       const items: LineItem[] = [
         { skuCode: 'iphone_13', price: 1200, quantity: 1 },
         { skuCode: 'galaxy_s24', price: 999.5, quantity: 2 },
@@ -255,7 +266,7 @@ export function defineContractSuite(source: ContractTargetSource): void {
       });
     });
 
-    describe('products', () => {
+    group('products', () => {
       const name = `contract-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
       let id = '';
 
@@ -305,7 +316,7 @@ export function defineContractSuite(source: ContractTargetSource): void {
       });
     });
 
-    describe('health', () => {
+    group('health', () => {
       it.each(['orderUrl', 'inventoryUrl', 'productUrl', 'notificationUrl'] as const)(
         'reports UP on /actuator/health for %s',
         async (key) => {

@@ -102,6 +102,31 @@ describe('planBuild', () => {
     expect(error.hint).toBe(issue!.wayOut);
   });
 
+  it('binds caps.redis to fermyon:spin/redis on spin and embedded, and rejects it on wasmcloud with the way out', () => {
+    const files = {
+      'src/repo.ts': `import { caps } from './caps/capabilities.ts';
+
+export const find = (id: string) => caps.redis.hgetall(\`product:\${id}\`);
+`,
+    };
+    expect(plan(files, 'embedded')).toMatchObject({
+      effectKinds: ['redis'],
+      imports: ['fermyon:spin/redis@2.0.0'],
+      unsupported: [],
+    });
+    expect(plan(files, 'spin').imports).toEqual(['fermyon:spin/redis@2.0.0']);
+    const [issue] = plan(files, 'wasmcloud').unsupported;
+    expect(issue).toMatchObject({
+      kind: 'redis',
+      severity: 'port-needed',
+      use: { member: 'hgetall', line: 3 },
+    });
+    expect(createUnsupportedError(issue!, 'wasmcloud').message).toMatch(
+      /^caps\.redis\.hgetall needs the redis capability, which target wasmcloud does not support: wasmCloud has no Redis interface/,
+    );
+    expect(issue!.wayOut).toMatch(/target spin or embedded/);
+  });
+
   it('accepts messaging on wasmcloud', () => {
     expect(plan(MESSAGING, 'wasmcloud')).toMatchObject({
       effectKinds: ['clock', 'log', 'publish'],
@@ -183,5 +208,6 @@ describe('import checks', () => {
 
   it('names the WIT package folder of an interface', () => {
     expect(getWitPackageFolder('wasi:keyvalue/store@0.2.0-draft')).toBe('wasi-keyvalue-0.2.0-draft');
+    expect(getWitPackageFolder('fermyon:spin/redis@2.0.0')).toBe('fermyon-spin-2.0.0');
   });
 });

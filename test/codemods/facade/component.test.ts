@@ -1,11 +1,13 @@
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { CapabilityError } from '../../../codemods/facade/capabilities.ts';
+import { CapabilityError, type RedisResult } from '../../../codemods/facade/capabilities.ts';
 import {
   createComponentCapabilities,
   fromPgValue,
   toPgValue,
   type WitBucket,
 } from '../../../codemods/facade/component.ts';
+import type { WitRedisConnection, WitRedisParameter } from '../../../codemods/facade/redis.ts';
 import { fromPgResult, toPgParam } from '../../../bridge/host/pg-values.ts';
 
 /** What jco throws for a WIT `result` error. */
@@ -69,5 +71,98 @@ describe('component facade binding', () => {
     expect(await binding.kv.get('none')).toBeNull();
     expect(await binding.kv.bucket('cache').exists('colour')).toBe(true);
     expect(opened).toEqual(['default', 'cache']);
+  });
+
+  it('opens fermyon:spin/redis at the configured address and sends hashes, counts and atomic groups as execute', async () => {
+    const executed: [string, WitRedisParameter[]][] = [];
+    const replies: Record<string, RedisResult[]> = {
+      HGETALL: [
+        { tag: 'binary', val: new TextEncoder().encode('name') },
+        { tag: 'binary', val: new TextEncoder().encode('ada') },
+      ],
+      SCARD: [{ tag: 'int64', val: 2n }],
+      EVAL: [{ tag: 'int64', val: 3n }],
+    };
+    const connection = {
+      smembers: () => ['1', '2'],
+      execute: (command: string, args: WitRedisParameter[]) => {
+        executed.push([command, args]);
+        if (command === 'HSET') throw witError('type-error', 'WRONGTYPE');
+        return replies[command] ?? [];
+      },
+    } as unknown as WitRedisConnection;
+    const addresses: string[] = [];
+    const binding = createComponentCapabilities({
+      redis: { Connection: { open: (address) => (addresses.push(address), connection) } },
+      config: {
+        get: (key) => (key === 'redis_address' ? 'redis://cache:6379' : undefined),
+        getAll: () => [],
+      },
+    });
+    expect(await binding.redis.hgetall('product:1')).toEqual({ name: 'ada' });
+    expect(await binding.redis.scard('product')).toBe(2);
+    expect(await binding.redis.smembers('product')).toEqual(['1', '2']);
+    await expect(binding.redis.hset('k', { a: 1 })).rejects.toMatchObject({
+      kind: 'redis',
+      reason: 'type-error: WRONGTYPE',
+    });
+    await binding.redis.atomic([
+      ['del', 'product:1'],
+      ['hset', 'product:1', { _class: 'Product', id: '1', price: 19.99 }],
+      ['sadd', 'product', '1'],
+    ]);
+    expect(addresses).toEqual(['redis://cache:6379']);
+    const text = (p: WitRedisParameter): string =>
+      p.tag === 'int64' ? String(p.val) : new TextDecoder().decode(p.val);
+    expect(
+      executed.map(([command, args]) => [command, ...args.slice(command === 'EVAL' ? 1 : 0).map(text)]),
+    ).toEqual([
+      ['HGETALL', 'product:1'],
+      ['SCARD', 'product'],
+      ['HSET', 'k', 'a', '1'],
+      // EVAL <script> 3 keys… then per command: name, argument count, arguments.
+      [
+        'EVAL',
+        '3',
+        'product:1',
+        'product:1',
+        'product',
+        'del',
+        '0',
+        'hset',
+        '6',
+        '_class',
+        'Product',
+        'id',
+        '1',
+        'price',
+        '19.99',
+        'sadd',
+        '1',
+        '1',
+      ],
+    ]);
+
+    // The same EVAL against the real Redis writes the Spring Data Redis layout.
+    const redis = new Redis('redis://127.0.0.1:6379');
+    const prefix = `component-test-${process.pid}-`;
+    try {
+      const [, evalArgs] = executed[3]!;
+      const params = evalArgs.map((p, i) => {
+        const value = text(p);
+        return i >= 2 && i < 5 ? prefix + value : value; // the three keys
+      });
+      await redis.set(`${prefix}product:1`, 'stale');
+      expect(await redis.callBuffer('EVAL', ...params)).toBe(3);
+      expect(await redis.hgetall(`${prefix}product:1`)).toEqual({
+        _class: 'Product',
+        id: '1',
+        price: '19.99',
+      });
+      expect(await redis.smembers(`${prefix}product`)).toEqual(['1']);
+    } finally {
+      await redis.del(`${prefix}product:1`, `${prefix}product`);
+      redis.disconnect();
+    }
   });
 });

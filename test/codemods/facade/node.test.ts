@@ -78,6 +78,38 @@ describe('Node binding of the capability facade', () => {
     expect(await bucket.exists('a')).toBe(false);
   });
 
+  it('runs Redis hashes, sets, atomic groups and raw commands on caps.redis, keys as given', async () => {
+    const key = `facade-${suffix}:1`;
+    const set = `facade-${suffix}`;
+    try {
+      await caps.redis.atomic([
+        ['del', key],
+        ['hset', key, { _class: 'Product', name: 'ada', price: 1.5 }],
+        ['sadd', set, '1'],
+      ]);
+      expect(await redis.hgetall(key)).toEqual({ _class: 'Product', name: 'ada', price: '1.5' });
+      expect(await caps.redis.hgetall(key)).toEqual({ _class: 'Product', name: 'ada', price: '1.5' });
+      expect(await caps.redis.hgetall(`${key}-absent`)).toEqual({});
+      expect(await caps.redis.hget(key, 'name')).toBe('ada');
+      expect(await caps.redis.smembers(set)).toEqual(['1']);
+      expect(await caps.redis.scard(set)).toBe(1);
+      expect(await caps.redis.exists(key, `${key}-absent`)).toBe(1);
+      // ioredis gives status replies as bytes, so Node (like migrate's host) answers them as binary.
+      expect(await caps.redis.execute('TYPE', key)).toEqual([
+        { tag: 'binary', val: new TextEncoder().encode('hash') },
+      ]);
+      const wrongType = await caps.redis.incr(key).catch((e: unknown) => e);
+      expect(wrongType).toMatchObject({ kind: 'redis', reason: expect.stringContaining('WRONGTYPE') });
+      await caps.redis.atomic([
+        ['del', key],
+        ['srem', set, '1'],
+      ]);
+      expect(await redis.exists(key, set)).toBe(0);
+    } finally {
+      await redis.del(key, set);
+    }
+  });
+
   it('reads config, time, randomness and writes logs', () => {
     expect(caps.config.get('GREETING')).toBe('hello');
     expect(caps.config.get('MISSING')).toBeUndefined();
