@@ -22,7 +22,6 @@ import {
   Node,
   SyntaxKind,
   type Block,
-  type CallExpression,
   type Identifier,
   type SourceFile,
   type Statement,
@@ -31,81 +30,14 @@ import {
   type VariableDeclaration,
 } from 'ts-morph';
 import { getClientOrigin, isFrom, lineOf } from './resolve.ts';
+import {
+  findEscapingJump,
+  getControlStatement,
+  isControl,
+  isOnClient,
+  ownDescendants,
+} from './sql-statements.ts';
 import type { TextEdit, TransformNote } from './transform.ts';
-
-export type ControlStatement = 'begin' | 'commit' | 'rollback';
-
-/** BEGIN/COMMIT/ROLLBACK as a literal statement text; `begin-options` for a BEGIN with settings. */
-export function getControlStatement(call: CallExpression): ControlStatement | 'begin-options' | undefined {
-  const [text] = call.getArguments();
-  if (!Node.isStringLiteral(text) && !Node.isNoSubstitutionTemplateLiteral(text)) return undefined;
-  const words = text.getLiteralText().trim().replace(/;$/, '').trim().toLowerCase().split(/\s+/);
-  const [first, second, ...rest] = words;
-  const plain = (second === undefined || second === 'transaction' || second === 'work') && rest.length === 0;
-  if (first === 'begin' || (first === 'start' && second === 'transaction'))
-    return plain || (first === 'start' && rest.length === 0) ? 'begin' : 'begin-options';
-  if ((first === 'commit' || first === 'end') && plain) return 'commit';
-  if ((first === 'rollback' || first === 'abort') && plain) return 'rollback';
-  return undefined;
-}
-
-/** A `.query(…)` call on `receiver` as a statement (`await client.query('BEGIN');`), or undefined. */
-function getQueryStatementCall(statement: Statement | undefined): CallExpression | undefined {
-  if (!Node.isExpressionStatement(statement)) return undefined;
-  let expression = statement.getExpression();
-  if (Node.isAwaitExpression(expression)) expression = expression.getExpression();
-  if (!Node.isCallExpression(expression)) return undefined;
-  const callee = expression.getExpression();
-  return Node.isPropertyAccessExpression(callee) && callee.getName() === 'query' ? expression : undefined;
-}
-
-function isControl(statement: Statement | undefined, client: TsSymbol, kind: ControlStatement): boolean {
-  const call = getQueryStatementCall(statement);
-  return call !== undefined && isOnClient(call, client) && getControlStatement(call) === kind;
-}
-
-function isOnClient(call: CallExpression, client: TsSymbol): boolean {
-  const callee = call.getExpression();
-  if (!Node.isPropertyAccessExpression(callee)) return false;
-  const receiver = callee.getExpression();
-  return Node.isIdentifier(receiver) && receiver.getSymbol() === client;
-}
-
-/** Nodes inside `root` that belong to it, not to a function nested in it. */
-function ownDescendants(root: Node): Node[] {
-  const found: Node[] = [];
-  const visit = (node: Node): void => {
-    for (const child of node.getChildren()) {
-      found.push(child);
-      if (!Node.isFunctionLikeDeclaration(child)) visit(child);
-    }
-  };
-  visit(root);
-  return found;
-}
-
-/** Why a `break`/`continue` in `body` would leave it (it cannot cross the callback), or undefined. */
-function findEscapingJump(body: Block): Node | undefined {
-  return ownDescendants(body).find((node) => {
-    if (!Node.isBreakStatement(node) && !Node.isContinueStatement(node)) return false;
-    const label = node.getLabel()?.getText();
-    for (
-      let parent: Node | undefined = node.getParent();
-      parent !== undefined && parent !== body;
-      parent = parent.getParent()
-    ) {
-      if (label !== undefined) {
-        if (Node.isLabeledStatement(parent) && parent.getLabel().getText() === label) return false;
-      } else if (
-        Node.isIterationStatement(parent) ||
-        (Node.isBreakStatement(node) && Node.isSwitchStatement(parent))
-      ) {
-        return false;
-      }
-    }
-    return true;
-  });
-}
 
 interface Matched {
   /** The statements replaced: from the client's declaration to the try statement. */
@@ -124,6 +56,85 @@ type MatchResult = { ok: true; matched: Matched } | { ok: false; reason: string 
 
 const fail = (reason: string): MatchResult => ({ ok: false, reason });
 
+/** BEGIN (unless it came before try) and COMMIT in the try block: the statements to remove, or why not. */
+function findRemovedStatements(
+  tryStatement: TryStatement,
+  client: TsSymbol,
+  beginBefore: Statement | undefined,
+): Statement[] | string {
+  const body = tryStatement.getTryBlock().getStatements();
+  const removed: Statement[] = [];
+  if (beginBefore === undefined) {
+    if (!isControl(body[0], client, 'begin')) return 'the try block does not start with BEGIN';
+    removed.push(body[0]!);
+  }
+  const last = body.at(-1);
+  const commit = Node.isReturnStatement(last) ? body.at(-2) : last;
+  if (commit === undefined || !isControl(commit, client, 'commit'))
+    return 'COMMIT is not the last statement of the try block (or the one before its return)';
+  return [...removed, commit];
+}
+
+/** The catch clause only rolls back and rethrows; finally only releases. Otherwise why not. */
+function checkCatchAndFinally(tryStatement: TryStatement, client: TsSymbol): string | undefined {
+  const catchClause = tryStatement.getCatchClause();
+  if (catchClause !== undefined) {
+    const name = catchClause.getVariableDeclaration()?.getName();
+    const [rollback, rethrow, ...more] = catchClause.getBlock().getStatements();
+    const rethrows =
+      Node.isThrowStatement(rethrow) && name !== undefined && rethrow.getExpression().getText() === name;
+    if (!isControl(rollback, client, 'rollback') || !rethrows || more.length > 0)
+      return 'the catch clause does more than ROLLBACK and rethrow';
+  }
+  const [release, ...afterRelease] = tryStatement.getFinallyBlock()?.getStatements() ?? [];
+  const releaseCall = Node.isExpressionStatement(release) ? release.getExpression() : undefined;
+  const releaseCallee = Node.isCallExpression(releaseCall) ? releaseCall.getExpression() : undefined;
+  const releases =
+    Node.isPropertyAccessExpression(releaseCallee) &&
+    releaseCallee.getName() === 'release' &&
+    releaseCallee.getExpression().getSymbol() === client;
+  if (!releases || afterRelease.length > 0) return 'the finally block does more than client.release()';
+  return undefined;
+}
+
+/** Every use of the client other than its declaration is a query in the try block, or the idiom's own calls. */
+function collectReceivers(
+  declaration: VariableDeclaration,
+  client: TsSymbol,
+  parts: {
+    block: Block;
+    tryStatement: TryStatement;
+    beginBefore: Statement | undefined;
+    removed: readonly Statement[];
+  },
+): Identifier[] | string {
+  const { block, tryStatement, beginBefore, removed } = parts;
+  const tryBlock = tryStatement.getTryBlock();
+  const idiom = [beginBefore, tryStatement.getCatchClause(), tryStatement.getFinallyBlock()];
+  const within = (node: Node | undefined, inner: Node): boolean =>
+    node?.containsRange(inner.getPos(), inner.getEnd()) === true;
+  const receivers: Identifier[] = [];
+  for (const reference of block.getDescendantsOfKind(SyntaxKind.Identifier)) {
+    if (reference.getSymbol() !== client || reference === declaration.getNameNode()) continue;
+    if (!within(tryBlock, reference)) {
+      if (idiom.some((node) => within(node, reference))) continue;
+      return `the client is used outside the transaction (line ${lineOf(reference)})`;
+    }
+    const access = reference.getParentIfKind(SyntaxKind.PropertyAccessExpression);
+    const call = access?.getParentIfKind(SyntaxKind.CallExpression);
+    if (access?.getName() !== 'query' || call === undefined || call.getExpression() !== access)
+      return `the client is used for more than query() (line ${lineOf(reference)})`;
+    const args = call.getArguments();
+    if (args.length === 0 || args.length > 2 || Node.isObjectLiteralExpression(args[0]))
+      return `query() with a config object or callback (line ${lineOf(call)})`;
+    const control = getControlStatement(call);
+    if (control !== undefined && !removed.some((statement) => within(statement, call)))
+      return `${control.toUpperCase()} inside the transaction (line ${lineOf(call)})`;
+    receivers.push(reference);
+  }
+  return receivers;
+}
+
 /** Matches the idiom around the client declared by `declaration` (`const client = await pool.connect()`). */
 function matchTransaction(declaration: VariableDeclaration, client: TsSymbol): MatchResult {
   const statement = declaration.getVariableStatement();
@@ -136,62 +147,16 @@ function matchTransaction(declaration: VariableDeclaration, client: TsSymbol): M
   if (beginBefore !== undefined) next += 1;
   const tryStatement = siblings[next];
   if (!Node.isTryStatement(tryStatement)) return fail('connect() is not followed by try { BEGIN … COMMIT }');
-  const body = tryStatement.getTryBlock().getStatements();
-  const removed: Statement[] = [];
-  if (beginBefore === undefined) {
-    if (!isControl(body[0], client, 'begin')) return fail('the try block does not start with BEGIN');
-    removed.push(body[0]!);
-  }
-  const last = body.at(-1);
-  const commit = Node.isReturnStatement(last) ? body.at(-2) : last;
-  if (commit === undefined || !isControl(commit, client, 'commit'))
-    return fail('COMMIT is not the last statement of the try block (or the one before its return)');
-  removed.push(commit);
+  const removed = findRemovedStatements(tryStatement, client, beginBefore);
+  if (typeof removed === 'string') return fail(removed);
+  const unsafe = checkCatchAndFinally(tryStatement, client);
+  if (unsafe !== undefined) return fail(unsafe);
+  const receivers = collectReceivers(declaration, client, { block, tryStatement, beginBefore, removed });
+  if (typeof receivers === 'string') return fail(receivers);
 
-  const catchClause = tryStatement.getCatchClause();
-  if (catchClause !== undefined) {
-    const name = catchClause.getVariableDeclaration()?.getName();
-    const [rollback, rethrow, ...more] = catchClause.getBlock().getStatements();
-    const rethrows =
-      Node.isThrowStatement(rethrow) && name !== undefined && rethrow.getExpression().getText() === name;
-    if (!isControl(rollback, client, 'rollback') || !rethrows || more.length > 0)
-      return fail('the catch clause does more than ROLLBACK and rethrow');
-  }
-  const [release, ...afterRelease] = tryStatement.getFinallyBlock()?.getStatements() ?? [];
-  const releaseCall = Node.isExpressionStatement(release) ? release.getExpression() : undefined;
-  const releaseCallee = Node.isCallExpression(releaseCall) ? releaseCall.getExpression() : undefined;
-  const releases =
-    Node.isPropertyAccessExpression(releaseCallee) &&
-    releaseCallee.getName() === 'release' &&
-    releaseCallee.getExpression().getSymbol() === client;
-  if (!releases || afterRelease.length > 0) return fail('the finally block does more than client.release()');
-
-  const receivers: Identifier[] = [];
-  const tryBlock = tryStatement.getTryBlock();
-  for (const reference of block.getDescendantsOfKind(SyntaxKind.Identifier)) {
-    if (reference.getSymbol() !== client || reference === declaration.getNameNode()) continue;
-    const access = reference.getParentIfKind(SyntaxKind.PropertyAccessExpression);
-    const call = access?.getParentIfKind(SyntaxKind.CallExpression);
-    const isQuery = access?.getName() === 'query' && call?.getExpression() === access;
-    if (!tryBlock.containsRange(reference.getPos(), reference.getEnd())) {
-      const allowed = [beginBefore, catchClause, tryStatement.getFinallyBlock()];
-      if (allowed.some((node) => node?.containsRange(reference.getPos(), reference.getEnd()) === true))
-        continue;
-      return fail(`the client is used outside the transaction (line ${lineOf(reference)})`);
-    }
-    if (!isQuery || call === undefined)
-      return fail(`the client is used for more than query() (line ${lineOf(reference)})`);
-    const args = call.getArguments();
-    if (args.length === 0 || args.length > 2 || Node.isObjectLiteralExpression(args[0]))
-      return fail(`query() with a config object or callback (line ${lineOf(call)})`);
-    const control = getControlStatement(call);
-    if (control !== undefined && !removed.some((s) => s.containsRange(call.getPos(), call.getEnd())))
-      return fail(`${control.toUpperCase()} inside the transaction (line ${lineOf(call)})`);
-    receivers.push(reference);
-  }
-  const own = ownDescendants(tryBlock);
+  const own = ownDescendants(tryStatement.getTryBlock());
   if (own.some((node) => Node.isYieldExpression(node))) return fail('yield inside the transaction');
-  const jump = findEscapingJump(tryBlock);
+  const jump = findEscapingJump(tryStatement.getTryBlock());
   if (jump !== undefined) return fail(`${jump.getText()} leaves the transaction (line ${lineOf(jump)})`);
   const returns = own.some((node) => Node.isReturnStatement(node));
   const isBody = Node.isFunctionLikeDeclaration(block.getParent());
@@ -200,7 +165,7 @@ function matchTransaction(declaration: VariableDeclaration, client: TsSymbol): M
   return { ok: true, matched: { first: statement, beginBefore, tryStatement, removed, receivers, returns } };
 }
 
-/** The start of `node`'s line when only whitespace precedes it, else its start. */
+/** The range to cut for a statement: its whole line(s) when nothing else is on them, else just itself. */
 function removalRange(text: string, start: number, end: number): [number, number] {
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
   const lineEnd = text.indexOf('\n', end);

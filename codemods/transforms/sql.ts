@@ -7,7 +7,8 @@
 import { Node, SyntaxKind, type SourceFile, type Symbol as TsSymbol } from 'ts-morph';
 import { replaceCallee } from './edits.ts';
 import { getClientOrigin, isFrom, lineOf } from './resolve.ts';
-import { getControlStatement, scanTransactions } from './sql-transaction.ts';
+import { getControlStatement } from './sql-statements.ts';
+import { scanTransactions } from './sql-transaction.ts';
 import { createResult, type Transform, type TransformResult } from './transform.ts';
 
 const PG_CLIENTS = ['Pool', 'Client', 'PoolClient', 'ClientBase'] as const;
