@@ -54,6 +54,8 @@ interface Session {
   lost: boolean;
   /** The session's statements run one after another (the last one's settlement). */
   tail: Promise<unknown>;
+  /** Cancels the statement running on the pinned client, if one is (its pool asks the server). */
+  cancel: (() => void) | undefined;
 }
 
 export type SessionTarget = pg.Pool | pg.PoolClient;
@@ -91,7 +93,13 @@ export class SqlSessions {
     }
     let session = this.#sessions.get(instance);
     if (session === undefined) {
-      session = { client: undefined, detach: undefined, lost: false, tail: Promise.resolve() };
+      session = {
+        client: undefined,
+        detach: undefined,
+        lost: false,
+        tail: Promise.resolve(),
+        cancel: undefined,
+      };
       this.#sessions.set(instance, session);
     }
     return serialize(session, () =>
@@ -104,6 +112,8 @@ export class SqlSessions {
     const session = this.#sessions.get(instance);
     if (session === undefined) return false;
     this.#sessions.delete(instance);
+    // A statement still running (the request timed out waiting on a lock, say) would hold the ROLLBACK back.
+    session.cancel?.();
     return serialize(session, async () => {
       const client = session.client;
       if (client === undefined) return false;
@@ -168,6 +178,10 @@ async function runInSession<T>(
   const pinnedNow = control === 'begin' && session.client === undefined;
   if (pinnedNow) await pin(session, pool);
   if (session.client === undefined) return execute();
+  const pid = (session.client as { processID?: number }).processID;
+  session.cancel = () => {
+    if (pid !== undefined) pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+  };
   try {
     const result = await execute();
     if (control === 'commit' || control === 'rollback') unpin(session);
@@ -180,5 +194,7 @@ async function runInSession<T>(
     } else if (control === 'commit' || control === 'rollback') unpin(session, error);
     else if (pinnedNow) unpin(session);
     throw error;
+  } finally {
+    session.cancel = undefined;
   }
 }

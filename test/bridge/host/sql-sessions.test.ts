@@ -100,6 +100,20 @@ describe('SQL sessions of the embedded host', () => {
     expect(rows).toEqual([{ n: 0 }]);
   });
 
+  it('cancels a statement still running when the invocation ends, then rolls back', async () => {
+    const f = {};
+    await query(f, 'BEGIN');
+    await query(f, `INSERT INTO ${TABLE} VALUES ($1)`, 'f');
+    const started = Date.now();
+    const sleeping = query(f, 'SELECT pg_sleep(30)').catch((e: { value: unknown }) => e.value);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await backends.endSqlSession(f)).toBe(true);
+    expect(await sleeping).toMatchObject({ tag: 'invalid-query', val: expect.stringContaining('cancel') });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await committed()).toEqual(['a']);
+    expect(checkedOut()).toBe(0);
+  });
+
   it('keeps a failed statement inside the transaction until the guest rolls back', async () => {
     const d = {};
     await query(d, 'BEGIN');
