@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { connect, type NatsConnection, type Subscription } from 'nats';
 import { request as httpRequest } from 'undici';
 import { fromPgResult, toPgParam, type PgValue } from './pg-values.ts';
+import { SqlSessions } from './sql-sessions.ts';
 import type { CallOutcome } from './sync-call.ts';
 import type { HostLogger } from './logger.ts';
 
@@ -22,7 +23,11 @@ export interface ComponentGrant {
   backends: BackendSettings;
 }
 
-export type Dispatch = (op: string, args: unknown[]) => Promise<CallOutcome>;
+/**
+ * Runs one capability call. `instance` identifies the calling component instance (the pool passes one object
+ * per worker): SQL statements between BEGIN and COMMIT/ROLLBACK of one instance share a connection.
+ */
+export type Dispatch = (op: string, args: unknown[], instance?: object) => Promise<CallOutcome>;
 
 const fail = (error: unknown): CallOutcome => ({ ok: false, error });
 const ok = (value: unknown): CallOutcome => ({ ok: true, value });
@@ -39,6 +44,7 @@ export class Backends {
   readonly #nats = new Map<string, Promise<NatsConnection>>();
   readonly #natsUp = new Map<string, boolean>();
   readonly #prepared = new Map<string, { sql: string; component: string }>();
+  readonly #sqlSessions = new SqlSessions();
   #nextToken = 0;
 
   constructor(logger: HostLogger) {
@@ -123,16 +129,29 @@ export class Backends {
 
   /** The capability dispatcher for one component. */
   createDispatch(grant: ComponentGrant): Dispatch {
-    return async (op, args) => {
+    return async (op, args, instance) => {
       try {
-        return await this.#dispatch(grant, op, args);
+        return await this.#dispatch(grant, op, args, instance);
       } catch (error) {
         return fail(errorFor(op, message(error)));
       }
     };
   }
 
-  async #dispatch(grant: ComponentGrant, op: string, args: unknown[]): Promise<CallOutcome> {
+  /**
+   * Ends an instance's SQL session when its invocation ends (see SqlSessions): rolls back and releases a
+   * transaction it left open. Resolves true when there was one.
+   */
+  endSqlSession(instance: object): Promise<boolean> {
+    return this.#sqlSessions.end(instance);
+  }
+
+  async #dispatch(
+    grant: ComponentGrant,
+    op: string,
+    args: unknown[],
+    instance: object | undefined,
+  ): Promise<CallOutcome> {
     const [family] = op.split('.');
     const needed = { sql: 'sql', kv: 'kv', redis: 'redis', msg: 'messaging', http: 'http-out' }[family!];
     if (needed !== undefined && needed !== 'http-out' && !grant.capabilities.has(needed)) {
@@ -140,7 +159,7 @@ export class Backends {
     }
     switch (family) {
       case 'sql':
-        return this.#sql(grant, op, args);
+        return this.#sql(grant, op, args, instance);
       case 'kv':
         return this.#kv(grant, op, args);
       case 'redis':
@@ -154,7 +173,12 @@ export class Backends {
     }
   }
 
-  async #sql(grant: ComponentGrant, op: string, args: unknown[]): Promise<CallOutcome> {
+  async #sql(
+    grant: ComponentGrant,
+    op: string,
+    args: unknown[],
+    instance: object | undefined,
+  ): Promise<CallOutcome> {
     const settings = grant.backends.postgres;
     if (settings === undefined) return fail({ tag: 'unexpected', val: 'no postgres backend configured' });
     const pool = this.pool(settings);
@@ -167,7 +191,7 @@ export class Backends {
           witError: { tag: 'invalid-params', val: message(error) },
         });
       }
-      return pool.query({ text: sql, values });
+      return this.#sqlSessions.run(instance, pool, sql, (target) => target.query({ text: sql, values }));
     };
     try {
       if (op === 'sql.query') {
@@ -183,7 +207,8 @@ export class Backends {
         );
       }
       if (op === 'sql.queryBatch') {
-        await pool.query(args[0] as string);
+        const sql = args[0] as string;
+        await this.#sqlSessions.run(instance, pool, sql, (target) => target.query(sql));
         return ok(undefined);
       }
       if (op === 'sql.prepare') {
@@ -400,6 +425,7 @@ export class Backends {
   }
 
   async close(): Promise<void> {
+    await this.#sqlSessions.closeAll();
     await Promise.allSettled([
       ...[...this.#pools.values()].map((pool) => pool.end()),
       ...[...this.#redis.values()].map((client) => client.quit().catch(() => client.disconnect())),

@@ -108,6 +108,7 @@ async function loadComponent(
     timeoutMs: component.limits.timeoutMs,
     memoryMb: component.limits.memoryMb,
     logger,
+    endInvocation: (instance) => backends.endSqlSession(instance),
     dispatch: backends.createDispatch({
       name: component.name,
       capabilities: new Set(component.capabilities),

@@ -17,6 +17,11 @@ export interface PoolOptions {
   timeoutMs: number;
   memoryMb: number;
   dispatch: Dispatch;
+  /**
+   * Called when an instance's invocation ends (reply, timeout, trap, crash), with the instance object passed to
+   * `dispatch`; resolves true when it rolled back a transaction the invocation left open.
+   */
+  endInvocation?: (instance: object) => Promise<boolean>;
   logger: HostLogger;
 }
 
@@ -123,7 +128,9 @@ export class ComponentPool {
         this.#pump();
         return;
       case 'call':
-        void this.#options.dispatch(reply.op, reply.args).then((outcome) => {
+        // A retired worker is being terminated: a call now would open state nothing ends.
+        if (slot.retired) return;
+        void this.#options.dispatch(reply.op, reply.args, slot).then((outcome) => {
           if (!slot.retired) writeOutcome(slot.sync, outcome);
         });
         return;
@@ -139,6 +146,7 @@ export class ComponentPool {
         const job = slot.job;
         clearTimeout(slot.timer);
         slot.job = undefined;
+        this.#endInvocation(slot);
         if (reply.type === 'failed' && reply.reason === 'trap') {
           this.#options.logger.log(
             'error',
@@ -155,10 +163,23 @@ export class ComponentPool {
     }
   }
 
+  /** The invocation on `slot` is over: a transaction it left open is rolled back (logged as a warning). */
+  #endInvocation(slot: Slot): void {
+    void this.#options.endInvocation?.(slot).then((rolledBack) => {
+      if (rolledBack)
+        this.#options.logger.log(
+          'warn',
+          this.#options.name,
+          'rolled back a SQL transaction the invocation left open',
+        );
+    });
+  }
+
   #retire(slot: Slot, result: JobResult | undefined): void {
     if (slot.retired) return;
     slot.retired = true;
     clearTimeout(slot.timer);
+    this.#endInvocation(slot);
     this.#slots.delete(slot);
     if (slot.job !== undefined && result !== undefined) {
       this.#options.logger.log(

@@ -48,9 +48,22 @@ export interface SqlResult<R> {
   rowCount: number;
 }
 
+/** The queries of one transaction: all of them run in the transaction's database session. */
+export interface SqlTransaction {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<SqlResult<R>>;
+}
+
 /** `wasmcloud:postgres/query`: `query(sql, params) -> result<list<result-row>, query-error>`. */
 export interface SqlCapability {
   query<R = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<SqlResult<R>>;
+  /**
+   * Runs `work` in one transaction: `BEGIN`, then `COMMIT` when `work` resolves (its value is returned), or
+   * `ROLLBACK` and the rejection rethrown when it rejects. Query through `tx`, not `caps.sql.query`: in Node a
+   * transaction holds one pooled connection of its own. A component has only `query` in its WIT, so the binding
+   * sends BEGIN/COMMIT/ROLLBACK as statements and relies on the host keeping one session per instance (the
+   * embedded host does; a wasmCloud postgres provider does not promise it). Nested transactions are not supported.
+   */
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
 }
 
 /** `wasmcloud:messaging` `broker-message`, with `data` named as nats.js names it. */

@@ -18,6 +18,9 @@ import {
   type CapabilityKind,
   type KeyValueBucket,
   type LogLevel,
+  type SqlCapability,
+  type SqlResult,
+  type SqlTransaction,
   type SqlValue,
 } from './capabilities.ts';
 import { createRedisCapability, createWitRedisBinding, type WitRedis } from './redis.ts';
@@ -219,6 +222,37 @@ function bucketOf(kv: WitKeyValueStore | undefined, name: string): KeyValueBucke
   };
 }
 
+/**
+ * `caps.sql.transaction` over `wasmcloud:postgres/query`, which has no transaction calls: BEGIN, COMMIT and
+ * ROLLBACK go as statements, so the transaction holds only if the host runs an instance's statements between
+ * BEGIN and COMMIT in one database session. The embedded host (bridge/host) pins one connection per instance
+ * for that, and rolls back a transaction still open when the invocation ends; a wasmCloud postgres provider
+ * makes no such promise (it may run each statement on any pooled connection). Transactions of one instance run
+ * one after another: a second one waits for the first to end, as there is only one session (so a transaction
+ * started inside another's `work` never starts).
+ */
+function createComponentTransaction(query: SqlTransaction['query']): SqlCapability['transaction'] {
+  let tail: Promise<unknown> = Promise.resolve();
+  const run = async <T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> => {
+    await query('BEGIN');
+    let value: T;
+    try {
+      value = await work({ query });
+    } catch (error) {
+      // If ROLLBACK fails too, the host rolls back when the invocation ends; the work's error is the one to see.
+      await query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    await query('COMMIT');
+    return value;
+  };
+  return <T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> => {
+    const result = tail.then(() => run(work));
+    tail = result.catch(() => undefined);
+    return result;
+  };
+}
+
 /** Binds the facade to the WIT imports a guest passes; give the result to `bindCapabilities`. */
 export function createComponentCapabilities(
   wit: WitImports,
@@ -237,22 +271,18 @@ export function createComponentCapabilities(
     call('random', () =>
       (wit.random ?? absent('random', 'wasi:random/random')).getRandomBytes(BigInt(length)),
     );
+  const query = <R>(sql: string, params: readonly SqlValue[] = []): Promise<SqlResult<R>> =>
+    settle('sql', () => {
+      const rows = (wit.sql ?? absent('sql', 'wasmcloud:postgres/query')).query(sql, params.map(toPgValue));
+      const objects = rows.map((row) => {
+        const object: Record<string, unknown> = {};
+        for (const entry of row) object[entry.columnName] = fromPgValue(entry.value);
+        return object as R;
+      });
+      return { rows: objects, rowCount: objects.length };
+    });
   return {
-    sql: {
-      query: <R>(sql: string, params: readonly SqlValue[] = []) =>
-        settle('sql', () => {
-          const rows = (wit.sql ?? absent('sql', 'wasmcloud:postgres/query')).query(
-            sql,
-            params.map(toPgValue),
-          );
-          const objects = rows.map((row) => {
-            const object: Record<string, unknown> = {};
-            for (const entry of row) object[entry.columnName] = fromPgValue(entry.value);
-            return object as R;
-          });
-          return { rows: objects, rowCount: objects.length };
-        }),
-    },
+    sql: { query, transaction: createComponentTransaction(query) },
     messaging: {
       publish: (subject, body, replyTo) =>
         call('messaging', () =>

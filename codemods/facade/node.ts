@@ -17,12 +17,29 @@ import {
   type LogLevel,
   type RedisArg,
   type RedisResult,
+  type SqlTransaction,
 } from './capabilities.ts';
 import { createRedisCapability, type RedisBinding } from './redis.ts';
 
 /** A pg `Pool` or `Client`. */
 export interface PgQueryable {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
+
+/** A pg `PoolClient`: `release(error)` destroys the connection instead of returning it to the pool. */
+export interface PgPoolClient extends PgQueryable {
+  release(error?: Error | boolean): void;
+}
+
+/** A pg `Pool`: a transaction checks out one client with `connect()`. */
+export interface PgPool extends PgQueryable {
+  connect(): Promise<PgPoolClient>;
+  readonly totalCount: number;
+}
+
+/** pg's `Pool` has `totalCount`; a `Client` has a `connect()` that connects itself rather than checking one out. */
+function isPgPool(sql: PgQueryable): sql is PgPool {
+  return 'totalCount' in sql && typeof (sql as Partial<PgPool>).connect === 'function';
 }
 
 /** A nats.js `NatsConnection`. */
@@ -51,6 +68,7 @@ export interface RedisStore {
 }
 
 export interface NodeClients {
+  /** A pg `Pool`; a `Client` works too, but then a transaction takes over that one connection while it runs. */
   sql?: PgQueryable;
   nats?: NatsPublisher;
   redis?: RedisStore;
@@ -156,19 +174,63 @@ function writeLogLine(level: LogLevel, line: string): void {
   (ERROR_LEVELS.has(level) ? process.stderr : process.stdout).write(`${line}\n`);
 }
 
+function createSqlQuery(target: () => PgQueryable): SqlTransaction['query'] {
+  return <R>(text: string, params: readonly unknown[] = []) =>
+    guard('sql', async () => {
+      const result = await target().query(text, [...params]);
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
+    });
+}
+
+/**
+ * `caps.sql.transaction` over pg: BEGIN, the work and COMMIT or ROLLBACK on one client checked out of the pool,
+ * released afterwards (destroyed when ROLLBACK or COMMIT itself failed, as its state is then unknown).
+ */
+async function runNodeTransaction<T>(
+  source: PgQueryable,
+  work: (tx: SqlTransaction) => Promise<T>,
+): Promise<T> {
+  const client = isPgPool(source) ? await guard('sql', () => source.connect()) : source;
+  const release = (error?: unknown): void => {
+    if (client !== source) (client as PgPoolClient).release(error === undefined ? undefined : true);
+  };
+  const tx: SqlTransaction = { query: createSqlQuery(() => client) };
+  try {
+    await tx.query('BEGIN');
+  } catch (error) {
+    release(error);
+    throw error;
+  }
+  let value: T;
+  try {
+    value = await work(tx);
+  } catch (error) {
+    await tx.query('ROLLBACK').then(
+      () => release(),
+      (rollbackError: unknown) => release(rollbackError),
+    );
+    throw error;
+  }
+  try {
+    await tx.query('COMMIT');
+  } catch (error) {
+    release(error);
+    throw error;
+  }
+  release();
+  return value;
+}
+
 /** Binds the facade to clients the caller created (and owns: closing them is the caller's job). */
 export function createNodeCapabilities(clients: NodeClients = {}): CapabilityBinding {
   const env = clients.env ?? process.env;
   const doFetch = clients.fetch ?? globalThis.fetch;
   const writeLog = clients.writeLog ?? writeLogLine;
+  const pool = (): PgQueryable => clients.sql ?? missing('sql', 'Postgres pool (DATABASE_URL)');
   return {
     sql: {
-      query: <R>(text: string, params: readonly unknown[] = []) =>
-        guard('sql', async () => {
-          const pool = clients.sql ?? missing('sql', 'Postgres pool (DATABASE_URL)');
-          const result = await pool.query(text, [...params]);
-          return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
-        }),
+      query: createSqlQuery(pool),
+      transaction: async (work) => runNodeTransaction(pool(), work),
     },
     messaging: {
       publish(subject, body, replyTo) {

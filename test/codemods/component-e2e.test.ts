@@ -56,10 +56,12 @@ beforeAll(async () => {
   await db.end();
 
   const inventory = await portCodemodBuild('inventory-service');
-  // The ported repository keeps pg only as types (`import type`): nothing in the bundle needs pg.
-  expect(await readFile(join(inventory.root, 'src/repository/inventory-repository.ts'), 'utf8')).toContain(
-    "import type { Pool, PoolClient } from 'pg';",
-  );
+  // The ported repository keeps pg only as types (`import type`): nothing in the bundle needs pg. Its save()
+  // transaction runs through caps.sql.transaction, not a client checked out of a pool the component lacks.
+  const repository = await readFile(join(inventory.root, 'src/repository/inventory-repository.ts'), 'utf8');
+  expect(repository).toContain("import type { Pool } from 'pg';");
+  expect(repository).toContain('return caps.sql.transaction(async (tx) => {');
+  expect(repository).not.toContain('.connect()');
   expect(inventory.capabilities).toEqual(['clock', 'config', 'http', 'sql']);
   const config = parseHostConfig(
     JSON.stringify({

@@ -41,12 +41,15 @@ export const FIXTURE_SPECS: Record<string, FixtureSpec> = {
   unknown: { imports: ['acme:unknown/thing@1.0.0'], extraWit: ['wit-unknown'] },
 };
 
-/** Builds a guest fixture (cached) and writes its .wasm to `outDir`; returns the path and the build. */
+/**
+ * Builds a guest fixture (cached) and writes its .wasm to `outDir`; returns the path and the build. `spec`
+ * defaults to the fixture's entry in FIXTURE_SPECS (the fixtures every host test loads).
+ */
 export async function buildFixture(
   name: string,
   outDir: string,
+  spec: FixtureSpec = FIXTURE_SPECS[name]!,
 ): Promise<{ path: string; built: BuiltComponent }> {
-  const spec = FIXTURE_SPECS[name]!;
   const witDir = await mkdtemp(join(tmpdir(), `migrate-wit-${name}-`));
   const world = await writeWorld(
     {

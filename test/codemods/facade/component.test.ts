@@ -53,6 +53,38 @@ describe('component facade binding', () => {
     expect(binding.config.get('missing')).toBeUndefined();
   });
 
+  it('sends BEGIN, the work and COMMIT as statements, or ROLLBACK and the error when the work fails', async () => {
+    const statements: string[] = [];
+    const binding = createComponentCapabilities({
+      sql: { query: (sql) => (statements.push(sql), []) },
+    });
+    await expect(binding.sql.transaction(async (tx) => (await tx.query('INSERT 1')).rowCount)).resolves.toBe(
+      0,
+    );
+    const failure = new Error('no stock');
+    await expect(
+      binding.sql.transaction(async (tx) => {
+        await tx.query('INSERT 2');
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(statements).toEqual(['BEGIN', 'INSERT 1', 'COMMIT', 'BEGIN', 'INSERT 2', 'ROLLBACK']);
+  });
+
+  it('runs two transactions of one instance one after the other, as it has one session', async () => {
+    const statements: string[] = [];
+    const binding = createComponentCapabilities({
+      sql: { query: (sql) => (statements.push(sql), []) },
+    });
+    const work = (name: string) => async (tx: { query: (sql: string) => Promise<unknown> }) => {
+      await tx.query(`${name} 1`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await tx.query(`${name} 2`);
+    };
+    await Promise.all([binding.sql.transaction(work('a')), binding.sql.transaction(work('b'))]);
+    expect(statements).toEqual(['BEGIN', 'a 1', 'a 2', 'COMMIT', 'BEGIN', 'b 1', 'b 2', 'COMMIT']);
+  });
+
   it('reads and writes kv buckets as text', async () => {
     const store = new Map<string, Uint8Array>();
     const bucket: WitBucket = {

@@ -36,7 +36,7 @@ describe('Node binding of the capability facade', () => {
   });
 
   afterAll(async () => {
-    await pool.query(`DROP TABLE IF EXISTS facade_${suffix}`);
+    await pool.query(`DROP TABLE IF EXISTS facade_${suffix}, tx_${suffix}`);
     await Promise.all([pool.end(), nc.drain(), redis.quit()]);
   });
 
@@ -49,6 +49,40 @@ describe('Node binding of the capability facade', () => {
       [1],
     );
     expect(rows).toEqual([{ id: 1, name: 'ada' }]);
+  });
+
+  it('commits a transaction on one connection when the work resolves', async () => {
+    await caps.sql.query(`CREATE TABLE tx_${suffix} (id int primary key)`);
+    const pids = await caps.sql.transaction(async (tx) => {
+      const first = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      await tx.query(`INSERT INTO tx_${suffix} VALUES ($1)`, [1]);
+      // Not committed yet: another connection does not see the row.
+      const outside = await pool.query(`SELECT count(*)::int AS n FROM tx_${suffix}`);
+      expect(outside.rows).toEqual([{ n: 0 }]);
+      const second = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      return [first.rows[0]!.pid, second.rows[0]!.pid];
+    });
+    expect(new Set(pids).size).toBe(1);
+    const { rows } = await pool.query(`SELECT id FROM tx_${suffix}`);
+    expect(rows).toEqual([{ id: 1 }]);
+  });
+
+  it('rolls back and rethrows the error of the work when it rejects, and returns the client', async () => {
+    const failure = new Error('no stock');
+    const outcome = await caps.sql
+      .transaction(async (tx) => {
+        await tx.query(`INSERT INTO tx_${suffix} VALUES ($1)`, [2]);
+        throw failure;
+      })
+      .catch((e: unknown) => e);
+    expect(outcome).toBe(failure);
+    const { rows } = await pool.query(`SELECT id FROM tx_${suffix} ORDER BY id`);
+    expect(rows).toEqual([{ id: 1 }]);
+    const sqlError = await caps.sql
+      .transaction((tx) => tx.query(`INSERT INTO tx_${suffix} VALUES ($1)`, [1]))
+      .catch((e: unknown) => e);
+    expect(sqlError).toMatchObject({ kind: 'sql', reason: expect.stringContaining('duplicate key') });
+    expect(pool.totalCount - pool.idleCount).toBe(0);
   });
 
   it('turns a SQL error into a CapabilityError naming the capability', async () => {
