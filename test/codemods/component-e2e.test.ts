@@ -60,7 +60,7 @@ beforeAll(async () => {
   expect(await readFile(join(inventory.root, 'src/repository/inventory-repository.ts'), 'utf8')).toContain(
     "import type { Pool, PoolClient } from 'pg';",
   );
-  expect(inventory.capabilities).toEqual(['clock', 'config', 'http', 'sql']);
+  expect(inventory.capabilities).toEqual(['clock', 'config', 'http', 'log', 'sql']);
   const config = parseHostConfig(
     JSON.stringify({
       cacheDir: join(dir, 'cache'),
@@ -71,7 +71,7 @@ beforeAll(async () => {
         {
           name: 'inventory',
           wasm: inventory.out,
-          capabilities: ['sql', 'clocks', 'config'],
+          capabilities: ['sql', 'clocks', 'config', 'logging'],
           limits: { instances: 1, timeoutMs: 10000, memoryMb: 128 },
         },
       ],
