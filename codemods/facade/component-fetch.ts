@@ -73,12 +73,11 @@ function toWitScheme(protocol: string): { tag: string; val?: string } {
 function headerEntries(headers: RequestInit['headers']): [string, string][] {
   if (headers === undefined) return [];
   if (Array.isArray(headers)) return headers.map(([k, v]) => [String(k), String(v)]);
-  if (typeof (headers as Headers).forEach === 'function' && !(Symbol.iterator in Object(headers))) {
+  if (typeof (headers as Headers).forEach === 'function') {
     const entries: [string, string][] = [];
     (headers as Headers).forEach((value, key) => entries.push([key, value]));
     return entries;
   }
-  if (Symbol.iterator in Object(headers)) return [...(headers as Iterable<[string, string]>)];
   return Object.entries(headers as Record<string, string>);
 }
 
@@ -150,8 +149,8 @@ function createResponse(
   const ResponseClass = (globalThis as { Response?: typeof Response }).Response;
   if (ResponseClass !== undefined) {
     const empty = status === 204 || status === 205 || status === 304;
-    const response = new ResponseClass(empty ? null : body, { status, headers });
-    return response;
+    const init = (empty ? null : body) as unknown as ConstructorParameters<typeof Response>[0];
+    return new ResponseClass(init, { status, headers });
   }
   const text = (): string => decoder.decode(body);
   const lower = headers.map(([k, v]): [string, string] => [k.toLowerCase(), v]);
