@@ -25,11 +25,17 @@ function format(message: string, args: unknown[]): string {
   return error === undefined ? text : `${text}\n${describeError(error)}`;
 }
 
-/** `Name: message` and the stack (an engine's stack, e.g. SpiderMonkey's, may not start with the message). */
+/**
+ * `Name: message`, the stack (an engine's stack, e.g. SpiderMonkey's, may not start with the message) and, as
+ * Logback prints them, the causes.
+ */
 function describeError(error: Error): string {
   const head = `${error.name}: ${error.message}`;
   const stack = error.stack ?? '';
-  return stack.startsWith(head) ? stack : `${head}\n${stack}`.trimEnd();
+  const text = (stack.startsWith(head) ? stack : `${head}\n${stack}`).trimEnd();
+  const { cause } = error;
+  if (cause === undefined) return text;
+  return `${text}\nCaused by: ${cause instanceof Error ? describeError(cause) : show(cause)}`;
 }
 
 function show(value: unknown): string {
