@@ -6,7 +6,8 @@
  *
  * This file imports no WIT interface itself: the guest entry imports the interfaces its world has and passes them
  * to `createComponentCapabilities`, so a component imports only what it uses. A capability that was not passed
- * rejects with a `CapabilityError` (config reads as empty; logs are dropped).
+ * rejects with a `CapabilityError` (config reads as empty; logs are dropped). Outgoing HTTP is in
+ * component-fetch.ts, subscriptions and the messaging handler export in component-messaging.ts.
  *
  * Postgres values are converted as the host converts them (bridge/host/pg-values.ts), in the other direction:
  * parameters become `pg-value` variants, results become what node-postgres returns (int8 and numeric as strings,
@@ -24,6 +25,8 @@ import {
   type SqlValue,
 } from './capabilities.ts';
 import { createRedisCapability, createWitRedisBinding, type WitRedis } from './redis.ts';
+import { createComponentFetch, type WitHttpTypes, type WitOutgoingHandler } from './component-fetch.ts';
+import { addSubscription } from './component-messaging.ts';
 
 /** A `pg-value` as jco represents a variant. */
 export interface PgValue {
@@ -87,6 +90,10 @@ export interface WitImports {
   clock?: WitWallClock;
   random?: WitRandom;
   log?: WitLogging;
+  /** `wasi:http/outgoing-handler@0.2.10`, with `httpTypes` for `caps.http.fetch`. */
+  outgoingHandler?: WitOutgoingHandler;
+  /** `wasi:http/types@0.2.10`. */
+  httpTypes?: WitHttpTypes;
 }
 
 const encoder = new TextEncoder();
@@ -292,9 +299,9 @@ export function createComponentCapabilities(
             ...(replyTo === undefined ? {} : { replyTo }),
           }),
         ),
-      subscribe: () => {
-        // The host owns subscriptions (component config `subscriptions`); the exported handler receives them.
-      },
+      // The host owns subscriptions (component config `subscriptions`); the exported handler (see
+      // component-messaging.ts) hands each message to the handlers recorded here.
+      subscribe: addSubscription,
     },
     kv: {
       ...defaultBucket,
@@ -314,10 +321,7 @@ export function createComponentCapabilities(
         settle,
       ),
     ),
-    http: {
-      fetch: () =>
-        Promise.reject(new CapabilityError('http', 'outgoing HTTP is not bound in components yet')),
-    },
+    http: { fetch: createComponentFetch(wit.outgoingHandler, wit.httpTypes) },
     config: {
       get: (key) =>
         wit.config === undefined ? undefined : call('config', () => wit.config!.get(key) ?? undefined),

@@ -12,7 +12,8 @@ import { runTransforms, type CodemodResult } from './run.ts';
 
 /**
  * The facade files copied into a transformed service, under `<src>/caps/`: the facade, `caps.redis` (shared by both
- * bindings), its Node binding, and its component binding with the wasi:http adapter (which the ported
+ * bindings), its Node binding, and its component binding with the wasi:http adapter, outgoing HTTP and the
+ * messaging handler export (which the ported
  * `src/component.ts` imports).
  */
 const FACADE_FILES = [
@@ -22,6 +23,8 @@ const FACADE_FILES = [
   'register-node.ts',
   'component.ts',
   'component-http.ts',
+  'component-fetch.ts',
+  'component-messaging.ts',
 ] as const;
 
 export interface PlannedWrite {

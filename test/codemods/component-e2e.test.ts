@@ -62,7 +62,7 @@ beforeAll(async () => {
   expect(repository).toContain("import type { Pool } from 'pg';");
   expect(repository).toContain('return caps.sql.transaction(async (tx) => {');
   expect(repository).not.toContain('.connect()');
-  expect(inventory.capabilities).toEqual(['clock', 'config', 'http', 'sql']);
+  expect(inventory.capabilities).toEqual(['clock', 'config', 'http', 'log', 'sql']);
   const config = parseHostConfig(
     JSON.stringify({
       cacheDir: join(dir, 'cache'),
@@ -73,7 +73,7 @@ beforeAll(async () => {
         {
           name: 'inventory',
           wasm: inventory.out,
-          capabilities: ['sql', 'clocks', 'config'],
+          capabilities: ['sql', 'clocks', 'config', 'logging'],
           limits: { instances: 1, timeoutMs: 10000, memoryMb: 128 },
         },
       ],

@@ -15,6 +15,8 @@ export interface RootInput {
   usesDb: boolean;
   usesRedis: boolean;
   usesNats: boolean;
+  /** A bean subscribes (`createDispatcher`): the component exports wasmcloud:messaging/handler. */
+  subscribesNats?: boolean;
   todos: PortTodo[];
 }
 
@@ -157,7 +159,8 @@ export const COMPONENT_ENTRY_FILE = 'src/component.ts';
  * by `./component-bind.ts` (which `migrate build` generates from the world's imports, and which is imported first
  * so it runs before any service module); repositories get no pg pool or Redis client (the codemod moved their
  * calls onto `caps`); requests come in through the wasi:http adapter (`caps/component-http.ts`, copied by
- * `migrate codemod`) and go to the router's `handleRequest`.
+ * `migrate codemod`) and go to the router's `handleRequest`. A service whose beans subscribe to NATS also exports
+ * the messaging handler (`caps/component-messaging.ts`), which composes the service on the first message too.
  */
 export function generateComponent(input: RootInput): string {
   const todos = input.todos.length;
@@ -171,6 +174,9 @@ export function generateComponent(input: RootInput): string {
   const head = [
     "import './component-bind.ts';",
     "import { createIncomingHandler } from './caps/component-http.ts';",
+    ...(input.subscribesNats === true
+      ? ["import { createMessageHandler } from './caps/component-messaging.ts';"]
+      : []),
     ...(usesConfig
       ? [
           `import { ${lines.some((l) => l.includes('configValue(')) ? 'configValue, ' : ''}loadConfig } from './config.ts';`,
@@ -217,5 +223,14 @@ headers: { ...response.headers },
 ...(response.body === undefined ? {} : { body: response.body }),
 };
 });
-`;
+${
+  input.subscribesNats === true
+    ? `
+/** wasmcloud:messaging/handler: composes the service first (its listeners subscribe then), then dispatches. */
+export const handler = createMessageHandler(() => {
+options ??= compose();
+});
+`
+    : ''
+}`;
 }

@@ -100,6 +100,7 @@ export async function portJavaSources(
   const files = new Map<string, string>();
   const validated = new Set<string>();
   let usesNats = false;
+  let subscribesNats = false;
   for (const cls of classes.values()) {
     const role = roles.get(cls.name) ?? 'other';
     if (role === 'application') {
@@ -122,6 +123,7 @@ export async function portJavaSources(
     }
     const path = pathOf(cls);
     if (imports.runtime.has('nats')) usesNats = true;
+    if (text.includes('.createDispatcher(')) subscribesNats = true;
     files.set(
       path,
       `${renderImports(
@@ -170,6 +172,7 @@ export async function portJavaSources(
     usesDb,
     usesRedis,
     usesNats,
+    subscribesNats,
     todos: ctx.todos,
   };
   files.set('src/main.ts', generateMain(root));

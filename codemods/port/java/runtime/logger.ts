@@ -1,3 +1,4 @@
+// @migrate-runtime logger: written by `migrate port`; `migrate codemod` replaces it with a caps-backed module.
 /** SLF4J-style logging: `log.info("Order {} placed", id)` with the same `{}` placeholders, to stderr. */
 export interface Logger {
   debug(message: string, ...args: unknown[]): void;

@@ -1,3 +1,4 @@
+// @migrate-runtime nats: written by `migrate port`; `migrate codemod` replaces it with a caps-backed module.
 /**
  * jnats' `Nats.connect(options)`, `Connection.publish`, `createDispatcher(handler).subscribe(subject)` on top
  * of the `nats` npm client. Connecting is asynchronous in Node: the connection queues work until it is open,
