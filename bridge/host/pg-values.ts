@@ -77,9 +77,11 @@ export function toPgParam(value: PgValue): unknown {
     case 'bytea':
       return Buffer.from(val as Uint8Array);
     case 'int8-array':
-      return (val as bigint[]).map(String);
+      return Array.from(val as ArrayLike<bigint>, String);
     case 'int4-array':
     case 'int2-array':
+      // jco lifts list<s32>/list<s16> as typed arrays; node-postgres would send those as binary, not an array.
+      return Array.from(val as ArrayLike<number>);
     case 'bool-array':
     case 'text-array':
     case 'uuid-array':

@@ -99,22 +99,10 @@ beforeAll(async () => {
   nc = await connect({ servers: NATS_URL });
 
   const order = await portAndCodemod('order-service');
-  // The ported OrderRepository.save() takes a pg client (`this.pool.connect()`) for BEGIN/COMMIT, and a component
-  // has no pool: the sql transform does not yet move transactions onto caps (caps.sql.transaction is being done
-  // separately). Until then, this test stands in for that change: save() gets a client that needs no pool, and
-  // its BEGIN/INSERT/COMMIT queries go through caps.sql on a one-connection pool.
-  const repositoryFile = join(order, 'src/repository/order-repository.ts');
-  const repository = await readFile(repositoryFile, 'utf8');
-  const saveNeedsPool = repository.includes('await this.pool.connect()');
-  if (saveNeedsPool) {
-    await writeFile(
-      repositoryFile,
-      repository.replace(
-        'await this.pool.connect()',
-        '{ release: () => undefined } as unknown as PoolClient',
-      ),
-    );
-  }
+  // save() runs its transaction through caps.sql.transaction (the sql transform): no pool in the component.
+  const repository = await readFile(join(order, 'src/repository/order-repository.ts'), 'utf8');
+  expect(repository).toContain('return caps.sql.transaction(async (tx) => {');
+  expect(repository).not.toContain('.connect()');
   const notification = await portAndCodemod('notification-service');
   const inventory = await portAndCodemod('inventory-service');
   for (const [service, root] of [
@@ -280,11 +268,8 @@ describe('order-service and notification-service as components', () => {
     expect(logs).toContain(`info notification Received notification for order ${orderNumber}`);
   });
 
-  // Known failure, not in this service's code: the line items are read with `order_id = ANY($1)`, the facade sends
-  // the ids as an `int4-array` (list<s32>), which jco hands the host as an Int32Array, and bridge/host/pg-values.ts
-  // passes that to node-postgres as it is, which sends it as binary (Postgres: "number of array dimensions
-  // (16777216) exceeds the maximum allowed"). It passes once the host turns list params into arrays.
-  it.fails('lists placed orders with their line items', async () => {
+  // The line items are read with `order_id = ANY($1)`: an int4-array parameter through the host.
+  it('lists placed orders with their line items', async () => {
     const listed = await host!.handle('order', { method: 'GET', path: '/api/order' });
     expect(listed.status).toBe(200);
     expect(json(listed)).toEqual(
