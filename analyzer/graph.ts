@@ -333,7 +333,9 @@ export function buildEdges(
             detail: resolved,
             evidence: [...evidence, ...theirs],
           });
-      } else if (e.kind === 'sql' || e.kind === 'kv') {
+      } else if (e.kind === 'sql' || e.kind === 'kv' || e.kind === 'redis') {
+        // An edge names the store, not the API: Redis values (`kv`) and Redis data structures (`redis`) are one `kv` edge.
+        const edgeKind = e.kind === 'sql' ? 'sql' : 'kv';
         const keys =
           e.kind === 'sql'
             ? ['spring.datasource.url', 'spring.r2dbc.url']
@@ -362,11 +364,11 @@ export function buildEdges(
             from,
             to: null,
             toKind: 'unresolved',
-            kind: e.kind,
+            kind: edgeKind,
             detail: key === undefined ? `no ${keys[0]} property` : detail,
             evidence,
           });
-        else add({ from, to: target, toKind: 'infra', kind: e.kind, detail, evidence });
+        else add({ from, to: target, toKind: 'infra', kind: edgeKind, detail, evidence });
       }
     }
   }

@@ -48,7 +48,9 @@ export const EffectDetailSchema = z.object({
   operation: z
     .string()
     .optional()
-    .describe('sql: select/insert/update/delete/upsert; kv: get/set/delete; http: method'),
+    .describe(
+      'sql: select/insert/update/delete/upsert; kv: get/set/delete/exists; redis: the command (`hgetall`, `increment`…), or get/set/delete for a repository; http: method',
+    ),
   table: z.string().optional(),
   columns: z.array(z.string()).optional(),
   subject: z.string().optional().describe('message subject/topic/queue, resolved when possible'),
@@ -58,7 +60,7 @@ export const EffectDetailSchema = z.object({
     .describe('http-out: URL or base-URL expression as written, e.g. `${inventory.url}`'),
   resolvedUrl: z.string().optional().describe('http-out: URL after resolving properties/env defaults'),
   path: z.string().optional().describe('http-in/out: request path'),
-  key: z.string().optional().describe('config/secret: property or env key; kv: key prefix'),
+  key: z.string().optional().describe('config/secret: property or env key; kv/redis: key or key prefix'),
 });
 export type EffectDetail = z.infer<typeof EffectDetailSchema>;
 
@@ -208,7 +210,9 @@ export const EdgeSchema = z.object({
   from: z.string().describe('service id'),
   to: z.string().nullable().describe('service or infra id; null when unresolved'),
   toKind: z.enum(['service', 'infra', 'unresolved']),
-  kind: z.enum(['http', 'message', 'sql', 'kv']),
+  kind: z
+    .enum(['http', 'message', 'sql', 'kv'])
+    .describe('what the far end is: `kv` is a key-value store, reached by `kv` and `redis` effects alike'),
   detail: z.string().describe('host/URL, subject, database or store'),
   evidence: z.array(EvidenceSchema),
 });

@@ -58,8 +58,9 @@ describe('Java @ExceptionHandler methods', async () => {
   const estate = await analyzeEstate(dir, { readers: [] });
 
   it('are entry points: their effects are reported with the handler as the chain start', () => {
-    const kv = estate.services[0]!.effects.filter((e) => e.kind === 'kv');
-    expect(kv.map((e) => [e.site.excerpt, e.via.map((v) => v.symbol)])).toEqual([
+    // a counter (`increment`) is a Redis data structure operation: kind `redis`
+    const redis = estate.services[0]!.effects.filter((e) => e.kind === 'redis');
+    expect(redis.map((e) => [e.site.excerpt, e.via.map((v) => v.symbol)])).toEqual([
       ['redis.opsForValue().increment("errors");', ['ErrorAdvice.onError', 'AuditService.record']],
     ]);
   });

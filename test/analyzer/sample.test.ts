@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeEstate } from '../../analyzer/index.ts';
+import { CAPABILITY_CATALOG } from '../../shared/catalog.ts';
 
 describe('analyze samples/spring-orders', async () => {
   const estate = await analyzeEstate('samples/spring-orders');
@@ -24,7 +25,7 @@ describe('analyze samples/spring-orders', async () => {
       'http-in',
       'http-out',
       'sql',
-      'kv',
+      'redis',
       'publish',
       'subscribe',
       'config',
@@ -81,7 +82,7 @@ describe('analyze samples/spring-orders', async () => {
     );
   });
 
-  it('scores readiness per target: NATS blocks Spin only', () => {
+  it('scores readiness per target: NATS blocks Spin only, Redis hashes need porting on wasmCloud', () => {
     expect(
       Object.fromEntries(
         estate.services.map((s) => [
@@ -93,11 +94,42 @@ describe('analyze samples/spring-orders', async () => {
       'inventory-service': ['ready', 'ready', 'ready'],
       'notification-service': ['ready', 'blocked', 'ready'],
       'order-service': ['ready', 'blocked', 'ready'],
-      'product-service': ['ready', 'ready', 'ready'],
+      'product-service': ['port-needed', 'ready', 'ready'],
     });
     expect(byId['order-service']!.readiness.spin.blockers.map((b) => [b.kind, b.evidence[0]?.line])).toEqual([
       ['publish', 44],
     ]);
+  });
+
+  it('classes the @RedisHash repository as redis, as migrate build does: port-needed on wasmCloud only', () => {
+    const product = byId['product-service']!;
+    expect(
+      product.effects
+        .filter((e) => e.kind === 'kv' || e.kind === 'redis')
+        .map((e) => [e.kind, e.detail.api, e.detail.operation, e.detail.key, e.site.line]),
+    ).toEqual([
+      ['redis', 'ProductRepository.save', 'set', 'product:*', 30],
+      ['redis', 'ProductRepository.findAll', 'get', 'product:*', 36],
+    ]);
+    expect(product.effects.find((e) => e.kind === 'redis')?.capability).toEqual({
+      wasmcloud: null,
+      spin: 'fermyon:spin/redis@2.0.0',
+      embedded: 'fermyon:spin/redis@2.0.0',
+    });
+    const wasmcloud = product.readiness.wasmcloud;
+    expect(wasmcloud.level).toBe('port-needed');
+    expect(wasmcloud.blockers.map((b) => [b.kind, b.severity, b.evidence.map((e) => e.line)])).toEqual([
+      ['redis', 'port-needed', [30, 36]],
+    ]);
+    // the catalog's reason and way out, word for word
+    expect(CAPABILITY_CATALOG.redis.wasmcloud).toEqual({
+      supported: false,
+      severity: 'port-needed',
+      reason: wasmcloud.blockers[0]!.reason,
+      wayOut: wasmcloud.blockers[0]!.wayOut,
+    });
+    expect(wasmcloud.blockers[0]!.reason).toMatch(/wasi:keyvalue stores only keys and values/);
+    expect([product.readiness.spin.blockers, product.readiness.embedded.blockers]).toEqual([[], []]);
   });
 
   it('joins each service to its compose service, Dockerfile and k8s Deployment, with secrets redacted', () => {

@@ -17,7 +17,8 @@ export interface EffectHit {
 export interface RepositoryInfo {
   entity: string;
   table: string;
-  store: 'sql' | 'kv';
+  /** `redis`: a Spring Data Redis repository (a hash per entity plus an index set of ids). */
+  store: 'sql' | 'redis';
   /** Repository method name → @Query text, for custom queries. */
   queries: Record<string, string>;
 }
@@ -55,17 +56,42 @@ const REST_TEMPLATE: Record<string, string> = {
   exchange: 'ANY',
   execute: 'ANY',
 };
-const REDIS_TYPES = new Set([
+const REDIS_TEMPLATES = new Set([
   'RedisTemplate',
   'StringRedisTemplate',
   'ReactiveRedisTemplate',
   'ReactiveStringRedisTemplate',
-  'Jedis',
-  'JedisPool',
-  'RedissonClient',
-  'JedisPooled',
-  'UnifiedJedis',
 ]);
+const JEDIS_TYPES = new Set(['Jedis', 'JedisPool', 'JedisPooled', 'UnifiedJedis']);
+/** Spring's operations views injected directly (`@Resource(name = "redisTemplate") HashOperations<…> hashes`). */
+const REDIS_OPERATIONS: Record<string, 'kv' | 'redis'> = {
+  ValueOperations: 'kv',
+  BoundValueOperations: 'kv',
+  HashOperations: 'redis',
+  BoundHashOperations: 'redis',
+  SetOperations: 'redis',
+  BoundSetOperations: 'redis',
+  ZSetOperations: 'redis',
+  BoundZSetOperations: 'redis',
+  ListOperations: 'redis',
+  BoundListOperations: 'redis',
+};
+/** What wasi:keyvalue can take (and codemods/transforms/kv.ts keeps on caps.kv); anything else needs Redis. */
+const VALUE_KV_OPERATIONS = new Set(['get', 'set']);
+const TEMPLATE_KV_METHODS = new Set(['delete', 'hasKey']);
+const JEDIS_KV_METHODS = new Set(['get', 'set', 'del', 'exists']);
+/** Connection handling: talks to Redis, needs no data structure. */
+const JEDIS_CONNECTION_METHODS = new Set([
+  'getResource',
+  'close',
+  'ping',
+  'select',
+  'auth',
+  'connect',
+  'disconnect',
+  'quit',
+]);
+const REDISSON_KV_METHODS = new Set(['getBucket', 'getBuckets']);
 const JDBC_TYPES = new Set([
   'JdbcTemplate',
   'NamedParameterJdbcTemplate',
@@ -130,10 +156,11 @@ function repositoryHit(repo: RepositoryInfo, call: JavaCall, type: string): Effe
   }
   if (op === undefined) return undefined;
   const api = `${type}.${call.name}`;
-  if (repo.store === 'kv') {
+  if (repo.store === 'redis') {
+    // Spring Data Redis writes the hash `<keyspace>:<id>` and the id set `<keyspace>`: data structures, not values.
     const operation = op.operation === 'select' ? 'get' : op.operation === 'delete' ? 'delete' : 'set';
-    return hit('kv', {
-      summary: `${operation} ${repo.table}`,
+    return hit('redis', {
+      summary: `${operation} ${repo.table} (hash ${repo.table}:<id>, set ${repo.table})`,
       api,
       operation,
       key: `${repo.table}:*`,
@@ -147,6 +174,46 @@ function repositoryHit(repo: RepositoryInfo, call: JavaCall, type: string): Effe
     operation: op.operation,
     table: repo.table,
     columns: op.columns,
+  });
+}
+
+/**
+ * Redis: plain values (`opsForValue().get/set`, `delete`, `hasKey`, Jedis `get/set/del/exists`, Redisson buckets)
+ * are `kv`; hashes, sets, sorted sets, lists, counters, transactions, scripts and the rest are `redis`.
+ */
+function getRedisEffect(call: JavaCall, type: string): EffectHit | undefined {
+  const name = call.name;
+  const api = `${type}.${name}`;
+  const view = REDIS_OPERATIONS[type];
+  const opsView = REDIS_TEMPLATES.has(type) && (name.startsWith('opsFor') || name.startsWith('bound'));
+  let kind: 'kv' | 'redis';
+  if (view !== undefined) kind = view === 'kv' && VALUE_KV_OPERATIONS.has(name) ? 'kv' : 'redis';
+  else if (opsView) {
+    // `opsForValue().get(k)`: the command is the chained call; a bare `opsForValue()` hands out plain values.
+    const value = name === 'opsForValue' || name === 'boundValueOps';
+    kind = value && (call.chain[0] === undefined || VALUE_KV_OPERATIONS.has(call.chain[0])) ? 'kv' : 'redis';
+  } else if (REDIS_TEMPLATES.has(type)) {
+    // Setters and getters configure the template (serializers, connection factory); `getExpire` reads a TTL.
+    if (
+      name === 'afterPropertiesSet' ||
+      name.startsWith('set') ||
+      (name.startsWith('get') && name !== 'getExpire')
+    )
+      return undefined;
+    kind = TEMPLATE_KV_METHODS.has(name) ? 'kv' : 'redis';
+  } else if (JEDIS_TYPES.has(type)) {
+    kind = JEDIS_KV_METHODS.has(name) || JEDIS_CONNECTION_METHODS.has(name) ? 'kv' : 'redis';
+  } else {
+    if (name === 'shutdown') return undefined;
+    kind = REDISSON_KV_METHODS.has(name) ? 'kv' : 'redis';
+  }
+  const operation = opsView ? (call.chain[0] ?? name) : name;
+  const key = opsView ? undefined : call.args[0];
+  return hit(kind, {
+    summary: key === undefined ? operation : `${operation} ${key}`,
+    api,
+    operation,
+    ...(key === undefined ? {} : { key }),
   });
 }
 
@@ -289,16 +356,13 @@ export function getCallEffect(call: JavaCall, scope: EffectScope): EffectHit | u
     (name === 'submit' || name === 'execute' || name.startsWith('schedule') || name === 'invokeAll')
   )
     return hit('thread', { summary: `${type}.${name}`, api });
-  if (REDIS_TYPES.has(type)) {
-    const operation = call.chain.length > 0 && name.startsWith('opsFor') ? call.chain[0]! : name;
-    if (name === 'getConnectionFactory' || name === 'afterPropertiesSet') return undefined;
-    return hit('kv', {
-      summary: `${operation}${call.args[0] === undefined || name.startsWith('opsFor') ? '' : ` ${call.args[0]}`}`,
-      api,
-      operation,
-      ...(name.startsWith('opsFor') || call.args[0] === undefined ? {} : { key: call.args[0] }),
-    });
-  }
+  if (
+    REDIS_TEMPLATES.has(type) ||
+    JEDIS_TYPES.has(type) ||
+    type === 'RedissonClient' ||
+    Object.hasOwn(REDIS_OPERATIONS, type)
+  )
+    return getRedisEffect(call, type);
   if (JDBC_TYPES.has(type)) {
     if (type === 'DataSource' && name !== 'getConnection') return undefined;
     const sql =

@@ -4,6 +4,7 @@
  */
 import type { CallStep, Endpoint, Finding, Parameter, RawEffect, TypeDecl } from '../../model.ts';
 import type { BeanInfo, LanguageAnalysis } from '../types.ts';
+import { applyRedisMode } from '../redis-mode.ts';
 import {
   getCallEffect,
   getConfigEffect,
@@ -163,7 +164,7 @@ class JavaServiceIndex {
     this.repositories.set(cls.name, {
       entity,
       table,
-      store: redis || /Redis|KeyValue/.test(sup ?? '') ? 'kv' : 'sql',
+      store: redis || /Redis|KeyValue/.test(sup ?? '') ? 'redis' : 'sql',
       queries,
     });
   }
@@ -462,5 +463,7 @@ export function linkJavaService(files: readonly LocatedFacts[]): LanguageAnalysi
       for (const created of m.news) add(getNewEffect(created), created.site);
     }
   }
+  const redisMode = applyRedisMode(effects);
+  if (redisMode !== undefined) findings.push(redisMode);
   return { endpoints, effects, types: readTypes(index), beans: readBeans(index), findings };
 }

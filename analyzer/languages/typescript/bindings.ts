@@ -58,7 +58,8 @@ const MADE_BY: Record<string, BindingKind> = {
   'ioredis:*': 'redis',
   'ioredis:Redis': 'redis',
   'ioredis:Cluster': 'redis',
-  'redis:createClient': 'redis',
+  // node-redis: no `migrate codemod` transform, so its connection handling does not decide a service's mode
+  'redis:createClient': 'redis.node',
   'axios:create': 'axios',
   'pino:default': 'logger',
   'pino:*': 'logger',

@@ -49,35 +49,42 @@ export interface TsFileFacts {
 }
 
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all']);
-const REDIS_READ = new Set([
-  'get',
-  'mget',
-  'hget',
-  'hgetall',
-  'hmget',
-  'exists',
-  'smembers',
-  'lrange',
-  'zrange',
-  'ttl',
+/**
+ * ioredis methods wasi:keyvalue can take: codemods/transforms/kv.ts keeps a service that calls nothing else on
+ * `caps.kv`; any other client method (hashes, sets, counters, `multi`, `pipeline`, …) puts it on `caps.redis`.
+ */
+const REDIS_KV: ReadonlyMap<string, string> = new Map([
+  ['get', 'get'],
+  ['set', 'set'],
+  ['del', 'delete'],
+  ['exists', 'exists'],
 ]);
-const REDIS_WRITE = new Set([
-  'set',
-  'setex',
-  'mset',
-  'hset',
-  'hmset',
-  'incr',
-  'incrby',
-  'decr',
-  'expire',
-  'lpush',
-  'rpush',
-  'sadd',
-  'zadd',
-  'getset',
+/** node-redis connection handling (`await client.connect()` is required there): no effect. */
+const REDIS_CONNECTION = new Set(['connect', 'disconnect', 'quit', 'on', 'once', 'off', 'duplicate']);
+/** Client methods whose first argument is not a key. */
+const REDIS_KEYLESS = new Set([
+  'multi',
+  'pipeline',
+  'exec',
+  'eval',
+  'evalsha',
+  'script',
+  'on',
+  'once',
+  'off',
+  'connect',
+  'disconnect',
+  'quit',
+  'duplicate',
+  'ping',
+  'select',
+  'info',
+  'flushdb',
+  'flushall',
+  'publish',
+  'subscribe',
+  'psubscribe',
 ]);
-const REDIS_DELETE = new Set(['del', 'hdel', 'unlink', 'srem', 'zrem', 'lpop', 'rpop']);
 const LOG_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'fatal']);
 const RANDOM_CRYPTO = new Set([
   'randomUUID',
@@ -312,20 +319,17 @@ function visitCall(
         });
       }
       return;
-    case 'redis': {
-      const lower = method.toLowerCase();
-      const operation = REDIS_READ.has(lower)
-        ? 'get'
-        : REDIS_WRITE.has(lower)
-          ? 'set'
-          : REDIS_DELETE.has(lower)
-            ? 'delete'
-            : undefined;
-      if (operation === undefined) return;
-      const key = valueText(args[0], sf);
-      effect(node, 'kv', {
-        summary: `${operation} ${key ?? '?'}`,
-        api: `ioredis.${method}`,
+    case 'redis':
+    case 'redis.node': {
+      // Every ioredis method counts, as it does for `migrate codemod`: even `on`/`quit` move a service to caps.redis.
+      const kvOperation = REDIS_KV.get(method);
+      const keyless = REDIS_KEYLESS.has(method.toLowerCase());
+      if (kind === 'redis.node' && REDIS_CONNECTION.has(method)) return;
+      const key = keyless ? undefined : valueText(args[0], sf);
+      const operation = kvOperation ?? method;
+      effect(node, kvOperation === undefined ? 'redis' : 'kv', {
+        summary: keyless ? operation : `${operation} ${key ?? '?'}`,
+        api: `${kind === 'redis' ? 'ioredis' : 'redis'}.${method}`,
         operation,
         ...(key === undefined ? {} : { key }),
       });

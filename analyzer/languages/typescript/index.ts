@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Project, ts } from 'ts-morph';
 import type { Finding } from '../../model.ts';
+import { applyRedisMode } from '../redis-mode.ts';
 import type { LanguagePlugin } from '../types.ts';
 import { extractTsFile, type TsFileFacts } from './extract.ts';
 import { linkTsService, type LocatedTsFacts } from './link.ts';
@@ -119,6 +120,8 @@ export const typescriptPlugin: LanguagePlugin = {
       located.push({ path: file.path, facts });
     }
     const { endpoints, effects } = linkTsService(located);
+    const redisMode = applyRedisMode(effects);
+    if (redisMode !== undefined) findings.push({ ...redisMode, service: service.id });
     return Promise.resolve({ endpoints, effects, types: [], beans: [], findings });
   },
 };
