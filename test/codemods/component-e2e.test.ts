@@ -62,7 +62,7 @@ beforeAll(async () => {
   expect(repository).toContain("import type { Pool } from 'pg';");
   expect(repository).toContain('return caps.sql.transaction(async (tx) => {');
   expect(repository).not.toContain('.connect()');
-  expect(inventory.capabilities).toEqual(['clock', 'config', 'http', 'log', 'sql']);
+  expect(inventory.capabilities).toEqual(['clock', 'config', 'log', 'sql']);
   const config = parseHostConfig(
     JSON.stringify({
       cacheDir: join(dir, 'cache'),

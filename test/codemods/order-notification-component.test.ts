@@ -221,6 +221,8 @@ describe('order-service and notification-service as components', () => {
     expect(order.exports).toEqual(['wasi:http/incoming-handler@0.2.10']);
     const notification = built.get('notification-service')!;
     expect(notification.plan.imports).not.toContain('wasmcloud:messaging/consumer@0.2.0');
+    // It calls nobody: the port writes no RestClient runtime into it, so its world plans no outgoing HTTP.
+    expect(notification.plan.imports).not.toContain('wasi:http/outgoing-handler@0.2.10');
     expect(notification.exports).toEqual([
       'wasi:http/incoming-handler@0.2.10',
       'wasmcloud:messaging/handler@0.2.0',

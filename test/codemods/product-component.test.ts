@@ -79,7 +79,7 @@ beforeAll(async () => {
           name: 'product',
           wasm: built.out,
           port: 0,
-          capabilities: ['redis', 'config', 'clocks', 'random'],
+          capabilities: ['redis', 'config', 'logging', 'clocks', 'random'],
           limits: { instances: 1, timeoutMs: 10000, memoryMb: 128 },
         },
       ],
@@ -195,7 +195,7 @@ describe('ported product-service as a component (Spring Data Redis layout)', () 
         cacheDir: join(dir, 'cache'),
         backends: { redis: { url: `${REDIS_URL}/${db}` } },
         components: [
-          { name: 'product', wasm: built.out, capabilities: ['kv', 'config', 'clocks', 'random'] },
+          { name: 'product', wasm: built.out, capabilities: ['kv', 'config', 'logging', 'clocks', 'random'] },
         ],
       }),
       'product-no-redis.json',

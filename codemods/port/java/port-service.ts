@@ -30,6 +30,25 @@ import { ErrorCode, wrapError } from '../../../shared/errors.ts';
 
 const RUNTIME_MODULES = ['spring-web', 'router', 'logger', 'java', 'rest-client', 'nats'];
 
+/**
+ * The runtime modules the ported files import, directly or through another runtime module. Only those are
+ * written: a module nothing imports would still count as a capability use (`migrate build` plans the world
+ * from every file), e.g. rest-client's fetch in a service that calls nobody.
+ */
+async function selectRuntimeModules(generated: readonly string[]): Promise<Map<string, string>> {
+  const referenced = (text: string): string[] =>
+    [...text.matchAll(/runtime\/([a-z-]+)\.ts'|from '\.\/([a-z-]+)\.ts'/g)].map((m) => m[1] ?? m[2] ?? '');
+  const selected = new Map<string, string>();
+  const pending = generated.flatMap(referenced);
+  for (let module = pending.pop(); module !== undefined; module = pending.pop()) {
+    if (selected.has(module) || !RUNTIME_MODULES.includes(module)) continue;
+    const text = await readFile(new URL(`./runtime/${module}.ts`, import.meta.url), 'utf8');
+    selected.set(module, text);
+    pending.push(...referenced(text));
+  }
+  return new Map([...selected].sort(([a], [b]) => a.localeCompare(b)));
+}
+
 export interface PortOptions {
   /** The service's OpenAPI document (`createOpenApi` of the analyzer): its types go to src/api/openapi.ts. */
   openapi?: Record<string, unknown>;
@@ -177,11 +196,8 @@ export async function portJavaSources(
   };
   files.set('src/main.ts', generateMain(root));
   files.set(COMPONENT_ENTRY_FILE, generateComponent(root));
-  for (const module of RUNTIME_MODULES) {
-    files.set(
-      `src/runtime/${module}.ts`,
-      await readFile(new URL(`./runtime/${module}.ts`, import.meta.url), 'utf8'),
-    );
+  for (const [module, text] of await selectRuntimeModules([...files.values()])) {
+    files.set(`src/runtime/${module}.ts`, text);
   }
   files.set('package.json', packageJson(serviceName, usesDb, usesRedis, usesNats));
   files.set('tsconfig.json', TSCONFIG);
