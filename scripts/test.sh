@@ -31,6 +31,6 @@ eslint --max-warnings=0 .
 step "format"
 prettier --check . >/dev/null || { prettier --check . ; exit 1; }
 step "build (dist/ for the published bin)"
-tsc -p tsconfig.build.json
+tsc -p tsconfig.build.json && node scripts/copy-assets.ts >/dev/null
 step "tests"
 vitest run "$@"
