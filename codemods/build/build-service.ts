@@ -65,6 +65,14 @@ export function getServiceName(root: string): string {
   return parts.length === 0 ? 'service' : parts.join('-');
 }
 
+/** Whether `src/config.ts` is a ported Spring config: `loadConfig()` with `spring.datasource.url`. */
+function hasSpringConfig(root: string): boolean {
+  const file = join(root, 'src/config.ts');
+  if (!existsSync(file)) return false;
+  const text = readFileSync(file, 'utf8');
+  return text.includes('export function loadConfig') && text.includes("'spring.datasource.url'");
+}
+
 export async function buildService(dir: string, options: BuildServiceOptions): Promise<BuiltService> {
   const cwd = options.cwd ?? process.cwd();
   const progress = options.onProgress ?? ((): void => undefined);
@@ -126,7 +134,10 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
     join(root, 'dist', 'wit'),
   );
   progress(`build: binding the facade to the world's imports (${show(COMPONENT_BIND_FILE)})`);
-  await writeFileAtomic(join(root, COMPONENT_BIND_FILE), generateComponentBind(plan.imports));
+  await writeFileAtomic(
+    join(root, COMPONENT_BIND_FILE),
+    generateComponentBind(plan.imports, { springConfig: hasSpringConfig(root) }),
+  );
   progress(`build: componentizing ${show(COMPONENT_ENTRY)} (10-30 s)`);
   const built = await buildComponent({
     entry,
