@@ -41,6 +41,13 @@ const SIBLINGS: Record<HostCapability, readonly string[]> = {
 };
 
 /**
+ * Capabilities whose Spin interface the host also serves (catalog target `spin`), so a component built with
+ * `--target spin` runs here: `spin:postgres` on the SQL backend, Spin variables from the component's config,
+ * stderr as its log.
+ */
+const SPIN_SERVED: readonly HostCapability[] = ['sql', 'config', 'logging'];
+
+/**
  * Interfaces every component built by componentize-js imports, whatever its world says: wasi:http `types`
  * with the wasi:io and monotonic clock it uses; `outgoing-handler` (StarlingMonkey's `fetch`; without the
  * `http-out` capability every outbound request is answered `HTTP-request-denied`); wall clock and random
@@ -77,6 +84,10 @@ export function resolveAllowedImports(
       const { bare, version } = split(binding.interface);
       const pkg = bare.slice(0, bare.indexOf('/'));
       for (const sibling of SIBLINGS[capability]) allowed.set(`${pkg}/${sibling}@${version}`, capability);
+    }
+    const spin = getCapabilitySupport(KIND[capability], 'spin');
+    if (SPIN_SERVED.includes(capability) && spin.supported) {
+      for (const binding of spin.bindings) allowed.set(binding.interface, capability);
     }
   }
   return allowed;

@@ -23,6 +23,7 @@ import {
   poll,
 } from './guest-http.ts';
 import type { CallOutcome } from './sync-call.ts';
+import { createSpinPostgres } from './spin-postgres.ts';
 
 /** Calls the main thread synchronously (blocks the worker until the I/O is done). */
 export type SyncCall = (op: string, args: unknown[]) => CallOutcome;
@@ -206,6 +207,7 @@ export function createGuestImports(options: GuestImportOptions): Record<string, 
       },
     },
     'fermyon:spin/redis': { Connection },
+    'spin:postgres/postgres': createSpinPostgres(call),
     'wasmcloud:postgres/types': {},
     'wasmcloud:postgres/query': {
       query(sql: string, params: unknown[]): unknown {
