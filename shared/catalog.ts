@@ -204,10 +204,10 @@ export const CAPABILITY_CATALOG: Readonly<Record<EffectKind, Readonly<Record<Tar
   },
   log: {
     wasmcloud: ok({ interface: 'wasi:logging/logging@0.1.0-draft', maturity: 'phase-1-draft' }),
-    // stderr, not stdout: componentize-js keeps wasi:cli/stderr with its `stdio` feature off, while a guest's
-    // wasi:cli/stdout needs that feature, which also imports stdin, terminals and wasi:filesystem.
+    // Needs componentize-js's `stdio` feature (off for other targets: it traps the guest's get-stdout/get-stderr
+    // otherwise), which also imports stdin, the terminals and wasi:filesystem; Spin serves all of wasi:cli.
     spin: ok({
-      interface: `wasi:cli/stderr@${WASI_CLI}`,
+      interface: `wasi:cli/stdout@${WASI_CLI}`,
       maturity: 'stable',
       note: 'Spin keeps stdout/stderr as the log',
     }),

@@ -9,7 +9,7 @@ import { getCapabilitySupport, type EffectKind, type Target } from '../../shared
 import { AppError, ErrorCode } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs.ts';
 import type { CapabilityKind } from '../facade/capabilities.ts';
-import { writeWorld } from '../wit/world.ts';
+import { stripVersion, writeWorld } from '../wit/world.ts';
 import { buildComponent } from './build-component.ts';
 import { COMPONENT_BIND_FILE, generateComponentBind } from './component-bind.ts';
 import { findMissingWitPackages, findUnsupportedImports } from './check-imports.ts';
@@ -143,6 +143,7 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
     entry,
     witPath: world.witPath,
     worldName: world.worldName,
+    stdio: plan.imports.some((name) => stripVersion(name) === 'wasi:cli/stdout'),
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
   });
   const extra = findUnsupportedImports(built.imports, target);

@@ -17,7 +17,7 @@ const BINDING_KEYS: ReadonlyMap<string, keyof WitImports> = new Map([
   ['wasi:config/store@0.2.0-draft-2024-09-27', 'variables'],
   ['wasmcloud:postgres/query', 'sql'],
   ['spin:postgres/postgres', 'spinPostgres'],
-  ['wasi:cli/stderr', 'stderr'],
+  ['wasi:cli/stdout', 'stdout'],
   ['wasi:keyvalue/store', 'kv'],
   ['fermyon:spin/redis', 'redis'],
   ['wasi:config/store', 'config'],

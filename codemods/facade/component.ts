@@ -16,7 +16,7 @@
  * For Spin, the binding takes Spin's shapes instead: SQL over `spin:postgres/postgres@3.0.0` (a connection opened on
  * first use; `db-value`s converted the same way, see `createSpinSqlQuery`), config from Spin variables over
  * `wasi:config/store@0.2.0-draft-2024-09-27` (names mapped to Spin's lower-case `[a-z0-9_]`), and logs as lines on
- * `wasi:cli/stderr`, which Spin keeps as the component's log.
+ * `wasi:cli/stdout`, which Spin keeps as the component's log.
  */
 import {
   CapabilityError,
@@ -90,9 +90,9 @@ export interface WitOutputStream {
   blockingWriteAndFlush(contents: Uint8Array): void;
 }
 
-/** `wasi:cli/stderr@0.2.10`. */
-export interface WitStderr {
-  getStderr(): WitOutputStream;
+/** `wasi:cli/stdout@0.2.10`. */
+export interface WitStdout {
+  getStdout(): WitOutputStream;
 }
 
 /** The WIT interfaces a guest imported; pass the modules as imported (`import * as query from '…'`). */
@@ -102,8 +102,8 @@ export interface WitImports {
   spinPostgres?: WitSpinPostgres;
   /** `wasi:config/store@0.2.0-draft-2024-09-27` as Spin serves its variables, used when `config` is absent. */
   variables?: WitConfigStore;
-  /** `wasi:cli/stderr` (Spin keeps it as the component's log), used for `caps.log` when `log` is absent. */
-  stderr?: WitStderr;
+  /** `wasi:cli/stdout` (Spin keeps it as the component's log), used for `caps.log` when `log` is absent. */
+  stdout?: WitStdout;
   kv?: WitKeyValueStore;
   redis?: WitRedis;
   config?: WitConfigStore;
@@ -483,7 +483,7 @@ export function createComponentCapabilities(
   } = {},
 ): CapabilityBinding {
   const config = wit.config ?? (wit.variables === undefined ? undefined : createSpinVariables(wit.variables));
-  const writeLine = wit.stderr === undefined ? undefined : createLineWriter(() => wit.stderr!.getStderr());
+  const writeLine = wit.stdout === undefined ? undefined : createLineWriter(() => wit.stdout!.getStdout());
   const spinQuery =
     wit.spinPostgres === undefined
       ? undefined

@@ -132,7 +132,7 @@ export const find = (id: string) => caps.redis.hgetall(\`product:\${id}\`);
     expect(issue!.wayOut).toMatch(/target spin or embedded/);
   });
 
-  it('logs to wasi:cli/stderr and reads Spin variables on spin', () => {
+  it('logs to wasi:cli/stdout and reads Spin variables on spin', () => {
     expect(plan(MESSAGING, 'spin').unsupported.map((u) => u.kind)).toEqual(['publish']);
     const files = {
       'src/a.ts': `import { caps } from './caps/capabilities.ts';
@@ -140,7 +140,7 @@ caps.log.log('info', 'a', caps.config.get('x') ?? '');
 `,
     };
     expect(plan(files, 'spin').imports).toEqual([
-      'wasi:cli/stderr@0.2.10',
+      'wasi:cli/stdout@0.2.10',
       'wasi:config/store@0.2.0-draft-2024-09-27',
     ]);
   });
@@ -237,11 +237,16 @@ describe('import checks', () => {
       'wasi:http/outgoing-handler@0.2.10',
       'wasi:http/types@0.2.10',
       'wasi:io/streams@0.2.12',
+      // the engine's stdio feature, on for worlds that log to wasi:cli/stdout
+      'wasi:cli/stdout@0.2.12',
+      'wasi:filesystem/types@0.2.12',
     ];
     expect(findUnsupportedImports(imports, 'spin')).toEqual([]);
     expect(findUnsupportedImports(imports, 'wasmcloud')).toEqual([
       'spin:postgres/postgres@3.0.0',
       'wasi:config/store@0.2.0-draft-2024-09-27',
+      'wasi:cli/stdout@0.2.12',
+      'wasi:filesystem/types@0.2.12',
     ]);
   });
 

@@ -180,12 +180,12 @@ describe('component binding over spin:postgres@3.0.0', () => {
     expect(caps.config.getAll()).toEqual({ log_level: 'debug' });
   });
 
-  it('logs lines to wasi:cli/stderr when wasi:logging is absent', () => {
+  it('logs lines to wasi:cli/stdout when wasi:logging is absent', () => {
     const written: string[] = [];
     const stream = {
       blockingWriteAndFlush: (bytes: Uint8Array) => written.push(new TextDecoder().decode(bytes)),
     };
-    const caps = createComponentCapabilities({ stderr: { getStderr: () => stream } });
+    const caps = createComponentCapabilities({ stdout: { getStdout: () => stream } });
     caps.log.log('info', 'inventory-service', 'Started');
     caps.log.log('warn', '', 'x'.repeat(5000));
     expect(written[0]).toBe('INFO inventory-service: Started\n');
