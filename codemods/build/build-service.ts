@@ -65,12 +65,12 @@ export function getServiceName(root: string): string {
   return parts.length === 0 ? 'service' : parts.join('-');
 }
 
-/** Whether `src/config.ts` is a ported Spring config: `loadConfig()` with `spring.datasource.url`. */
-function hasSpringConfig(root: string): boolean {
+/** Whether `src/config.ts` is a ported Spring config: `loadConfig()` resolving the property `key`. */
+function hasSpringConfig(root: string, key: string): boolean {
   const file = join(root, 'src/config.ts');
   if (!existsSync(file)) return false;
   const text = readFileSync(file, 'utf8');
-  return text.includes('export function loadConfig') && text.includes("'spring.datasource.url'");
+  return text.includes('export function loadConfig') && text.includes(`'${key}'`);
 }
 
 export async function buildService(dir: string, options: BuildServiceOptions): Promise<BuiltService> {
@@ -136,7 +136,10 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
   progress(`build: binding the facade to the world's imports (${show(COMPONENT_BIND_FILE)})`);
   await writeFileAtomic(
     join(root, COMPONENT_BIND_FILE),
-    generateComponentBind(plan.imports, { springConfig: hasSpringConfig(root) }),
+    generateComponentBind(plan.imports, {
+      springDatasource: hasSpringConfig(root, 'spring.datasource.url'),
+      springRedis: target === 'spin' && hasSpringConfig(root, 'spring.data.redis.host'),
+    }),
   );
   progress(`build: componentizing ${show(COMPONENT_ENTRY)} (10-30 s)`);
   const built = await buildComponent({

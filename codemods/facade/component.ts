@@ -382,6 +382,19 @@ export function toPostgresAddress(config: Readonly<Record<string, string | undef
   return `postgres://${auth}${url.hostname}:${url.port || '5432'}${url.pathname}${options}`;
 }
 
+/**
+ * A Redis URL (`redis://:password@host:port/database`) from a ported Spring config: `spring.data.redis.host`,
+ * `.port`, `.password`, `.database`.
+ */
+export function toRedisAddress(config: Readonly<Record<string, string | undefined>>): string {
+  const password = config['spring.data.redis.password'] ?? '';
+  const database = config['spring.data.redis.database'] ?? '0';
+  const auth = password === '' ? '' : `:${encodeURIComponent(password)}@`;
+  const host = config['spring.data.redis.host'] ?? '127.0.0.1';
+  const port = config['spring.data.redis.port'] ?? '6379';
+  return `redis://${auth}${host}:${port}${database === '0' ? '' : `/${database}`}`;
+}
+
 /** `caps.sql.query` over one lazily opened `spin:postgres` connection. */
 export function createSpinSqlQuery(
   spin: WitSpinPostgres,
@@ -471,10 +484,12 @@ export function createComponentCapabilities(
   options: {
     bucket?: string;
     /**
-     * The address `caps.redis` opens; defaults to the config key `redis_address` (a Spin variable), else `''`,
-     * which migrate's host reads as "the Redis backend it is configured with".
+     * The address `caps.redis` opens. A string is used as is; otherwise the config key `redis_address` (a Spin
+     * variable), else this function's address (the generated component-bind.ts passes the ported
+     * `spring.data.redis.*` on Spin, see `toRedisAddress`), else `''`, which migrate's host reads as "the Redis
+     * backend it is configured with".
      */
-    redisAddress?: string;
+    redisAddress?: string | (() => string);
     /**
      * The address a `spin:postgres` connection opens when the Spin variable `db_url` is not set; the generated
      * component-bind.ts passes the ported service's `spring.datasource.*` as a URL (see `toPostgresAddress`).
@@ -540,7 +555,10 @@ export function createComponentCapabilities(
     redis: createRedisCapability(
       createWitRedisBinding(
         wit.redis,
-        () => options.redisAddress ?? config?.get('redis_address') ?? '',
+        () =>
+          typeof options.redisAddress === 'string'
+            ? options.redisAddress
+            : (config?.get('redis_address') ?? options.redisAddress?.() ?? ''),
         settle,
       ),
     ),

@@ -175,5 +175,9 @@ describe('product-service built for spin', () => {
     );
     expect(product.exports).toEqual(['wasi:http/incoming-handler@0.2.10']);
     expect(product.size).toBeGreaterThan(1_000_000);
+    // On Spin the guest names its Redis: the ported spring.data.redis.*, unless the variable redis_address is set.
+    const bind = await readFile(join(product.root, 'src/component-bind.ts'), 'utf8');
+    expect(bind).toContain('redisAddress: () => toRedisAddress(loadConfig()),');
+    expect(bind).not.toContain('sqlAddress');
   }, 120_000);
 });

@@ -6,6 +6,7 @@ import {
   expandArrayParams,
   fromSpinValue,
   toPostgresAddress,
+  toRedisAddress,
   toSpinParameter,
   type SpinValue,
   type WitSpinPostgres,
@@ -163,6 +164,20 @@ describe('component binding over spin:postgres@3.0.0', () => {
     ).toBe('postgres://app:p%40ss@db.internal:6543/orders?options=-c%20search_path%3Dinventory');
     expect(toPostgresAddress({ 'spring.datasource.url': 'jdbc:postgresql://127.0.0.1/test' })).toBe(
       'postgres://127.0.0.1:5432/test',
+    );
+  });
+
+  it('opens Spin Redis at redis_address, else at the ported spring.data.redis', () => {
+    expect(
+      toRedisAddress({
+        'spring.data.redis.host': 'cache',
+        'spring.data.redis.port': '6380',
+        'spring.data.redis.password': 's3cret',
+        'spring.data.redis.database': '2',
+      }),
+    ).toBe('redis://:s3cret@cache:6380/2');
+    expect(toRedisAddress({ 'spring.data.redis.host': '127.0.0.1', 'spring.data.redis.password': '' })).toBe(
+      'redis://127.0.0.1:6379',
     );
   });
 
