@@ -361,6 +361,32 @@ export function expandArrayParams(
   return { sql: out + sql.slice(last), params: flat };
 }
 
+/** The Postgres type each numeric or date-time `parameter-value` is sent as. */
+const PARAMETER_CASTS: Readonly<Record<string, string>> = {
+  int32: 'int4',
+  int64: 'int8',
+  floating64: 'float8',
+  datetime: 'timestamp',
+};
+
+/**
+ * Casts each numeric and date-time placeholder to the type its value is sent as (`id = $1` → `id = $1::int4`).
+ * Spin's host (tokio-postgres) refuses a value whose Rust type is not exactly the parameter type Postgres infers
+ * (an `int32` for a `bigint` id); with the cast Postgres infers the sent type and converts it itself
+ * (`bigint = int4`, an `int4` assigned to a `bigint` column). Strings, booleans and bytes are left to inference.
+ */
+export function castParameters(sql: string, values: readonly SpinValue[]): string {
+  let out = '';
+  let last = 0;
+  for (const { end, index } of findPlaceholders(sql)) {
+    const cast = PARAMETER_CASTS[values[index - 1]?.tag ?? ''];
+    if (cast === undefined) continue;
+    out += `${sql.slice(last, end)}::${cast}`;
+    last = end;
+  }
+  return out + sql.slice(last);
+}
+
 const RETURNS_ROWS = /^\s*(select|with|values|show|table|explain)\b|\breturning\b/i;
 
 /**
@@ -405,11 +431,12 @@ export function createSpinSqlQuery(
     connection ??= spin.Connection.open(address());
     const expanded = expandArrayParams(statement, params);
     const values = expanded.params.map(toSpinParameter);
-    if (!RETURNS_ROWS.test(expanded.sql)) {
-      const count = connection.execute(expanded.sql, values);
+    const sql = castParameters(expanded.sql, values);
+    if (!RETURNS_ROWS.test(sql)) {
+      const count = connection.execute(sql, values);
       return { rows: [], rowCount: Number(count) };
     }
-    const set = connection.query(expanded.sql, values);
+    const set = connection.query(sql, values);
     const rows = set.rows.map((row) => {
       const object: Record<string, unknown> = {};
       set.columns.forEach((column, i) => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CapabilityError } from '../../../codemods/facade/capabilities.ts';
 import {
   createComponentCapabilities,
+  castParameters,
   createSpinVariables,
   expandArrayParams,
   fromSpinValue,
@@ -59,6 +60,19 @@ describe('component binding over spin:postgres@3.0.0', () => {
       params: [],
     });
     expect(expandArrayParams('SELECT $1', ['a'])).toEqual({ sql: 'SELECT $1', params: ['a'] });
+  });
+
+  it('casts numeric and date-time placeholders to the type sent, as tokio-postgres checks types exactly', () => {
+    const values = [1, 2 ** 40, 0.5, new Date(0), 'a', true].map(toSpinParameter);
+    expect(
+      castParameters(
+        "UPDATE t SET a = $1, b = $2, c = $3, d = $4 WHERE e = $5 AND f = $6 AND g <> '$1'",
+        values,
+      ),
+    ).toBe(
+      "UPDATE t SET a = $1::int4, b = $2::int8, c = $3::float8, d = $4::timestamp WHERE e = $5 AND f = $6 AND g <> '$1'",
+    );
+    expect(castParameters('SELECT 1', [])).toBe('SELECT 1');
   });
 
   it('sends parameters the host (and Postgres) read as node-postgres values', () => {
@@ -128,9 +142,9 @@ describe('component binding over spin:postgres@3.0.0', () => {
     expect(opened).toEqual(['postgres://postgres@127.0.0.1:5432/test']);
     expect(calls.map((c) => `${c.op} ${c.statement}`)).toEqual([
       'query SELECT id, sku_code FROM t WHERE sku_code = ANY(ARRAY[$1])',
-      'execute UPDATE t SET n = $1',
+      'execute UPDATE t SET n = $1::int4',
       'execute BEGIN',
-      'query INSERT INTO t (n) VALUES ($1) RETURNING id',
+      'query INSERT INTO t (n) VALUES ($1::int4) RETURNING id',
       'execute COMMIT',
     ]);
     const error = await caps.sql.query('SELECT * FROM boom').catch((e: unknown) => e);
