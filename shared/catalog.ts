@@ -98,7 +98,12 @@ export const CAPABILITY_CATALOG: Readonly<Record<EffectKind, Readonly<Record<Tar
       maturity: 'vendor',
       note: 'provider-sqldb-postgres',
     }),
-    spin: ok({ interface: 'spin:postgres/postgres@3.0.0', maturity: 'vendor' }),
+    // 3.0.0, not 4.x: spin:postgres@4 functions are `async func`, which componentize-js guests cannot call.
+    spin: ok({
+      interface: 'spin:postgres/postgres@3.0.0',
+      maturity: 'vendor',
+      note: 'the address comes from the variable db_url or spring.datasource.*; list it in allowed_outbound_hosts',
+    }),
     embedded: ok({
       interface: 'wasmcloud:postgres/query@0.1.1-draft',
       maturity: 'vendor',
@@ -199,10 +204,12 @@ export const CAPABILITY_CATALOG: Readonly<Record<EffectKind, Readonly<Record<Tar
   },
   log: {
     wasmcloud: ok({ interface: 'wasi:logging/logging@0.1.0-draft', maturity: 'phase-1-draft' }),
+    // Needs componentize-js's `stdio` feature (off for other targets: it traps the guest's get-stdout/get-stderr
+    // otherwise), which also imports stdin, the terminals and wasi:filesystem; Spin serves all of wasi:cli.
     spin: ok({
       interface: `wasi:cli/stdout@${WASI_CLI}`,
       maturity: 'stable',
-      note: 'Spin logs stdout/stderr',
+      note: 'Spin keeps stdout/stderr as the log',
     }),
     embedded: ok({ interface: 'wasi:logging/logging@0.1.0-draft', maturity: 'phase-1-draft' }),
   },

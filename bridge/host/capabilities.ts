@@ -41,6 +41,29 @@ const SIBLINGS: Record<HostCapability, readonly string[]> = {
 };
 
 /**
+ * Capabilities whose Spin interface the host also serves (catalog target `spin`), so a component built with
+ * `--target spin` runs here: `spin:postgres` on the SQL backend, Spin variables from the component's config,
+ * stdout as its log.
+ */
+const SPIN_SERVED: readonly HostCapability[] = ['sql', 'config', 'logging'];
+
+/**
+ * What componentize-js's `stdio` feature imports (it is on for components that log to wasi:cli/stdout, as Spin
+ * components do); given with `logging`: stdout goes to the log, stdin is empty, no terminals, no directories.
+ */
+const STDIO = [
+  'wasi:cli/stdin',
+  'wasi:cli/stdout',
+  'wasi:cli/terminal-input',
+  'wasi:cli/terminal-output',
+  'wasi:cli/terminal-stderr',
+  'wasi:cli/terminal-stdin',
+  'wasi:cli/terminal-stdout',
+  'wasi:filesystem/preopens',
+  'wasi:filesystem/types',
+];
+
+/**
  * Interfaces every component built by componentize-js imports, whatever its world says: wasi:http `types`
  * with the wasi:io and monotonic clock it uses; `outgoing-handler` (StarlingMonkey's `fetch`; without the
  * `http-out` capability every outbound request is answered `HTTP-request-denied`); wall clock and random
@@ -77,6 +100,11 @@ export function resolveAllowedImports(
       const { bare, version } = split(binding.interface);
       const pkg = bare.slice(0, bare.indexOf('/'));
       for (const sibling of SIBLINGS[capability]) allowed.set(`${pkg}/${sibling}@${version}`, capability);
+    }
+    if (capability === 'logging') for (const name of STDIO) allowed.set(`${name}@0.2.10`, capability);
+    const spin = getCapabilitySupport(KIND[capability], 'spin');
+    if (SPIN_SERVED.includes(capability) && spin.supported) {
+      for (const binding of spin.bindings) allowed.set(binding.interface, capability);
     }
   }
   return allowed;

@@ -23,6 +23,7 @@ import {
   poll,
 } from './guest-http.ts';
 import type { CallOutcome } from './sync-call.ts';
+import { createSpinPostgres } from './spin-postgres.ts';
 
 /** Calls the main thread synchronously (blocks the worker until the I/O is done). */
 export type SyncCall = (op: string, args: unknown[]) => CallOutcome;
@@ -51,6 +52,14 @@ export function createGuestImports(options: GuestImportOptions): Record<string, 
   const stderr = new (class extends OutputStream {
     override write(contents: Uint8Array): void {
       options.log('warn', 'stderr', new TextDecoder().decode(contents).trimEnd());
+    }
+  })();
+  // Spin components log to stdout (Spin has no wasi:logging): one record per line.
+  const stdout = new (class extends OutputStream {
+    override write(contents: Uint8Array): void {
+      for (const line of new TextDecoder().decode(contents).trimEnd().split('\n')) {
+        options.log('info', 'stdout', line);
+      }
     }
   })();
 
@@ -152,6 +161,20 @@ export function createGuestImports(options: GuestImportOptions): Record<string, 
     },
     'wasi:io/error': { Error: IoError },
     'wasi:cli/stderr': { getStderr: () => stderr },
+    // The engine's `stdio` feature (components that log to stdout): empty stdin, no terminals, no directories.
+    'wasi:cli/stdout': { getStdout: () => stdout },
+    'wasi:cli/stdin': { getStdin: () => new InputStream(new Uint8Array()) },
+    'wasi:cli/terminal-input': { TerminalInput: class TerminalInput {} },
+    'wasi:cli/terminal-output': { TerminalOutput: class TerminalOutput {} },
+    'wasi:cli/terminal-stdin': { getTerminalStdin: () => undefined },
+    'wasi:cli/terminal-stdout': { getTerminalStdout: () => undefined },
+    'wasi:cli/terminal-stderr': { getTerminalStderr: () => undefined },
+    'wasi:filesystem/preopens': { getDirectories: () => [] },
+    'wasi:filesystem/types': {
+      Descriptor: class Descriptor {},
+      DirectoryEntryStream: class DirectoryEntryStream {},
+      filesystemErrorCode: () => undefined,
+    },
     'wasi:io/poll': { Pollable, poll },
     'wasi:io/streams': { InputStream, OutputStream },
     'wasi:clocks/monotonic-clock': monotonicClock,
@@ -206,6 +229,7 @@ export function createGuestImports(options: GuestImportOptions): Record<string, 
       },
     },
     'fermyon:spin/redis': { Connection },
+    'spin:postgres/postgres': createSpinPostgres(call),
     'wasmcloud:postgres/types': {},
     'wasmcloud:postgres/query': {
       query(sql: string, params: unknown[]): unknown {

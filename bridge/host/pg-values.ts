@@ -11,12 +11,12 @@ export interface PgValue {
 const decoder = new TextDecoder();
 
 /** `hashable-f64` is (mantissa, exponent, sign) as Rust's `integer_decode`. */
-function fromHashable(value: unknown): number {
+export function fromHashable(value: unknown): number {
   const [mantissa, exponent, sign] = value as [bigint, number, number];
   return sign * Number(mantissa) * 2 ** exponent;
 }
 
-function toHashable(value: number): [bigint, number, number] {
+export function toHashable(value: number): [bigint, number, number] {
   if (value === 0) return [0n, 0, 1];
   const sign = value < 0 ? -1 : 1;
   let exponent = Math.floor(Math.log2(Math.abs(value))) - 52;

@@ -20,6 +20,12 @@ export interface BuildComponentOptions {
   backend?: ComponentBackend;
   /** Where built components are cached by content hash; defaults to `<os tmp>/migrate-build-cache`. */
   cacheDir?: string;
+  /**
+   * Keep StarlingMonkey's `stdio` feature on. Off by default: turning it off also stubs (as traps) the guest's own
+   * get-stdout/get-stderr. On for a world that logs to `wasi:cli/stdout` (Spin); the engine then also imports
+   * stdin, the terminals and wasi:filesystem.
+   */
+  stdio?: boolean;
 }
 
 export interface BuiltComponent {
@@ -100,7 +106,7 @@ export async function buildComponent(options: BuildComponentOptions): Promise<Bu
   const backend = options.backend ?? 'starlingmonkey';
   const source = await bundleGuest(options.entry);
   const hash = createHash('sha256')
-    .update(`v3\0${backend}\0${options.worldName}\0`)
+    .update(`v3\0${backend}\0${options.worldName}\0${options.stdio === true ? 'stdio\0' : ''}`)
     .update(await hashWit(options.witPath))
     .update(source)
     .digest('hex');
@@ -149,7 +155,7 @@ async function componentizeSource(
       sourcePath,
       witPath: options.witPath,
       worldName: options.worldName,
-      disableFeatures: [...DISABLED_FEATURES],
+      disableFeatures: DISABLED_FEATURES.filter((feature) => feature !== 'stdio' || options.stdio !== true),
     });
     return result.component;
   } catch (error) {

@@ -9,7 +9,7 @@ import { getCapabilitySupport, type EffectKind, type Target } from '../../shared
 import { AppError, ErrorCode } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs.ts';
 import type { CapabilityKind } from '../facade/capabilities.ts';
-import { writeWorld } from '../wit/world.ts';
+import { stripVersion, writeWorld } from '../wit/world.ts';
 import { buildComponent } from './build-component.ts';
 import { COMPONENT_BIND_FILE, generateComponentBind } from './component-bind.ts';
 import { findMissingWitPackages, findUnsupportedImports } from './check-imports.ts';
@@ -63,6 +63,14 @@ export function getServiceName(root: string): string {
     .filter((part) => part !== '')
     .map((part) => (/^[a-z]/.test(part) ? part : `s${part}`));
   return parts.length === 0 ? 'service' : parts.join('-');
+}
+
+/** Whether `src/config.ts` is a ported Spring config: `loadConfig()` resolving the property `key`. */
+function hasSpringConfig(root: string, key: string): boolean {
+  const file = join(root, 'src/config.ts');
+  if (!existsSync(file)) return false;
+  const text = readFileSync(file, 'utf8');
+  return text.includes('export function loadConfig') && text.includes(`'${key}'`);
 }
 
 export async function buildService(dir: string, options: BuildServiceOptions): Promise<BuiltService> {
@@ -126,12 +134,19 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
     join(root, 'dist', 'wit'),
   );
   progress(`build: binding the facade to the world's imports (${show(COMPONENT_BIND_FILE)})`);
-  await writeFileAtomic(join(root, COMPONENT_BIND_FILE), generateComponentBind(plan.imports));
+  await writeFileAtomic(
+    join(root, COMPONENT_BIND_FILE),
+    generateComponentBind(plan.imports, {
+      springDatasource: hasSpringConfig(root, 'spring.datasource.url'),
+      springRedis: target === 'spin' && hasSpringConfig(root, 'spring.data.redis.host'),
+    }),
+  );
   progress(`build: componentizing ${show(COMPONENT_ENTRY)} (10-30 s)`);
   const built = await buildComponent({
     entry,
     witPath: world.witPath,
     worldName: world.worldName,
+    stdio: plan.imports.some((name) => stripVersion(name) === 'wasi:cli/stdout'),
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
   });
   const extra = findUnsupportedImports(built.imports, target);

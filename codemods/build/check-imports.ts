@@ -25,6 +25,22 @@ export const ENGINE_IMPORTS: readonly string[] = [
   'wasi:random/random',
 ];
 
+/**
+ * What the engine imports on top of {@link ENGINE_IMPORTS} when its `stdio` feature is on (a world importing
+ * `wasi:cli/stdout`); allowed on targets that bind a wasi:cli interface, as Spin does for logs.
+ */
+export const ENGINE_STDIO_IMPORTS: readonly string[] = [
+  'wasi:cli/stdin',
+  'wasi:cli/stdout',
+  'wasi:cli/terminal-input',
+  'wasi:cli/terminal-output',
+  'wasi:cli/terminal-stderr',
+  'wasi:cli/terminal-stdin',
+  'wasi:cli/terminal-stdout',
+  'wasi:filesystem/preopens',
+  'wasi:filesystem/types',
+];
+
 function packageOf(name: string): string {
   const slash = name.indexOf('/');
   const at = name.indexOf('@');
@@ -39,7 +55,8 @@ function packageOf(name: string): string {
 export function findUnsupportedImports(imports: readonly string[], target: Target): string[] {
   const supported = getSupportedInterfaces(target);
   const packages = new Set([...supported].map(packageOf));
-  const engine = new Set(ENGINE_IMPORTS);
+  const stdio = [...supported].some((name) => name.startsWith('wasi:cli/'));
+  const engine = new Set([...ENGINE_IMPORTS, ...(stdio ? ENGINE_STDIO_IMPORTS : [])]);
   return imports.filter((name) => {
     if (supported.has(name) || engine.has(stripVersion(name))) return false;
     if (stripVersion(name).endsWith('/types') && packages.has(packageOf(name))) return false;

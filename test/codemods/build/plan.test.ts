@@ -9,7 +9,12 @@ import {
   loadBuildPlan,
   planBuild,
 } from '../../../codemods/index.ts';
-import { findUnsupportedImports, getWitPackageFolder } from '../../../codemods/build/check-imports.ts';
+import {
+  findMissingWitPackages,
+  findUnsupportedImports,
+  getWitPackageFolder,
+} from '../../../codemods/build/check-imports.ts';
+import { getSupportedInterfaces } from '../../../shared/catalog.ts';
 
 const ROOT = '/svc';
 
@@ -127,6 +132,19 @@ export const find = (id: string) => caps.redis.hgetall(\`product:\${id}\`);
     expect(issue!.wayOut).toMatch(/target spin or embedded/);
   });
 
+  it('logs to wasi:cli/stdout and reads Spin variables on spin', () => {
+    expect(plan(MESSAGING, 'spin').unsupported.map((u) => u.kind)).toEqual(['publish']);
+    const files = {
+      'src/a.ts': `import { caps } from './caps/capabilities.ts';
+caps.log.log('info', 'a', caps.config.get('x') ?? '');
+`,
+    };
+    expect(plan(files, 'spin').imports).toEqual([
+      'wasi:cli/stdout@0.2.10',
+      'wasi:config/store@0.2.0-draft-2024-09-27',
+    ]);
+  });
+
   it('accepts messaging on wasmcloud', () => {
     expect(plan(MESSAGING, 'wasmcloud')).toMatchObject({
       effectKinds: ['clock', 'log', 'publish'],
@@ -206,7 +224,34 @@ describe('import checks', () => {
     ]);
   });
 
+  it('ships the WIT package of every interface the catalog binds on spin', () => {
+    expect(findMissingWitPackages([...getSupportedInterfaces('spin')])).toEqual([]);
+  });
+
+  it('accepts what a Spin build of inventory-service imports', () => {
+    const imports = [
+      'spin:postgres/postgres@3.0.0',
+      'wasi:cli/stderr@0.2.12',
+      'wasi:clocks/wall-clock@0.2.12',
+      'wasi:config/store@0.2.0-draft-2024-09-27',
+      'wasi:http/outgoing-handler@0.2.10',
+      'wasi:http/types@0.2.10',
+      'wasi:io/streams@0.2.12',
+      // the engine's stdio feature, on for worlds that log to wasi:cli/stdout
+      'wasi:cli/stdout@0.2.12',
+      'wasi:filesystem/types@0.2.12',
+    ];
+    expect(findUnsupportedImports(imports, 'spin')).toEqual([]);
+    expect(findUnsupportedImports(imports, 'wasmcloud')).toEqual([
+      'spin:postgres/postgres@3.0.0',
+      'wasi:config/store@0.2.0-draft-2024-09-27',
+      'wasi:cli/stdout@0.2.12',
+      'wasi:filesystem/types@0.2.12',
+    ]);
+  });
+
   it('names the WIT package folder of an interface', () => {
+    expect(getWitPackageFolder('spin:postgres/postgres@3.0.0')).toBe('spin-postgres-3.0.0');
     expect(getWitPackageFolder('wasi:keyvalue/store@0.2.0-draft')).toBe('wasi-keyvalue-0.2.0-draft');
     expect(getWitPackageFolder('fermyon:spin/redis@2.0.0')).toBe('fermyon-spin-2.0.0');
   });
