@@ -125,7 +125,6 @@ world component {
   import wasi:cli/stdout@0.2.10;
   import wasi:clocks/wall-clock@0.2.10;
   import wasi:config/store@0.2.0-draft-2024-09-27;
-  import wasi:http/outgoing-handler@0.2.10;
   export wasi:http/incoming-handler@0.2.10;
 }
 `);
