@@ -12,9 +12,9 @@ import { runTransforms, type CodemodResult } from './run.ts';
 
 /**
  * The facade files copied into a transformed service, under `<src>/caps/`: the facade, `caps.redis` (shared by both
- * bindings), its Node binding, and its component binding with the wasi:http adapter, outgoing HTTP and the
- * messaging handler export (which the ported
- * `src/component.ts` imports).
+ * bindings), its Node binding, and its component binding (with its wasmcloud Postgres values and Spin variants)
+ * with the wasi:http adapter, outgoing HTTP and the messaging handler export (which the ported `src/component.ts`
+ * imports).
  */
 const FACADE_FILES = [
   'capabilities.ts',
@@ -22,6 +22,8 @@ const FACADE_FILES = [
   'node.ts',
   'register-node.ts',
   'component.ts',
+  'component-postgres.ts',
+  'component-spin.ts',
   'component-http.ts',
   'component-fetch.ts',
   'component-messaging.ts',
