@@ -1,12 +1,12 @@
 // A Spring service ported (`migrate port`), codemodded (`migrate codemod`) and built (`migrate build --target
 // wasmcloud`) into a WebAssembly component with no hand-written glue, and served by the host against the real
 // Postgres.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCodemodPlan, portJavaSources, readJavaSources } from '../../codemods/index.ts';
+import { portAndCodemod } from '../helpers/port-service.ts';
 import { buildService, type BuiltService } from '../../codemods/build/build-service.ts';
 import { createHost, type Host } from '../../bridge/host/host.ts';
 import { parseHostConfig } from '../../bridge/host/config.ts';
@@ -25,16 +25,7 @@ let host: Host | undefined;
  * `src/component-bind.ts` from the world's imports. No glue is written here.
  */
 async function portCodemodBuild(service: string): Promise<BuiltService> {
-  const root = join(dir, service);
-  const ported = await portJavaSources(service, await readJavaSources(join(ESTATE, service)));
-  for (const [path, text] of ported.files) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), text);
-  }
-  for (const write of loadCodemodPlan(root).writes) {
-    await mkdir(dirname(join(root, write.path)), { recursive: true });
-    await writeFile(join(root, write.path), write.content);
-  }
+  const root = await portAndCodemod(dir, service);
   return buildService(root, {
     target: 'wasmcloud',
     out: join(dir, `${service}.wasm`),

@@ -2,14 +2,14 @@
 // components in one host with the ported inventory-service, against the real Postgres and NATS: order calls
 // inventory over wasi:http/outgoing-handler and publishes on wasmcloud:messaging/consumer; notification receives
 // the event through its exported wasmcloud:messaging/handler.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCodemodPlan, portJavaSources, readJavaSources } from '../../codemods/index.ts';
+import { portAndCodemod } from '../helpers/port-service.ts';
 import { buildService, type BuiltService } from '../../codemods/build/build-service.ts';
 import { createHost, type Host, type HostResponse } from '../../bridge/host/host.ts';
 import { parseHostConfig } from '../../bridge/host/config.ts';
@@ -29,24 +29,6 @@ let nc: NatsConnection | undefined;
 const built = new Map<string, BuiltService>();
 /** What the components logged (wasi:logging), by level and component. */
 const logs: string[] = [];
-
-async function writeFiles(root: string, files: Iterable<[string, string]>): Promise<void> {
-  for (const [path, text] of files) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), text);
-  }
-}
-
-async function portAndCodemod(service: string): Promise<string> {
-  const root = join(dir, service);
-  const ported = await portJavaSources(service, await readJavaSources(join(ESTATE, service)));
-  await writeFiles(root, ported.files);
-  await writeFiles(
-    root,
-    loadCodemodPlan(root).writes.map((w): [string, string] => [w.path, w.content]),
-  );
-  return root;
-}
 
 function build(root: string, service: string): Promise<BuiltService> {
   return buildService(root, {
@@ -98,13 +80,13 @@ beforeAll(async () => {
   await createSchemas();
   nc = await connect({ servers: NATS_URL });
 
-  const order = await portAndCodemod('order-service');
+  const order = await portAndCodemod(dir, 'order-service');
   // save() runs its transaction through caps.sql.transaction (the sql transform): no pool in the component.
   const repository = await readFile(join(order, 'src/repository/order-repository.ts'), 'utf8');
   expect(repository).toContain('return caps.sql.transaction(async (tx) => {');
   expect(repository).not.toContain('.connect()');
-  const notification = await portAndCodemod('notification-service');
-  const inventory = await portAndCodemod('inventory-service');
+  const notification = await portAndCodemod(dir, 'notification-service');
+  const inventory = await portAndCodemod(dir, 'inventory-service');
   for (const [service, root] of [
     ['order-service', order],
     ['notification-service', notification],

@@ -2,18 +2,17 @@
 // (`migrate build --target embedded`) into a WebAssembly component with no hand-written glue, and served by the
 // host against the real Redis: products land as the Spring service writes them, a hash `product:<id>` with
 // `_class` plus the id set `product`, in the configured database.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCodemodPlan, portJavaSources, readJavaSources } from '../../codemods/index.ts';
+import { portAndCodemod } from '../helpers/port-service.ts';
 import { buildService, type BuiltService } from '../../codemods/build/build-service.ts';
 import { createHost, type Host } from '../../bridge/host/host.ts';
 import { parseHostConfig } from '../../bridge/host/config.ts';
 import { defineContractSuite } from '../contract/contract-suite.ts';
 
-const ESTATE = join(import.meta.dirname, '../../samples/spring-orders');
 const BUILD_CACHE = join(import.meta.dirname, '../../node_modules/.cache/migrate/product-component');
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -46,25 +45,10 @@ async function claimDatabase(): Promise<{ db: number; client: Redis }> {
   throw new Error('no empty Redis database among 1-15');
 }
 
-/** `migrate port product-service`, then `migrate codemod`, as library calls; no glue is written here. */
-async function portAndCodemod(service: string): Promise<string> {
-  const serviceRoot = join(dir, service);
-  const ported = await portJavaSources(service, await readJavaSources(join(ESTATE, service)));
-  for (const [path, text] of ported.files) {
-    await mkdir(dirname(join(serviceRoot, path)), { recursive: true });
-    await writeFile(join(serviceRoot, path), text);
-  }
-  for (const write of loadCodemodPlan(serviceRoot).writes) {
-    await mkdir(dirname(join(serviceRoot, write.path)), { recursive: true });
-    await writeFile(join(serviceRoot, write.path), write.content);
-  }
-  return serviceRoot;
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'migrate-product-component-'));
   ({ db, client: redis } = await claimDatabase());
-  root = await portAndCodemod('product-service');
+  root = await portAndCodemod(dir, 'product-service');
   built = await buildService(root, {
     target: 'embedded',
     out: join(dir, 'product-service.wasm'),

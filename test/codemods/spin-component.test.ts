@@ -2,12 +2,12 @@
 // spin:postgres, product-service on Spin's Redis) built into components that import only Spin 3 interfaces.
 // Spin itself cannot be installed here; inventory-service is served by migrate's embedded host, which serves
 // spin:postgres@3.0.0 and Spin's wasi:config version on its real Postgres backend, through jco.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCodemodPlan, portJavaSources, readJavaSources } from '../../codemods/index.ts';
+import { portAndCodemod } from '../helpers/port-service.ts';
 import { buildService, type BuiltService } from '../../codemods/build/build-service.ts';
 import { createHost, type Host } from '../../bridge/host/host.ts';
 import { parseHostConfig } from '../../bridge/host/config.ts';
@@ -23,16 +23,7 @@ let inventory: BuiltService | undefined;
 const logs: string[] = [];
 
 async function portCodemodBuild(service: string): Promise<BuiltService> {
-  const root = join(dir, service);
-  const ported = await portJavaSources(service, await readJavaSources(join(ESTATE, service)));
-  for (const [path, text] of ported.files) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), text);
-  }
-  for (const write of loadCodemodPlan(root).writes) {
-    await mkdir(dirname(join(root, write.path)), { recursive: true });
-    await writeFile(join(root, write.path), write.content);
-  }
+  const root = await portAndCodemod(dir, service);
   return buildService(root, { target: 'spin', out: join(dir, `${service}.wasm`), cacheDir: BUILD_CACHE });
 }
 

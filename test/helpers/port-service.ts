@@ -1,0 +1,27 @@
+// `migrate port <service>` then `migrate codemod` on a sample service, as library calls (no glue written), for the
+// tests that build and serve ported services as components.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { loadCodemodPlan, portJavaSources, readJavaSources } from '../../codemods/index.ts';
+
+/** The reference estate the ported services come from. */
+export const SAMPLE_ESTATE = join(import.meta.dirname, '../../samples/spring-orders');
+
+async function writeFiles(root: string, files: Iterable<readonly [string, string]>): Promise<void> {
+  for (const [path, text] of files) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), text);
+  }
+}
+
+/** Ports `service` of the sample into `<dir>/<service>` and runs the codemod on it; returns that directory. */
+export async function portAndCodemod(dir: string, service: string): Promise<string> {
+  const root = join(dir, service);
+  const ported = await portJavaSources(service, await readJavaSources(join(SAMPLE_ESTATE, service)));
+  await writeFiles(root, ported.files);
+  await writeFiles(
+    root,
+    loadCodemodPlan(root).writes.map((write) => [write.path, write.content] as const),
+  );
+  return root;
+}
