@@ -36,32 +36,6 @@ import {
   type WitStdout,
 } from './component-spin.ts';
 
-// Tests, host fixtures and the generated src/component-bind.ts import these from here.
-export {
-  fromPgValue,
-  toHashable,
-  toPgValue,
-  type PgValue,
-  type WitPostgresQuery,
-} from './component-postgres.ts';
-export {
-  castParameters,
-  createSpinSqlQuery,
-  createSpinVariables,
-  expandArrayParams,
-  fromSpinValue,
-  toPostgresAddress,
-  toRedisAddress,
-  toSpinParameter,
-  type SpinPostgresConnection,
-  type SpinRowSet,
-  type SpinValue,
-  type WitOutputStream,
-  type WitSpinPostgres,
-  type WitSpinVariables,
-  type WitStdout,
-} from './component-spin.ts';
-
 /** A `wasi:keyvalue/store@0.2.0-draft` bucket resource. */
 export interface WitBucket {
   get(key: string): Uint8Array | undefined;
@@ -342,39 +316,4 @@ function randomU53(bytes: Uint8Array): bigint {
   let n = 0n;
   for (const b of bytes) n = (n << 8n) | BigInt(b);
   return n >> 11n;
-}
-
-/** Adds `DB_HOST` for a lower-case `db_host` (Spin variables are lower-case; ported code reads env in upper case). */
-function withUpperCaseNames(values: Record<string, string>): Record<string, string> {
-  const env = { ...values };
-  for (const [key, value] of Object.entries(values)) {
-    if (/^[a-z][a-z0-9_]*$/.test(key)) env[key.toUpperCase()] ??= value;
-  }
-  return env;
-}
-
-/**
- * Code ported from Node may still reach for `process` (`process.env`, `process.stderr.write`); a component has
- * none. Installs a minimal one over the binding: env from config, stdout/stderr lines to the log capability.
- */
-export function installProcessShim(binding: CapabilityBinding): void {
-  const global = globalThis as { process?: unknown };
-  if (global.process !== undefined) return;
-  const writer = (level: LogLevel) => ({
-    write: (chunk: string | Uint8Array): boolean => {
-      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk);
-      binding.log.log(level, '', text.replace(/\n$/, ''));
-      return true;
-    },
-  });
-  let env: Record<string, string> | undefined;
-  global.process = {
-    // Read on first use: no WIT import may be called while the component is initialised (Wizer).
-    get env(): Record<string, string> {
-      env ??= withUpperCaseNames(binding.config.getAll());
-      return env;
-    },
-    stdout: writer('info'),
-    stderr: writer('info'),
-  };
 }

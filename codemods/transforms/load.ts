@@ -22,6 +22,7 @@ const FACADE_FILES = [
   'node.ts',
   'register-node.ts',
   'component.ts',
+  'component-process.ts',
   'component-postgres.ts',
   'component-spin.ts',
   'component-http.ts',

@@ -201,14 +201,14 @@ describe('ported product-service as a component (Spring Data Redis layout)', () 
 // The products part of the estate's contract (the one the Spring service passes), over HTTP on the host's port.
 defineContractSuite(
   {
-    name: 'product-service component',
+    name: 'product-service component, products group',
     resolve: () => {
       const port = host?.components.get('product')?.port;
       if (port === undefined)
         throw new Error('the product component is not listening; see the beforeAll error');
       const url = `http://127.0.0.1:${port}`;
       return {
-        name: 'product-service component',
+        name: 'product-service component, products group',
         orderUrl: url,
         inventoryUrl: url,
         productUrl: url,

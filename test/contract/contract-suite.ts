@@ -90,7 +90,7 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
 export type ContractGroup = 'inventory' | 'orders' | 'products' | 'health';
 
 export interface ContractSuiteOptions {
-  /** Run only these groups (the rest are registered as skipped): for a target that runs some services only. */
+  /** Run only these groups (the others are not registered): for a target that runs some services only. */
   only?: readonly ContractGroup[];
 }
 
@@ -99,8 +99,9 @@ export interface ContractSuiteOptions {
  * to Postgres, the hashes written to Redis and the events delivered over NATS (seen through notification).
  */
 export function defineContractSuite(source: ContractTargetSource, options: ContractSuiteOptions = {}): void {
+  // Groups a target does not run are not registered at all (not skipped): a partial target says so in its name.
   const group = (name: ContractGroup, body: () => void): void => {
-    (options.only === undefined || options.only.includes(name) ? describe : describe.skip)(name, body);
+    if (options.only === undefined || options.only.includes(name)) describe(name, body);
   };
   describe(`spring-orders contract (${source.name})`, () => {
     let target: ContractTarget;

@@ -33,7 +33,9 @@ import * as spinPostgres from 'spin:postgres/postgres@3.0.0';
 import * as stdout from 'wasi:cli/stdout@0.2.10';
 import * as variables from 'wasi:config/store@0.2.0-draft-2024-09-27';
 import { bindCapabilities } from './caps/capabilities.ts';
-import { createComponentCapabilities, installProcessShim, toPostgresAddress } from './caps/component.ts';
+import { createComponentCapabilities } from './caps/component.ts';
+import { installProcessShim } from './caps/component-process.ts';
+import { toPostgresAddress } from './caps/component-spin.ts';
 import { loadConfig } from './config.ts';
 
 const binding = createComponentCapabilities({ spinPostgres, stdout, variables }, {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CapabilityError } from '../../../codemods/facade/capabilities.ts';
+import { createComponentCapabilities } from '../../../codemods/facade/component.ts';
 import {
-  createComponentCapabilities,
   castParameters,
   createSpinVariables,
   expandArrayParams,
@@ -11,7 +11,7 @@ import {
   toSpinParameter,
   type SpinValue,
   type WitSpinPostgres,
-} from '../../../codemods/facade/component.ts';
+} from '../../../codemods/facade/component-spin.ts';
 import { fromPgResult, toPgParam } from '../../../bridge/host/pg-values.ts';
 import { fromSpinParameter, toSpinValue } from '../../../bridge/host/spin-postgres.ts';
 

@@ -1,12 +1,8 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { CapabilityError, type RedisResult } from '../../../codemods/facade/capabilities.ts';
-import {
-  createComponentCapabilities,
-  fromPgValue,
-  toPgValue,
-  type WitBucket,
-} from '../../../codemods/facade/component.ts';
+import { createComponentCapabilities, type WitBucket } from '../../../codemods/facade/component.ts';
+import { fromPgValue, toPgValue } from '../../../codemods/facade/component-postgres.ts';
 import type { WitRedisConnection, WitRedisParameter } from '../../../codemods/facade/redis.ts';
 import { fromPgResult, toPgParam } from '../../../bridge/host/pg-values.ts';
 
