@@ -19,6 +19,20 @@ const REDIS_CLIENTS = ['default', 'Redis', 'Cluster'] as const;
 /** What wasi:keyvalue can take; any other ioredis method puts the service on `caps.redis`. */
 const KV_METHODS: ReadonlySet<string> = new Set(['get', 'set', 'del', 'exists']);
 
+/**
+ * The client's own connection calls: they decide nothing about the data, so they do not move a service to
+ * caps.redis; the facade owns the connection, so they are left in place with a note (migrate analyze agrees).
+ */
+export const REDIS_CONNECTION_METHODS: ReadonlySet<string> = new Set([
+  'connect',
+  'disconnect',
+  'quit',
+  'on',
+  'once',
+  'off',
+  'duplicate',
+]);
+
 /** ioredis methods `caps.redis` has under the same name, with the same arguments and results. */
 const REDIS_METHODS: ReadonlySet<string> = new Set([
   'get',
@@ -64,7 +78,8 @@ function findMode(project: Project): Mode {
     if (usesCapsRedis(source)) return 'redis';
     for (const call of source.getDescendantsOfKind(SyntaxKind.CallExpression)) {
       const callee = call.getExpression();
-      if (!Node.isPropertyAccessExpression(callee) || KV_METHODS.has(callee.getName())) continue;
+      if (!Node.isPropertyAccessExpression(callee)) continue;
+      if (KV_METHODS.has(callee.getName()) || REDIS_CONNECTION_METHODS.has(callee.getName())) continue;
       if (getRedisMethod(call) !== undefined) return 'redis';
     }
   }
@@ -137,10 +152,21 @@ function rewriteMulti(multi: CallExpression): { node: CallExpression; text: stri
   }
 }
 
+function connectionNote(call: CallExpression): { line: number; message: string } {
+  return {
+    line: lineOf(call),
+    message: `${call.getExpression().getText()}(…) manages the Redis connection, which the facade owns: left in place (drop it when the service runs as a component)`,
+  };
+}
+
 function runRedis(file: SourceFile, result: TransformResult): void {
   for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
     const method = getRedisMethod(call);
     if (method === undefined) continue;
+    if (REDIS_CONNECTION_METHODS.has(method)) {
+      result.notes.push(connectionNote(call));
+      continue;
+    }
     const multi = method === 'multi' ? rewriteMulti(call) : undefined;
     if (multi !== undefined) {
       result.edits.push(replaceNode(multi.node, multi.text, `${call.getText()}…exec() → caps.redis.atomic`));
@@ -159,6 +185,10 @@ function runKv(file: SourceFile, result: TransformResult): void {
   for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
     const method = getRedisMethod(call);
     if (method === undefined) continue;
+    if (REDIS_CONNECTION_METHODS.has(method)) {
+      result.notes.push(connectionNote(call));
+      continue;
+    }
     const target = getKvMethod(call, method);
     if (target !== undefined) result.edits.push(replaceCallee(call, `caps.kv.${target}`));
     else {

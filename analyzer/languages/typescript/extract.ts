@@ -59,7 +59,7 @@ const REDIS_KV: ReadonlyMap<string, string> = new Map([
   ['del', 'delete'],
   ['exists', 'exists'],
 ]);
-/** node-redis connection handling (`await client.connect()` is required there): no effect. */
+/** Connection handling (ioredis, node-redis): no effect; the same list as codemods/transforms/kv.ts. */
 const REDIS_CONNECTION = new Set(['connect', 'disconnect', 'quit', 'on', 'once', 'off', 'duplicate']);
 /** Client methods whose first argument is not a key. */
 const REDIS_KEYLESS = new Set([
@@ -321,10 +321,11 @@ function visitCall(
       return;
     case 'redis':
     case 'redis.node': {
-      // Every ioredis method counts, as it does for `migrate codemod`: even `on`/`quit` move a service to caps.redis.
+      // As for `migrate codemod`: connection calls (`on`, `quit`, …) are no effect; every other method beyond
+      // get/set/del/exists moves a service to caps.redis.
       const kvOperation = REDIS_KV.get(method);
       const keyless = REDIS_KEYLESS.has(method.toLowerCase());
-      if (kind === 'redis.node' && REDIS_CONNECTION.has(method)) return;
+      if (REDIS_CONNECTION.has(method)) return;
       const key = keyless ? undefined : valueText(args[0], sf);
       const operation = kvOperation ?? method;
       effect(node, kvOperation === undefined ? 'redis' : 'kv', {

@@ -121,6 +121,26 @@ export async function cache(key: string, value: string) {
 `,
   },
   {
+    name: 'leaves connection calls (on, quit) in place without moving the service off caps.kv',
+    input: `import Redis from 'ioredis';
+
+const redis = new Redis();
+redis.on('error', (error) => console.error(error));
+
+export const read = (key: string) => redis.get(key);
+export const close = () => redis.quit();
+`,
+    expected: `import Redis from 'ioredis';
+import { caps } from './caps/capabilities.ts';
+
+const redis = new Redis();
+redis.on('error', (error) => console.error(error));
+
+export const read = (key: string) => caps.kv.get(key);
+export const close = () => redis.quit();
+`,
+  },
+  {
     name: 'no change when already migrated',
     input: `import { caps } from './caps/capabilities.ts';
 export const find = (id: string) => caps.redis.hgetall(\`product:\${id}\`);
