@@ -11,14 +11,21 @@
  * the end (also on failure).
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { createHost, parseHostConfig, type Host } from '../bridge/index.ts';
-import type { ContractTarget } from '../test/contract/contract-suite.ts';
+import {
+  claimRedisDb,
+  createSchema,
+  flushRedisDb,
+  pgUrlFor,
+  PG_URL,
+  REDIS_URL,
+  withDb,
+} from './e2e/resources.ts';
+import { runContract } from './e2e/contract.ts';
 import {
   ESTATE_ROOT,
   getFreePort,
@@ -28,9 +35,7 @@ import {
 } from '../test/contract/spring-estate.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const NATS_URL = 'nats://127.0.0.1:4222';
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const SERVICES = ['order', 'inventory', 'product', 'notification'] as const;
 type Service = (typeof SERVICES)[number];
 const TARGET = 'embedded';
@@ -120,54 +125,6 @@ async function portAndBuild(work: string, service: Service): Promise<PortedServi
   };
 }
 
-/** Claims an empty Redis database among 1..15 with a marker key, as samples/spring-orders/scripts/estate.sh does. */
-async function claimRedisDb(): Promise<number> {
-  for (let db = 1; db <= 15; db += 1) {
-    const redis = new Redis(`${REDIS_URL}/${db}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    try {
-      await redis.connect();
-      if ((await redis.dbsize()) !== 0) continue;
-      if ((await redis.set('spring-orders:estate', RUN, 'NX')) === 'OK') return db;
-    } finally {
-      redis.disconnect();
-    }
-  }
-  throw new Error('no empty Redis database among 1..15: stop other estates (npm run sample:stop)');
-}
-
-async function flushRedisDb(db: number): Promise<void> {
-  const redis = new Redis(`${REDIS_URL}/${db}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  await redis.flushdb();
-  redis.disconnect();
-}
-
-async function withDb(work: (db: pg.Client) => Promise<void>): Promise<void> {
-  const db = new pg.Client({ connectionString: PG_URL });
-  await db.connect();
-  try {
-    await work(db);
-  } finally {
-    await db.end();
-  }
-}
-
-/** The schema the components write to, made as Spring's `spring.sql.init` makes it for the services. */
-async function createSchema(schema: string): Promise<void> {
-  const sql = (service: string, file: string): Promise<string> =>
-    readFile(join(ESTATE_ROOT, service, 'src/main/resources', file), 'utf8');
-  await withDb(async (db) => {
-    await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-    await db.query(`SET search_path = ${schema}`);
-    await db.query(await sql('order-service', 'schema.sql'));
-    await db.query(await sql('inventory-service', 'schema.sql'));
-    await db.query(await sql('inventory-service', 'data.sql'));
-  });
-}
-
-const pgUrlFor = (schema: string): string =>
-  `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-
 interface ComponentSpec {
   name: string;
   /** Undefined when the service did not build: it is left out, and its URL refuses connections. */
@@ -197,54 +154,6 @@ function componentConfig(spec: ComponentSpec & { built: PortedService }): Record
     subscriptions: spec.subscriptions ?? [],
     limits: { instances: 1, timeoutMs: 15_000, memoryMb: 256 },
   };
-}
-
-interface SuiteResult {
-  passed: number;
-  failed: number;
-  failures: string[];
-}
-
-/** Runs the contract suite (test/contract/env-target.e2e.ts) against `target` in a vitest child process. */
-async function runContract(work: string, label: string, target: ContractTarget): Promise<SuiteResult> {
-  const targetFile = join(work, `${label}.target.json`);
-  const resultFile = join(work, `${label}.result.json`);
-  await writeFile(targetFile, JSON.stringify(target, null, 2));
-  log(`contract suite against ${label}`);
-  await new Promise<void>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [
-        join(ROOT, 'node_modules/vitest/vitest.mjs'),
-        'run',
-        '--config',
-        'vitest.e2e.config.ts',
-        '--reporter=default',
-        '--reporter=json',
-        `--outputFile.json=${resultFile}`,
-      ],
-      {
-        cwd: ROOT,
-        stdio: ['ignore', process.stderr, process.stderr],
-        env: { ...process.env, CONTRACT_TARGET: targetFile },
-      },
-    );
-    child.on('exit', () => resolve());
-    child.on('error', () => resolve());
-  });
-  try {
-    const result = JSON.parse(await readFile(resultFile, 'utf8')) as {
-      numPassedTests: number;
-      numFailedTests: number;
-      testResults: { assertionResults: { fullName: string; status: string }[] }[];
-    };
-    const failures = result.testResults.flatMap((file) =>
-      file.assertionResults.filter((a) => a.status === 'failed').map((a) => a.fullName),
-    );
-    return { passed: result.numPassedTests, failed: result.numFailedTests, failures };
-  } catch {
-    return { passed: 0, failed: 1, failures: [`${label}: the suite did not run (see the output above)`] };
-  }
 }
 
 async function main(): Promise<number> {
@@ -288,7 +197,7 @@ async function main(): Promise<number> {
     const spring = toContractTarget(estate.facts);
     const springInventory = new URL(estate.facts.services.inventory.url);
 
-    redisDb = await claimRedisDb();
+    redisDb = await claimRedisDb(RUN);
     await createSchema(schema);
     const get = (service: Service): PortedService | undefined => built.get(service);
     const [orderPort, inventoryPort] = [await getFreePort(), await getFreePort()];
