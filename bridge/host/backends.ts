@@ -1,11 +1,14 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { connect, type NatsConnection, type Subscription } from 'nats';
-import { request as httpRequest } from 'undici';
 import { fromPgResult, toPgParam, type PgValue } from './pg-values.ts';
 import { SqlSessions } from './sql-sessions.ts';
-import type { CallOutcome } from './sync-call.ts';
+import { fail, message, ok, type CallOutcome } from './sync-call.ts';
 import type { HostLogger } from './logger.ts';
+import { sendOutbound, type OutboundRequest } from './http-out.ts';
+import { runKeyValueOp, runRedisOp } from './redis-ops.ts';
+
+export type { OutboundRequest } from './http-out.ts';
 
 /** Backend connection settings. */
 export interface BackendSettings {
@@ -28,10 +31,6 @@ export interface ComponentGrant {
  * per worker): SQL statements between BEGIN and COMMIT/ROLLBACK of one instance share a connection.
  */
 export type Dispatch = (op: string, args: unknown[], instance?: object) => Promise<CallOutcome>;
-
-const fail = (error: unknown): CallOutcome => ({ ok: false, error });
-const ok = (value: unknown): CallOutcome => ({ ok: true, value });
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * Connections shared by every component of one host (one pg pool per URL, one NATS and one Redis client per
@@ -239,57 +238,7 @@ export class Backends {
     const settings = grant.backends.redis;
     if (settings === undefined) return fail({ tag: 'no-such-store' });
     const redis = this.redis(settings);
-    const prefix = `${settings.keyPrefix ?? ''}${args[0] as string}:`;
-    try {
-      switch (op) {
-        case 'kv.open':
-          return ok(args[0]);
-        case 'kv.get': {
-          const value = await redis.getBuffer(prefix + (args[1] as string));
-          return ok(value === null ? undefined : new Uint8Array(value));
-        }
-        case 'kv.set':
-          await redis.set(prefix + (args[1] as string), Buffer.from(args[2] as Uint8Array));
-          return ok(undefined);
-        case 'kv.delete':
-          await redis.del(prefix + (args[1] as string));
-          return ok(undefined);
-        case 'kv.exists':
-          return ok((await redis.exists(prefix + (args[1] as string))) === 1);
-        case 'kv.increment':
-          return ok(BigInt(await redis.incrby(prefix + (args[1] as string), Number(args[2]))));
-        case 'kv.listKeys': {
-          const cursor = args[1] === undefined ? '0' : (args[1] as bigint).toString();
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 200);
-          return ok({
-            keys: keys.map((key) => key.slice(prefix.length)),
-            cursor: next === '0' ? undefined : BigInt(next),
-          });
-        }
-        case 'kv.getMany': {
-          const keys = args[1] as string[];
-          const values = keys.length === 0 ? [] : await redis.mgetBuffer(...keys.map((key) => prefix + key));
-          return ok(
-            values.map((value, i) => (value === null ? undefined : [keys[i]!, new Uint8Array(value)])),
-          );
-        }
-        case 'kv.setMany': {
-          const pairs = args[1] as [string, Uint8Array][];
-          if (pairs.length > 0)
-            await redis.mset(...pairs.flatMap(([key, value]) => [prefix + key, Buffer.from(value)]));
-          return ok(undefined);
-        }
-        case 'kv.deleteMany': {
-          const keys = args[1] as string[];
-          if (keys.length > 0) await redis.del(...keys.map((key) => prefix + key));
-          return ok(undefined);
-        }
-        default:
-          return fail({ tag: 'other', val: `unknown op ${op}` });
-      }
-    } catch (error) {
-      return fail({ tag: 'other', val: `redis: ${message(error)}` });
-    }
+    return runKeyValueOp(redis, `${settings.keyPrefix ?? ''}${args[0] as string}:`, op, args);
   }
 
   /** A client for `fermyon:spin/redis`: keys as the component names them, behind `keyPrefix` only when set. */
@@ -319,48 +268,7 @@ export class Backends {
       }
       return ok('backend');
     }
-    const redis = this.#redisClient(settings);
-    const key = args[1] as string;
-    try {
-      switch (op) {
-        case 'redis.get': {
-          const value = await redis.getBuffer(key);
-          return ok(value === null ? undefined : new Uint8Array(value));
-        }
-        case 'redis.set':
-          await redis.set(key, Buffer.from(args[2] as Uint8Array));
-          return ok(undefined);
-        case 'redis.incr':
-          return ok(BigInt(await redis.incr(key)));
-        case 'redis.del': {
-          const keys = args[1] as string[];
-          return ok(keys.length === 0 ? 0 : await redis.del(...keys));
-        }
-        case 'redis.sadd':
-          return ok(await redis.sadd(key, ...(args[2] as string[])));
-        case 'redis.srem':
-          return ok(await redis.srem(key, ...(args[2] as string[])));
-        case 'redis.smembers':
-          return ok(await redis.smembers(key));
-        case 'redis.publish':
-          await redis.publish(key, Buffer.from(args[2] as Uint8Array));
-          return ok(undefined);
-        case 'redis.execute': {
-          const params = (args[2] as { tag: string; val: bigint | Uint8Array }[]).map((param) =>
-            typeof param.val === 'bigint' ? param.val.toString() : Buffer.from(param.val),
-          );
-          return ok(toRedisResults(await redis.callBuffer(args[1] as string, ...params)));
-        }
-        default:
-          return fail({ tag: 'other', val: `unknown op ${op}` });
-      }
-    } catch (error) {
-      return fail(
-        message(error).startsWith('WRONGTYPE')
-          ? { tag: 'type-error' }
-          : { tag: 'other', val: `redis: ${message(error)}` },
-      );
-    }
+    return runRedisOp(this.#redisClient(settings), op, args);
   }
 
   async #msg(grant: ComponentGrant, op: string, args: unknown[]): Promise<CallOutcome> {
@@ -401,27 +309,7 @@ export class Backends {
       this.#logger.log('warn', grant.name, `outbound HTTP to ${url.host} denied (not in allowedHosts)`);
       return fail({ tag: 'HTTP-request-denied' });
     }
-    try {
-      const response = await httpRequest(url, {
-        method: req.method as 'GET',
-        headers: Object.fromEntries(req.headers.filter(([k]) => k !== 'host' && k !== 'content-length')),
-        body: req.body && req.body.byteLength > 0 ? Buffer.from(req.body) : null,
-        headersTimeout: 10_000,
-        bodyTimeout: 10_000,
-      });
-      const body = new Uint8Array(await response.body.arrayBuffer());
-      const headers: [string, string][] = [];
-      for (const [name, value] of Object.entries(response.headers)) {
-        for (const item of Array.isArray(value) ? value : [value ?? '']) headers.push([name, item]);
-      }
-      return ok({ status: response.statusCode, headers, body });
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'ECONNREFUSED') return fail({ tag: 'connection-refused' });
-      if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT')
-        return fail({ tag: 'connection-timeout' });
-      return fail({ tag: 'internal-error', val: message(error) });
-    }
+    return sendOutbound(url, req);
   }
 
   async close(): Promise<void> {
@@ -437,13 +325,6 @@ export class Backends {
   }
 }
 
-export interface OutboundRequest {
-  method: string;
-  url: string;
-  headers: [string, string][];
-  body: Uint8Array | undefined;
-}
-
 /** The error value shape each interface expects, from a message. */
 function errorFor(op: string, text: string): unknown {
   if (op.startsWith('sql.'))
@@ -452,19 +333,6 @@ function errorFor(op: string, text: string): unknown {
   if (op.startsWith('redis.')) return { tag: 'other', val: text };
   if (op.startsWith('http.')) return { tag: 'internal-error', val: text };
   return text;
-}
-
-/**
- * An ioredis reply (Buffers: `callBuffer`) as `redis-result`s, nested arrays flattened as Spin's host does. ioredis
- * gives status replies as bytes too, so they arrive as `binary`.
- */
-function toRedisResults(reply: unknown, out: unknown[] = []): unknown[] {
-  if (reply === null || reply === undefined) out.push({ tag: 'nil' });
-  else if (typeof reply === 'number') out.push({ tag: 'int64', val: BigInt(reply) });
-  else if (Buffer.isBuffer(reply)) out.push({ tag: 'binary', val: new Uint8Array(reply) });
-  else if (Array.isArray(reply)) for (const item of reply as unknown[]) toRedisResults(item, out);
-  else out.push({ tag: 'status', val: typeof reply === 'string' ? reply : JSON.stringify(reply) });
-  return out;
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

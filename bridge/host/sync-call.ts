@@ -21,6 +21,13 @@ export interface CapabilityCall {
 /** What the main thread answers: a value, or an error value the worker turns into a WIT `err`. */
 export type CallOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** A successful capability call. */
+export const ok = (value: unknown): CallOutcome => ({ ok: true, value });
+/** A failed capability call: `error` is the interface's error value (never thrown across the boundary). */
+export const fail = (error: unknown): CallOutcome => ({ ok: false, error });
+/** The text of anything thrown. */
+export const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 export function createSyncBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(SYNC_HEADER_BYTES + SYNC_BUFFER_BYTES);
 }
