@@ -246,3 +246,37 @@ export function getSupportedInterfaces(target: Target): ReadonlySet<string> {
   }
   return interfaces;
 }
+
+/**
+ * What the StarlingMonkey engine (componentize-js, with the features codemods/build/build-component.ts leaves
+ * on: http, clocks, random) imports in every component, whatever the world says. Unversioned: the engine's WASI patch version
+ * (0.2.12 with componentize-js 0.23) moves with componentize-js releases. Every target runs wasi:cli, clocks,
+ * io, random and wasi:http 0.2.
+ */
+export const ENGINE_IMPORTS: readonly string[] = [
+  'wasi:cli/stderr',
+  'wasi:clocks/monotonic-clock',
+  'wasi:clocks/wall-clock',
+  'wasi:http/outgoing-handler',
+  'wasi:http/types',
+  'wasi:io/error',
+  'wasi:io/poll',
+  'wasi:io/streams',
+  'wasi:random/random',
+];
+
+/**
+ * What the engine imports on top of {@link ENGINE_IMPORTS} when its `stdio` feature is on (a world importing
+ * `wasi:cli/stdout`); allowed on targets that bind a wasi:cli interface, as Spin does for logs.
+ */
+export const ENGINE_STDIO_IMPORTS: readonly string[] = [
+  'wasi:cli/stdin',
+  'wasi:cli/stdout',
+  'wasi:cli/terminal-input',
+  'wasi:cli/terminal-output',
+  'wasi:cli/terminal-stderr',
+  'wasi:cli/terminal-stdin',
+  'wasi:cli/terminal-stdout',
+  'wasi:filesystem/preopens',
+  'wasi:filesystem/types',
+];

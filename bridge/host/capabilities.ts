@@ -1,5 +1,10 @@
 import { AppError, ErrorCode } from '../../shared/errors.ts';
-import { getCapabilitySupport, type EffectKind } from '../../shared/catalog.ts';
+import {
+  ENGINE_IMPORTS,
+  ENGINE_STDIO_IMPORTS,
+  getCapabilitySupport,
+  type EffectKind,
+} from '../../shared/catalog.ts';
 
 /** Capabilities a component can be granted in the host config. */
 export const HOST_CAPABILITIES = [
@@ -48,39 +53,13 @@ const SIBLINGS: Record<HostCapability, readonly string[]> = {
 const SPIN_SERVED: readonly HostCapability[] = ['sql', 'config', 'logging'];
 
 /**
- * What componentize-js's `stdio` feature imports (it is on for components that log to wasi:cli/stdout, as Spin
- * components do); given with `logging`: stdout goes to the log, stdin is empty, no terminals, no directories.
- */
-const STDIO = [
-  'wasi:cli/stdin',
-  'wasi:cli/stdout',
-  'wasi:cli/terminal-input',
-  'wasi:cli/terminal-output',
-  'wasi:cli/terminal-stderr',
-  'wasi:cli/terminal-stdin',
-  'wasi:cli/terminal-stdout',
-  'wasi:filesystem/preopens',
-  'wasi:filesystem/types',
-];
-
-/**
  * Interfaces every component built by componentize-js imports, whatever its world says: wasi:http `types`
  * with the wasi:io and monotonic clock it uses; `outgoing-handler` (StarlingMonkey's `fetch`; without the
  * `http-out` capability every outbound request is answered `HTTP-request-denied`); wall clock and random
  * (`Date.now`, `crypto`; the engine's `clocks`/`random` features must stay on, see codemods/build); and
  * `wasi:cli/stderr` (engine diagnostics, logged under the component's name).
  */
-const BASELINE = [
-  'wasi:http/types@0.2.10',
-  'wasi:http/outgoing-handler@0.2.10',
-  'wasi:io/error@0.2.10',
-  'wasi:io/poll@0.2.10',
-  'wasi:io/streams@0.2.10',
-  'wasi:clocks/monotonic-clock@0.2.10',
-  'wasi:clocks/wall-clock@0.2.10',
-  'wasi:random/random@0.2.10',
-  'wasi:cli/stderr@0.2.10',
-];
+const BASELINE = ENGINE_IMPORTS.map((name) => `${name}@0.2.10`);
 
 function split(name: string): { bare: string; version: string } {
   const at = name.indexOf('@');
@@ -101,7 +80,8 @@ export function resolveAllowedImports(
       const pkg = bare.slice(0, bare.indexOf('/'));
       for (const sibling of SIBLINGS[capability]) allowed.set(`${pkg}/${sibling}@${version}`, capability);
     }
-    if (capability === 'logging') for (const name of STDIO) allowed.set(`${name}@0.2.10`, capability);
+    if (capability === 'logging')
+      for (const name of ENGINE_STDIO_IMPORTS) allowed.set(`${name}@0.2.10`, capability);
     const spin = getCapabilitySupport(KIND[capability], 'spin');
     if (SPIN_SERVED.includes(capability) && spin.supported) {
       for (const binding of spin.bindings) allowed.set(binding.interface, capability);

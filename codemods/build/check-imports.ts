@@ -4,42 +4,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { getSupportedInterfaces, type Target } from '../../shared/catalog.ts';
+import {
+  ENGINE_IMPORTS,
+  ENGINE_STDIO_IMPORTS,
+  getSupportedInterfaces,
+  type Target,
+} from '../../shared/catalog.ts';
 import { stripVersion, WIT_PACKAGES_DIR } from '../wit/world.ts';
-
-/**
- * What the StarlingMonkey engine (componentize-js, with the features build-component.ts leaves on: http, clocks,
- * random) imports in every component, whatever the world says. Unversioned: the engine's WASI patch version
- * (0.2.12 with componentize-js 0.23) moves with componentize-js releases. Every target runs wasi:cli, clocks,
- * io, random and wasi:http 0.2.
- */
-export const ENGINE_IMPORTS: readonly string[] = [
-  'wasi:cli/stderr',
-  'wasi:clocks/monotonic-clock',
-  'wasi:clocks/wall-clock',
-  'wasi:http/outgoing-handler',
-  'wasi:http/types',
-  'wasi:io/error',
-  'wasi:io/poll',
-  'wasi:io/streams',
-  'wasi:random/random',
-];
-
-/**
- * What the engine imports on top of {@link ENGINE_IMPORTS} when its `stdio` feature is on (a world importing
- * `wasi:cli/stdout`); allowed on targets that bind a wasi:cli interface, as Spin does for logs.
- */
-export const ENGINE_STDIO_IMPORTS: readonly string[] = [
-  'wasi:cli/stdin',
-  'wasi:cli/stdout',
-  'wasi:cli/terminal-input',
-  'wasi:cli/terminal-output',
-  'wasi:cli/terminal-stderr',
-  'wasi:cli/terminal-stdin',
-  'wasi:cli/terminal-stdout',
-  'wasi:filesystem/preopens',
-  'wasi:filesystem/types',
-];
 
 function packageOf(name: string): string {
   const slash = name.indexOf('/');
