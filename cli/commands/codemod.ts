@@ -62,7 +62,7 @@ function formatText(plan: CodemodPlan, dryRun: boolean): string {
 export const codemodCommand: CliCommand = {
   name: 'codemod <dir>',
   summary:
-    'move side effects (sql, messaging, kv, http, config, clock, random, log) onto the typed capability facade',
+    'move side effects (sql incl. transactions, messaging, kv, Redis structures, http, config, clock, random, log) onto the typed capability facade',
   examples: [
     'migrate codemod out/order-service --dry-run',
     'migrate codemod out/order-service',
