@@ -14,7 +14,7 @@ import { CapabilityError } from './capabilities.ts';
 interface Pollable {
   block(): void;
 }
-interface InputStream {
+export interface InputStream {
   blockingRead(length: bigint): Uint8Array;
   [Symbol.dispose]?: () => void;
 }
@@ -117,7 +117,8 @@ function unwrapResponse(value: unknown): IncomingResponse {
   return current as IncomingResponse;
 }
 
-function readAll(stream: InputStream): Uint8Array {
+/** Everything a wasi:io input stream gives until it closes (also the incoming request body in component-http). */
+export function readAll(stream: InputStream): Uint8Array {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {

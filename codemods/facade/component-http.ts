@@ -10,11 +10,9 @@ import {
   ResponseOutparam as WitResponseOutparam,
   // @ts-expect-error: WIT import, resolved by componentize-js
 } from 'wasi:http/types@0.2.10';
+import { readAll, type InputStream } from './component-fetch.ts';
 
 /** The parts of the wasi:http 0.2.10 resources (as componentize-js exposes them) this file uses. */
-interface InputStream {
-  blockingRead(length: bigint): Uint8Array;
-}
 interface OutputStream {
   blockingWriteAndFlush(bytes: Uint8Array): void;
   [Symbol.dispose]?: () => void;
@@ -82,26 +80,7 @@ export function readRequest(request: WitIncomingRequest): GuestRequest {
     .headers()
     .entries()
     .map(([k, v]): [string, string] => [k, decoder.decode(v)]);
-  const chunks: Uint8Array[] = [];
-  const body = request.consume();
-  const stream = body.stream();
-  for (;;) {
-    let chunk: Uint8Array;
-    try {
-      chunk = stream.blockingRead(65536n);
-    } catch {
-      break; // closed
-    }
-    chunks.push(chunk);
-  }
-  let size = 0;
-  for (const chunk of chunks) size += chunk.length;
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.length;
-  }
+  const all = readAll(request.consume().stream());
   return { method: typeof method === 'string' ? method : method.tag, path, headers, body: all };
 }
 
