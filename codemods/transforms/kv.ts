@@ -152,51 +152,30 @@ function rewriteMulti(multi: CallExpression): { node: CallExpression; text: stri
   }
 }
 
-function connectionNote(call: CallExpression): { line: number; message: string } {
-  return {
-    line: lineOf(call),
-    message: `${call.getExpression().getText()}(…) manages the Redis connection, which the facade owns: left in place (drop it when the service runs as a component)`,
-  };
-}
-
-function runRedis(file: SourceFile, result: TransformResult): void {
-  for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-    const method = getRedisMethod(call);
-    if (method === undefined) continue;
-    if (REDIS_CONNECTION_METHODS.has(method)) {
-      result.notes.push(connectionNote(call));
-      continue;
-    }
-    const multi = method === 'multi' ? rewriteMulti(call) : undefined;
-    if (multi !== undefined) {
-      result.edits.push(replaceNode(multi.node, multi.text, `${call.getText()}…exec() → caps.redis.atomic`));
-    } else if (REDIS_METHODS.has(method) && !(method === 'set' && call.getArguments().length !== 2)) {
-      result.edits.push(replaceCallee(call, `caps.redis.${method}`));
-    } else {
-      result.notes.push({
-        line: lineOf(call),
-        message: `${call.getExpression().getText()}(…) has no caps.redis method in this form: call caps.redis.execute(command, ...args) or caps.redis.atomic([...])`,
-      });
-    }
+/** One ioredis call of a service in redis mode: onto caps.redis, or a note. */
+function rewriteRedisCall(call: CallExpression, method: string, result: TransformResult): void {
+  const multi = method === 'multi' ? rewriteMulti(call) : undefined;
+  if (multi !== undefined) {
+    result.edits.push(replaceNode(multi.node, multi.text, `${call.getText()}…exec() → caps.redis.atomic`));
+  } else if (REDIS_METHODS.has(method) && !(method === 'set' && call.getArguments().length !== 2)) {
+    result.edits.push(replaceCallee(call, `caps.redis.${method}`));
+  } else {
+    result.notes.push({
+      line: lineOf(call),
+      message: `${call.getExpression().getText()}(…) has no caps.redis method in this form: call caps.redis.execute(command, ...args) or caps.redis.atomic([...])`,
+    });
   }
 }
 
-function runKv(file: SourceFile, result: TransformResult): void {
-  for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-    const method = getRedisMethod(call);
-    if (method === undefined) continue;
-    if (REDIS_CONNECTION_METHODS.has(method)) {
-      result.notes.push(connectionNote(call));
-      continue;
-    }
-    const target = getKvMethod(call, method);
-    if (target !== undefined) result.edits.push(replaceCallee(call, `caps.kv.${target}`));
-    else {
-      result.notes.push({
-        line: lineOf(call),
-        message: `${call.getExpression().getText()}(…) has no wasi:keyvalue equivalent in this form (TTL options, counts, other commands)`,
-      });
-    }
+/** One ioredis call of a service in kv mode: onto caps.kv, or a note. */
+function rewriteKvCall(call: CallExpression, method: string, result: TransformResult): void {
+  const target = getKvMethod(call, method);
+  if (target !== undefined) result.edits.push(replaceCallee(call, `caps.kv.${target}`));
+  else {
+    result.notes.push({
+      line: lineOf(call),
+      message: `${call.getExpression().getText()}(…) has no wasi:keyvalue equivalent in this form (TTL options, counts, other commands)`,
+    });
   }
 }
 
@@ -204,8 +183,17 @@ export const kvTransform: Transform = {
   kind: 'kv',
   run(file: SourceFile): TransformResult {
     const result = createResult();
-    if (getMode(file) === 'redis') runRedis(file, result);
-    else runKv(file, result);
+    const rewrite = getMode(file) === 'redis' ? rewriteRedisCall : rewriteKvCall;
+    for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      const method = getRedisMethod(call);
+      if (method === undefined) continue;
+      if (REDIS_CONNECTION_METHODS.has(method)) {
+        result.notes.push({
+          line: lineOf(call),
+          message: `${call.getExpression().getText()}(…) manages the Redis connection, which the facade owns: left in place (drop it when the service runs as a component)`,
+        });
+      } else rewrite(call, method, result);
+    }
     if (result.edits.length > 0) result.facadeImports.push('caps');
     return result;
   },
