@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build as esbuild, type Plugin } from 'esbuild';
 import { AppError, ErrorCode, wrapError } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs.ts';
@@ -64,11 +65,16 @@ const witImportsExternal: Plugin = {
   },
 };
 
-/** Bundles a guest to one ESM file, WIT imports external. */
+/**
+ * Bundles a guest to one ESM file, WIT imports external. The file comments esbuild writes name each module
+ * relative to the entry's folder, so the same service bundles to the same text (and hits the build cache)
+ * wherever it lies.
+ */
 export async function bundleGuest(entry: string): Promise<string> {
   try {
     const result = await esbuild({
       entryPoints: [entry],
+      absWorkingDir: dirname(entry),
       bundle: true,
       format: 'esm',
       platform: 'neutral',
@@ -98,6 +104,20 @@ async function hashWit(dir: string): Promise<string> {
   return hash.digest('hex');
 }
 
+let componentizeVersion: Promise<string> | undefined;
+
+/** The installed componentize-js version: part of the cache key, so an upgrade rebuilds. */
+function getComponentizeVersion(): Promise<string> {
+  componentizeVersion ??= (async () => {
+    const main = fileURLToPath(import.meta.resolve('@bytecodealliance/componentize-js'));
+    const pkg = JSON.parse(await readFile(join(dirname(main), '..', 'package.json'), 'utf8')) as {
+      version?: unknown;
+    };
+    return String(pkg.version);
+  })();
+  return componentizeVersion;
+}
+
 /**
  * Bundles a TypeScript guest with esbuild and builds a component from it with componentize-js (or
  * componentize-qjs), caching the result by content hash. Reports size, imports and exports.
@@ -106,7 +126,8 @@ export async function buildComponent(options: BuildComponentOptions): Promise<Bu
   const backend = options.backend ?? 'starlingmonkey';
   const source = await bundleGuest(options.entry);
   const hash = createHash('sha256')
-    .update(`v3\0${backend}\0${options.worldName}\0${options.stdio === true ? 'stdio\0' : ''}`)
+    .update(`v4\0${await getComponentizeVersion()}\0${backend}\0${options.worldName}\0`)
+    .update(options.stdio === true ? 'stdio\0' : '')
     .update(await hashWit(options.witPath))
     .update(source)
     .digest('hex');

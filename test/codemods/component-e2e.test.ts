@@ -6,13 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { portAndCodemod } from '../helpers/port-service.ts';
-import { buildService, type BuiltService } from '../../codemods/build/build-service.ts';
+import { getBuiltService } from '../helpers/components.ts';
+import type { BuiltService } from '../../codemods/build/build-service.ts';
 import { createHost, type Host } from '../../bridge/host/host.ts';
 import { parseHostConfig } from '../../bridge/host/config.ts';
 
 const ESTATE = join(import.meta.dirname, '../../samples/spring-orders');
-const BUILD_CACHE = join(import.meta.dirname, '../../node_modules/.cache/migrate/component-e2e');
 const SCHEMA = `component_e2e_${process.pid}`;
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -24,13 +23,9 @@ let host: Host | undefined;
  * codemod copies the component binding and HTTP adapter next to the facade, and the build generates
  * `src/component-bind.ts` from the world's imports. No glue is written here.
  */
-async function portCodemodBuild(service: string): Promise<BuiltService> {
-  const root = await portAndCodemod(dir, service);
-  return buildService(root, {
-    target: 'wasmcloud',
-    out: join(dir, `${service}.wasm`),
-    cacheDir: BUILD_CACHE,
-  });
+function portCodemodBuild(service: string): BuiltService {
+  // Done once per test run by the global setup (test/setup), shared with the other tests that serve it.
+  return getBuiltService(service, 'wasmcloud');
 }
 
 beforeAll(async () => {
@@ -46,7 +41,7 @@ beforeAll(async () => {
   await db.query(await resources('data.sql'));
   await db.end();
 
-  const inventory = await portCodemodBuild('inventory-service');
+  const inventory = portCodemodBuild('inventory-service');
   // The ported repository keeps pg only as types (`import type`): nothing in the bundle needs pg. Its save()
   // transaction runs through caps.sql.transaction, not a client checked out of a pool the component lacks.
   const repository = await readFile(join(inventory.root, 'src/repository/inventory-repository.ts'), 'utf8');

@@ -9,13 +9,12 @@ import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { portAndCodemod } from '../helpers/port-service.ts';
-import { buildService, type BuiltService } from '../../codemods/build/build-service.ts';
+import { getBuiltService } from '../helpers/components.ts';
+import type { BuiltService } from '../../codemods/build/build-service.ts';
 import { createHost, type Host, type HostResponse } from '../../bridge/host/host.ts';
 import { parseHostConfig } from '../../bridge/host/config.ts';
 
 const ESTATE = join(import.meta.dirname, '../../samples/spring-orders');
-const BUILD_CACHE = join(import.meta.dirname, '../../node_modules/.cache/migrate/component-e2e');
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const NATS_URL = 'nats://127.0.0.1:4222';
 const RUN = `order_notification_${process.pid}`;
@@ -29,14 +28,6 @@ let nc: NatsConnection | undefined;
 const built = new Map<string, BuiltService>();
 /** What the components logged (wasi:logging), by level and component. */
 const logs: string[] = [];
-
-function build(root: string, service: string): Promise<BuiltService> {
-  return buildService(root, {
-    target: 'wasmcloud',
-    out: join(dir, `${service}.wasm`),
-    cacheDir: BUILD_CACHE,
-  });
-}
 
 /** A port nothing listens on now (for inventory, which must be known before the host starts). */
 function freePort(): Promise<number> {
@@ -80,19 +71,14 @@ beforeAll(async () => {
   await createSchemas();
   nc = await connect({ servers: NATS_URL });
 
-  const order = await portAndCodemod(dir, 'order-service');
+  // Ported, codemodded and built for wasmcloud once per test run by the global setup (test/setup).
+  for (const service of ['order-service', 'notification-service', 'inventory-service'])
+    built.set(service, getBuiltService(service, 'wasmcloud'));
+  const order = built.get('order-service')!.root;
   // save() runs its transaction through caps.sql.transaction (the sql transform): no pool in the component.
   const repository = await readFile(join(order, 'src/repository/order-repository.ts'), 'utf8');
   expect(repository).toContain('return caps.sql.transaction(async (tx) => {');
   expect(repository).not.toContain('.connect()');
-  const notification = await portAndCodemod(dir, 'notification-service');
-  const inventory = await portAndCodemod(dir, 'inventory-service');
-  for (const [service, root] of [
-    ['order-service', order],
-    ['notification-service', notification],
-    ['inventory-service', inventory],
-  ] as const)
-    built.set(service, await build(root, service));
 
   const inventoryPort = await freePort();
   const common = { limits: { instances: 1, timeoutMs: 10000, memoryMb: 128 } };

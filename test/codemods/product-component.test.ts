@@ -7,13 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { portAndCodemod } from '../helpers/port-service.ts';
+import { getBuiltService } from '../helpers/components.ts';
 import { buildService, type BuiltService } from '../../codemods/build/build-service.ts';
 import { createHost, type Host } from '../../bridge/host/host.ts';
 import { parseHostConfig } from '../../bridge/host/config.ts';
 import { defineContractSuite } from '../contract/contract-suite.ts';
 
-const BUILD_CACHE = join(import.meta.dirname, '../../node_modules/.cache/migrate/product-component');
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const CLAIM_KEY = 'migrate-test-claim';
@@ -48,12 +47,9 @@ async function claimDatabase(): Promise<{ db: number; client: Redis }> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'migrate-product-component-'));
   ({ db, client: redis } = await claimDatabase());
-  root = await portAndCodemod(dir, 'product-service');
-  built = await buildService(root, {
-    target: 'embedded',
-    out: join(dir, 'product-service.wasm'),
-    cacheDir: BUILD_CACHE,
-  });
+  // Ported, codemodded and built for embedded once per test run by the global setup (test/setup).
+  built = getBuiltService('product-service', 'embedded');
+  root = built.root;
   const config = parseHostConfig(
     JSON.stringify({
       cacheDir: join(dir, 'cache'),

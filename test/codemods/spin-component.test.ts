@@ -7,13 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { portAndCodemod } from '../helpers/port-service.ts';
-import { buildService, type BuiltService } from '../../codemods/build/build-service.ts';
+import { getBuiltService } from '../helpers/components.ts';
+import type { BuiltService } from '../../codemods/build/build-service.ts';
 import { createHost, type Host } from '../../bridge/host/host.ts';
 import { parseHostConfig } from '../../bridge/host/config.ts';
 
 const ESTATE = join(import.meta.dirname, '../../samples/spring-orders');
-const BUILD_CACHE = join(import.meta.dirname, '../../node_modules/.cache/migrate/spin-component');
 const SCHEMA = `spin_component_${process.pid}`;
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -22,9 +21,9 @@ let host: Host | undefined;
 let inventory: BuiltService | undefined;
 const logs: string[] = [];
 
-async function portCodemodBuild(service: string): Promise<BuiltService> {
-  const root = await portAndCodemod(dir, service);
-  return buildService(root, { target: 'spin', out: join(dir, `${service}.wasm`), cacheDir: BUILD_CACHE });
+/** The service ported, codemodded and built for spin, by the test run's global setup (test/setup). */
+function portCodemodBuild(service: string): BuiltService {
+  return getBuiltService(service, 'spin');
 }
 
 /** What every componentize-js component imports besides its world (StarlingMonkey's own WASI 0.2.12). */
@@ -66,7 +65,7 @@ beforeAll(async () => {
   await db.query(await resources('data.sql'));
   await db.end();
 
-  inventory = await portCodemodBuild('inventory-service');
+  inventory = portCodemodBuild('inventory-service');
   const config = parseHostConfig(
     JSON.stringify({
       cacheDir: join(dir, 'cache'),
@@ -159,7 +158,7 @@ world component {
 
 describe('product-service built for spin', () => {
   it("imports Spin's Redis and variables, and nothing Spin lacks", async () => {
-    const product = await portCodemodBuild('product-service');
+    const product = portCodemodBuild('product-service');
     expect(product.imports).toEqual(
       [...ENGINE, ...STDIO, 'fermyon:spin/redis@2.0.0', 'wasi:config/store@0.2.0-draft-2024-09-27'].sort(),
     );
@@ -169,5 +168,5 @@ describe('product-service built for spin', () => {
     const bind = await readFile(join(product.root, 'src/component-bind.ts'), 'utf8');
     expect(bind).toContain('redisAddress: () => toRedisAddress(loadConfig()),');
     expect(bind).not.toContain('sqlAddress');
-  }, 120_000);
+  });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, type Host } from '../../../bridge/host/host.ts';
 import { parseHostConfig } from '../../../bridge/host/config.ts';
 import { silentLogger } from '../../../bridge/host/logger.ts';
-import { buildFixture } from './helpers.ts';
+import { getFixtureWasm } from './helpers.ts';
 
 // Restarts the machine's shared Postgres and NATS; every test restores the service in `finally`.
 const run = `f${process.pid}${Date.now().toString(36)}`;
@@ -65,8 +65,8 @@ function startNats(): void {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'migrate-host-faults-'));
-  const sql = (await buildFixture('sql', dir)).path;
-  const messaging = (await buildFixture('messaging', dir)).path;
+  const sql = getFixtureWasm('sql');
+  const messaging = getFixtureWasm('messaging');
   const db = new pg.Client({ connectionString: PG_URL });
   await db.connect();
   await db.query(

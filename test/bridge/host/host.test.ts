@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, type Host } from '../../../bridge/host/host.ts';
 import { parseHostConfig } from '../../../bridge/host/config.ts';
 import { isAppError } from '../../../shared/errors.ts';
-import { buildFixture, FIXTURE_SPECS } from './helpers.ts';
+import { FIXTURE_SPECS, getFixtureWasm } from './helpers.ts';
 
 const run = `h${process.pid}${Date.now().toString(36)}`;
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -42,7 +42,7 @@ const get = async (name: string, path: string, method = 'GET', body?: string) =>
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'migrate-host-test-'));
   wasm = {};
-  for (const name of Object.keys(FIXTURE_SPECS)) wasm[name] = (await buildFixture(name, dir)).path;
+  for (const name of Object.keys(FIXTURE_SPECS)) wasm[name] = getFixtureWasm(name);
   db = new pg.Client({ connectionString: PG_URL });
   await db.connect();
   await db.query(

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, type Host } from '../../../bridge/host/host.ts';
 import { parseHostConfig } from '../../../bridge/host/config.ts';
-import { buildFixture } from './helpers.ts';
+import { getFixtureWasm } from './helpers.ts';
 
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const TABLE = `sql_tx_${process.pid}_${Date.now().toString(36)}`;
@@ -42,9 +42,7 @@ const eventually = async (check: () => Promise<boolean>): Promise<void> => {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'migrate-sql-tx-'));
-  const { path } = await buildFixture('sql-tx', dir, {
-    imports: ['wasmcloud:postgres/query@0.1.1-draft', 'wasi:config/store@0.2.0-draft'],
-  });
+  const path = getFixtureWasm('sql-tx');
   db = new pg.Client({ connectionString: PG_URL });
   await db.connect();
   await db.query(`CREATE TABLE ${TABLE} (name text PRIMARY KEY)`);

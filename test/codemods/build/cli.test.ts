@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliCaptured, type CliRun } from '../../helpers/run-cli.ts';
+import { TINY } from './tiny-service.ts';
 
 async function writeService(dir: string, files: Record<string, string>): Promise<void> {
   for (const [path, text] of Object.entries(files)) {
@@ -12,39 +13,6 @@ async function writeService(dir: string, files: Record<string, string>): Promise
     await writeFile(join(dir, path), text);
   }
 }
-
-/** A codemodded service: logs through the facade; its hand-written guest exports `incomingHandler`. */
-const TINY = {
-  'package.json': JSON.stringify({ name: '@acme/tiny-service', type: 'module' }),
-  'src/app.ts': `import { caps } from './caps/capabilities.ts';
-
-export function greet(name: string): string {
-  caps.log.info('greeting', name);
-  return \`hello \${name}\`;
-}
-`,
-  'src/component.ts': `// @ts-expect-error: WIT import
-import { log } from 'wasi:logging/logging@0.1.0-draft';
-// @ts-expect-error: WIT import
-import { Fields, OutgoingBody, OutgoingResponse, ResponseOutparam } from 'wasi:http/types@0.2.10';
-
-const encoder = new TextEncoder();
-
-export const incomingHandler = {
-  handle(_request: unknown, out: unknown): void {
-    log('info', 'tiny', 'request');
-    const response = new OutgoingResponse(Fields.fromList([['content-type', encoder.encode('text/plain')]]));
-    response.setStatusCode(200);
-    const body = response.body();
-    ResponseOutparam.set(out, { tag: 'ok', val: response });
-    const stream = body.write();
-    stream.blockingWriteAndFlush(encoder.encode('hello'));
-    stream[Symbol.dispose]?.();
-    OutgoingBody.finish(body, undefined);
-  },
-};
-`,
-};
 
 const PUBLISHER = {
   'src/events.ts': `import { caps } from './caps/capabilities.ts';
