@@ -6,8 +6,10 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/fixtures/**'],
     // Builds every test component once per run, before any test file (test/setup/component-jobs.ts).
     globalSetup: ['test/setup/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 180_000,
+    // Bounds for a hang, not expectations: a test takes at most seconds on two quiet cores and several times that on
+    // a busy machine; hooks start real servers and hosts. Tests wait for conditions, never for a guessed time.
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
     pool: 'forks',
     reporters: ['default'],
   },

@@ -7,9 +7,13 @@ cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 step() { printf '\n== %s\n' "$*" >&2; }
 
-step "dependencies (npm install when the lock file changed; npm ci rejects the optional platform packages npm cannot lock)"
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+started=$SECONDS
+step "dependencies (npm ci when node_modules is missing or older than the lock file)"
+if [ -L node_modules ]; then
+  # A worktree sharing another checkout's install: npm ci would wipe that install through the link.
+  printf 'node_modules links to %s: using that install as it is\n' "$(readlink node_modules)" >&2
+elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
 fi
 export PATH="$PWD/node_modules/.bin:$PATH"
 node --version
@@ -32,5 +36,14 @@ step "format"
 prettier --check . >/dev/null || { prettier --check . ; exit 1; }
 step "build (dist/ for the published bin)"
 tsc -p tsconfig.build.json && node scripts/copy-assets.ts >/dev/null
-step "tests"
-vitest run "$@"
+step "tests (test components built first, once; see test/setup)"
+# The JSON report feeds the check that every test ran: a skipped or todo test fails the run.
+report="$(mktemp -t migrate-vitest-XXXXXX.json)"
+trap 'rm -f "$report"' EXIT
+tests_status=0
+vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || tests_status=$?
+report_status=0
+node scripts/check-test-report.ts "$report" || report_status=$?
+step "done in $((SECONDS - started)) s"
+if [ "$tests_status" != 0 ]; then exit "$tests_status"; fi
+exit "$report_status"

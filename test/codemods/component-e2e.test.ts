@@ -60,7 +60,7 @@ beforeAll(async () => {
           name: 'inventory',
           wasm: inventory.out,
           capabilities: ['sql', 'clocks', 'config', 'logging'],
-          limits: { instances: 1, timeoutMs: 10000, memoryMb: 128 },
+          limits: { instances: 1, timeoutMs: 60_000, memoryMb: 128 },
         },
       ],
     }),

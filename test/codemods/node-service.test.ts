@@ -36,8 +36,10 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** Polls until `check` holds, or a bound for what never comes (delivery takes milliseconds, seconds when busy). */
 async function waitFor(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !check(); i += 1) await new Promise((r) => setTimeout(r, 50));
+  const deadline = Date.now() + 90_000;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
 
 describe('hand-written Node service (express + pg + nats + fetch + env + randomUUID + console)', () => {

@@ -81,7 +81,7 @@ beforeAll(async () => {
   expect(repository).not.toContain('.connect()');
 
   const inventoryPort = await freePort();
-  const common = { limits: { instances: 1, timeoutMs: 10000, memoryMb: 128 } };
+  const common = { limits: { instances: 1, timeoutMs: 60_000, memoryMb: 128 } };
   const config = parseHostConfig(
     JSON.stringify({
       cacheDir: join(dir, 'cache'),
@@ -171,7 +171,8 @@ async function notifications(): Promise<{ orderNumber: string; items: unknown[] 
   return json(response) as { orderNumber: string; items: unknown[] }[];
 }
 
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 5000): Promise<T> {
+/** Reads until `done` (or a bound for what never comes: delivery takes milliseconds, seconds when busy). */
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 90_000): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
     const value = await read();

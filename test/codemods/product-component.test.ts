@@ -60,7 +60,7 @@ beforeAll(async () => {
           wasm: built.out,
           port: 0,
           capabilities: ['redis', 'config', 'logging', 'clocks', 'random'],
-          limits: { instances: 1, timeoutMs: 10000, memoryMb: 128 },
+          limits: { instances: 1, timeoutMs: 60_000, memoryMb: 128 },
         },
       ],
     }),

@@ -80,7 +80,7 @@ beforeAll(async () => {
           // allowed_outbound_hosts would have to list it).
           config: { db_url: PG_URL },
           capabilities: ['sql', 'clocks', 'config', 'logging'],
-          limits: { instances: 1, timeoutMs: 10000, memoryMb: 128 },
+          limits: { instances: 1, timeoutMs: 60_000, memoryMb: 128 },
         },
       ],
     }),

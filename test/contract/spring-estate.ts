@@ -43,6 +43,12 @@ function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, timeo
   });
 }
 
+/**
+ * How long estate.sh waits for four Spring Boot JVMs to become healthy: about a minute on two quiet cores, many on
+ * a busy machine. A bound for a hang, not an expectation.
+ */
+export const ESTATE_START_SECONDS = 600;
+
 /** A port the kernel had free a moment ago on loopback. */
 export function getFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -70,6 +76,7 @@ export async function startSpringEstate(): Promise<SpringEstate> {
   ]);
   const env: NodeJS.ProcessEnv = {
     ESTATE_RUN_DIR: runDir,
+    ESTATE_START_TIMEOUT: String(ESTATE_START_SECONDS),
     ORDER_PORT: String(order),
     INVENTORY_PORT: String(inventory),
     PRODUCT_PORT: String(product),
@@ -81,7 +88,7 @@ export async function startSpringEstate(): Promise<SpringEstate> {
     // Logs are only worth keeping when something failed, and then estate.sh has already printed their tails.
     await rm(runDir, { recursive: true, force: true });
   };
-  await runScript('estate.sh', ['start'], env, 240_000);
+  await runScript('estate.sh', ['start'], env, (ESTATE_START_SECONDS + 60) * 1000);
   const facts = JSON.parse(await readFile(`${runDir}/estate.json`, 'utf8')) as EstateFacts;
   return { facts, stop };
 }

@@ -161,13 +161,14 @@ export async function admin(
   return { status: response.status, json: json as AdminJson };
 }
 
-export function waitFor<T>(check: () => T | undefined, timeoutMs = 5000): Promise<T> {
+/** Polls `check` until it returns a value; `timeoutMs` bounds a hang, it is not what the test expects to take. */
+export function waitFor<T>(check: () => T | undefined, timeoutMs = 60_000): Promise<T> {
   const start = Date.now();
   return new Promise((resolve, reject) => {
     const tick = (): void => {
       const value = check();
       if (value !== undefined) return resolve(value);
-      if (Date.now() - start > timeoutMs) return reject(new Error('timed out waiting'));
+      if (Date.now() - start > timeoutMs) return reject(new Error(`timed out waiting ${timeoutMs} ms`));
       setTimeout(tick, 20);
     };
     tick();

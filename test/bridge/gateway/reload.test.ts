@@ -22,13 +22,15 @@ describe('gateway hot reload', () => {
   let upstream: Upstream;
   let gateway: Gateway;
   let pool: Pool;
+  const held: (() => void)[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'migrate-gw-'));
     file = join(dir, 'gateway.yaml');
     upstream = await startUpstream((req, res) => {
-      const delay = req.url?.includes('slow') === true ? 800 : 0;
-      setTimeout(() => res.end(`done ${req.url}`), delay);
+      // A slow request waits at the upstream until the test lets it finish.
+      if (req.url?.includes('slow') === true) held.push(() => res.end(`done ${req.url}`));
+      else res.end(`done ${req.url}`);
     });
     await writeFile(file, yaml(upstream.url, 0));
     gateway = await Gateway.fromFile(file, { env: {} });
@@ -45,7 +47,7 @@ describe('gateway hot reload', () => {
 
   it('applies a changed file while a request is in flight, and the request completes', async () => {
     const inFlight = send(pool, '/api/order/slow');
-    await new Promise((done) => setTimeout(done, 100));
+    await waitFor(() => (held.length > 0 ? true : undefined));
     await writeFile(
       file,
       yaml(
@@ -56,6 +58,7 @@ describe('gateway hot reload', () => {
     );
     const reloaded = await waitFor(() => gateway.events.recent().find((e) => e.type === 'config.reloaded'));
     expect(reloaded).toMatchObject({ trigger: 'file-change', added: ['product'] });
+    for (const finish of held.splice(0)) finish();
     expect(await inFlight).toMatchObject({ status: 200, body: 'done /api/order/slow' });
     expect(gateway.getState().routes.map((r) => [r.name, r.weight])).toEqual([
       ['order', 20],

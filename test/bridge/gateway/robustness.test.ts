@@ -56,11 +56,13 @@ describe('gateway under bad input', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ received: body.length }));
     });
-    slow = await startUpstream((_req, res) => setTimeout(() => res.end('late'), 1500));
+    // Never answers (until closed): slower than any timeout, however busy the machine.
+    slow = await startUpstream(() => undefined);
     gateway = await startGateway(
       testConfig({
         limits: { maxBodyBytes: 1024 },
-        timeouts: { clientRequestMs: 400, headersMs: 300 },
+        // What the 408 and 504 tests wait for; far above what a request that does not stall takes on a busy machine.
+        timeouts: { clientRequestMs: 3000, headersMs: 3000 },
         routes: [
           { name: 'order', prefix: '/api/order', container: [upstream.url], wasm: [upstream.url] },
           { name: 'slow', prefix: '/slow', container: [slow.url] },

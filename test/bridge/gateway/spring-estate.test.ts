@@ -6,11 +6,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Gateway } from '../../../bridge/index.ts';
 import { token } from './helpers.ts';
+import { ESTATE_START_SECONDS, getFreePort } from '../../contract/spring-estate.ts';
 
 const exec = promisify(execFile);
 const estate = 'samples/spring-orders/scripts/estate.sh';
-// Ports apart from the defaults so a run here never collides with another suite's estate.
-const ports = { order: 28381, inventory: 28382, product: 28383, notification: 28384 };
+// Free ports, so a run here never collides with another suite's estate (or another run of this one).
+let ports = { order: 0, inventory: 0, product: 0, notification: 0 };
 
 describe('gateway in front of the spring-orders estate', () => {
   let runDir: string;
@@ -18,25 +19,33 @@ describe('gateway in front of the spring-orders estate', () => {
   const env = (): NodeJS.ProcessEnv => ({
     ...process.env,
     ESTATE_RUN_DIR: runDir,
+    ESTATE_START_TIMEOUT: String(ESTATE_START_SECONDS),
     ORDER_PORT: String(ports.order),
     INVENTORY_PORT: String(ports.inventory),
     PRODUCT_PORT: String(ports.product),
     NOTIFICATION_PORT: String(ports.notification),
   });
 
-  beforeAll(async () => {
-    runDir = await mkdtemp(join(tmpdir(), 'migrate-estate-gw-'));
-    await exec('bash', [estate, 'start'], { env: env(), timeout: 240_000 });
-    // the shipped example, pointed at this run's ports and at free gateway ports
-    let text = await readFile('bridge/gateway/examples/spring-orders.yaml', 'utf8');
-    for (const [i, port] of Object.values(ports).entries())
-      text = text.replace(`127.0.0.1:1808${i + 1}`, `127.0.0.1:${port}`);
-    text = text.replace('port: 8080', 'port: 0').replace('port: 9901', 'port: 0');
-    const file = join(runDir, 'gateway.yaml');
-    await writeFile(file, text);
-    gateway = await Gateway.fromFile(file, { env: { MIGRATE_GATEWAY_TOKEN: token }, watch: false });
-    await gateway.start();
-  }, 300_000);
+  beforeAll(
+    async () => {
+      runDir = await mkdtemp(join(tmpdir(), 'migrate-estate-gw-'));
+      const [order, inventory, product, notification] = await Promise.all(
+        Array.from({ length: 4 }, () => getFreePort()),
+      );
+      ports = { order: order!, inventory: inventory!, product: product!, notification: notification! };
+      await exec('bash', [estate, 'start'], { env: env(), timeout: (ESTATE_START_SECONDS + 60) * 1000 });
+      // the shipped example, pointed at this run's ports and at free gateway ports
+      let text = await readFile('bridge/gateway/examples/spring-orders.yaml', 'utf8');
+      for (const [i, port] of Object.values(ports).entries())
+        text = text.replace(`127.0.0.1:1808${i + 1}`, `127.0.0.1:${port}`);
+      text = text.replace('port: 8080', 'port: 0').replace('port: 9901', 'port: 0');
+      const file = join(runDir, 'gateway.yaml');
+      await writeFile(file, text);
+      gateway = await Gateway.fromFile(file, { env: { MIGRATE_GATEWAY_TOKEN: token }, watch: false });
+      await gateway.start();
+    },
+    (ESTATE_START_SECONDS + 120) * 1000,
+  );
 
   afterAll(async () => {
     await gateway?.stop();

@@ -37,6 +37,19 @@ const names = async (instance: object | undefined): Promise<unknown[]> =>
   (await query(instance, `SELECT name FROM ${TABLE} ORDER BY name`)).map((row) => row['name']);
 const committed = async (): Promise<string[]> =>
   (await db.query<{ name: string }>(`SELECT name FROM ${TABLE} ORDER BY name`)).rows.map((r) => r.name);
+/** Polls pg_stat_activity until backend `pid` runs `sql` (a bound for a hung server only). */
+async function waitForRunning(pid: unknown, sql: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { rows } = await db.query<{ query: string }>(
+      `SELECT query FROM pg_stat_activity WHERE pid = $1 AND state = 'active'`,
+      [pid],
+    );
+    if (rows[0]?.query === sql) return;
+    if (Date.now() > deadline) throw new Error(`backend ${String(pid)} did not start ${sql}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 const checkedOut = (): number => {
   const pool = backends.pool(settings);
   return pool.totalCount - pool.idleCount;
@@ -104,12 +117,18 @@ describe('SQL sessions of the embedded host', () => {
     const f = {};
     await query(f, 'BEGIN');
     await query(f, `INSERT INTO ${TABLE} VALUES ($1)`, 'f');
-    const started = Date.now();
-    const sleeping = query(f, 'SELECT pg_sleep(30)').catch((e: { value: unknown }) => e.value);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const backend = await pid(f);
+    const sleeping = query(f, 'SELECT pg_sleep(300)').catch((e: { value: unknown }) => e.value);
+    // Ends the invocation once Postgres runs the statement (not after a guessed delay).
+    await waitForRunning(backend, 'SELECT pg_sleep(300)');
     expect(await backends.endSqlSession(f)).toBe(true);
     expect(await sleeping).toMatchObject({ tag: 'invalid-query', val: expect.stringContaining('cancel') });
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // Cancelled, not run to its end: that backend runs nothing any more.
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND state = 'active'`,
+      [backend],
+    );
+    expect(rows).toEqual([{ n: 0 }]);
     expect(await committed()).toEqual(['a']);
     expect(checkedOut()).toBe(0);
   });

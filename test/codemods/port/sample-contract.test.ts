@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { portJavaSources, readJavaSources } from '../../../codemods/index.ts';
 import { defineContractSuite } from '../../contract/contract-suite.ts';
+import { getFreePort } from '../../contract/spring-estate.ts';
 import { typeCheck, writeProject } from './helpers.ts';
 
 // The four spring-orders services, ported and run in plain Node against the real Postgres, NATS and Redis.
@@ -13,7 +14,8 @@ const ESTATE = join(import.meta.dirname, '../../../samples/spring-orders');
 const PG_URL = 'postgres://postgres:postgres@127.0.0.1:5432/test';
 const SCHEMA = `port_contract_${process.pid}`;
 const REDIS_DB = 11;
-const PORTS = { inventory: 19091, order: 19092, product: 19093, notification: 19094 } as const;
+/** Free loopback ports, picked before the services start (order must know inventory's). */
+const PORTS = { inventory: 0, order: 0, product: 0, notification: 0 };
 const SERVICES = ['inventory-service', 'order-service', 'product-service', 'notification-service'] as const;
 
 let dir = '';
@@ -21,7 +23,9 @@ const children: ChildProcess[] = [];
 const summary = { methods: 0, methods_todo: 0 };
 
 async function waitForHealth(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+  // A bound for a service that hangs: a start takes seconds, many on a busy machine.
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`service exited early:\n${log()}`);
     try {
       if ((await fetch(`${url}/actuator/health`)).ok) return;
@@ -71,6 +75,7 @@ beforeAll(async () => {
   await db.query(await resources('inventory-service', 'data.sql'));
   await db.query(await resources('order-service', 'schema.sql'));
   await db.end();
+  for (const service of Object.keys(PORTS) as (keyof typeof PORTS)[]) PORTS[service] = await getFreePort();
   await start('inventory-service', PORTS.inventory, {});
   await start('notification-service', PORTS.notification, { NATS_SUBJECT: `orders.placed.${SCHEMA}` });
   await start('order-service', PORTS.order, {
@@ -78,7 +83,7 @@ beforeAll(async () => {
     NATS_SUBJECT: `orders.placed.${SCHEMA}`,
   });
   await start('product-service', PORTS.product, {});
-}, 180_000);
+}, 600_000);
 
 afterAll(async () => {
   for (const child of children) child.kill('SIGTERM');
