@@ -12,6 +12,21 @@ export interface CommandContext {
 }
 
 /**
+ * The stages of a migration, in the order `migrate --help` lists them (kubectl-style groups). A command names
+ * its stage with `group`; a stage without commands is not shown.
+ */
+export const COMMAND_GROUPS = [
+  { id: 'assess', title: 'Assess' },
+  { id: 'transform', title: 'Transform' },
+  { id: 'check', title: 'Check' },
+  { id: 'run', title: 'Run side by side' },
+  { id: 'shift', title: 'Shift traffic' },
+  { id: 'observe', title: 'Observe and clean up' },
+] as const;
+
+export type CommandGroup = (typeof COMMAND_GROUPS)[number]['id'];
+
+/**
  * One CLI command. Adding a command is adding a file with one of these and listing it in `commands.ts`.
  * Options arrive as commander parsed them; each command validates its own (shared validators with prompts).
  */
@@ -19,6 +34,8 @@ export interface CliCommand {
   /** Commander syntax, e.g. `analyze <dir>`. */
   name: string;
   summary: string;
+  /** The workflow stage `migrate --help` lists it under (see COMMAND_GROUPS). */
+  group: CommandGroup;
   /** Shown under "Examples:" in --help; two or three. */
   examples: readonly string[];
   /** True when the command reports a result: adds `--json` and `--output <file>`. */

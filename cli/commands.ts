@@ -8,14 +8,17 @@ import { portCommand } from './commands/port.ts';
 import { shiftCommand } from './commands/shift.ts';
 import { statusCommand } from './commands/status.ts';
 
-/** Every command `migrate` offers. Only commands that work are listed here. */
+/**
+ * Every command `migrate` offers. Only commands that work are listed here, in the order of the workflow:
+ * `migrate --help` shows them under their `group`, in this order within a group.
+ */
 export const commands: readonly CliCommand[] = [
   analyzeCommand,
-  buildCommand,
-  codemodCommand,
-  gatewayCommand,
-  hostCommand,
   portCommand,
+  codemodCommand,
+  buildCommand,
+  hostCommand,
+  gatewayCommand,
   shiftCommand,
   statusCommand,
 ];

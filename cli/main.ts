@@ -13,7 +13,7 @@ function readVersion(): string {
         name?: string;
         version?: string;
       };
-      if (pkg.name === 'migrate' && typeof pkg.version === 'string') return pkg.version;
+      if (pkg.name === 'wasm-migrate' && typeof pkg.version === 'string') return pkg.version;
     } catch {
       // try the next location (source tree vs dist/)
     }

@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { AppError, ErrorCode, ExitCode } from '../shared/errors.ts';
 import { createOutput, type OutputOptions } from '../shared/output.ts';
-import type { CliCommand, CommandContext } from './command.ts';
+import { COMMAND_GROUPS, type CliCommand, type CommandContext } from './command.ts';
 
 export interface ProgramIo {
   stdout: NonNullable<OutputOptions['stdout']>;
@@ -34,16 +34,26 @@ export function createProgram(
       writeErr: (text) => io.stderr.write(text),
       outputError: () => undefined, // reported once by the entry, with a hint
     })
-    .exitOverride();
+    .exitOverride()
+    // kubectl-style: names only in the command list; each command's own --help shows its arguments
+    .configureHelp({ subcommandTerm: (command) => command.name() })
+    .addHelpCommand(
+      new Command('help')
+        .argument('[command]')
+        .description('show help for a command')
+        .helpOption(false)
+        .helpGroup('Other:'),
+    );
   program.addHelpText(
     'after',
-    `\nExamples:\n  $ migrate analyze samples/spring-orders\n  $ migrate <command> --help\n\nExit codes: 0 ok, 1 findings over --fail-on threshold, 2 usage or runtime error, 130 cancelled.`,
+    `\nExamples:\n  $ migrate analyze samples/spring-orders\n  $ migrate port order-service --estate samples/spring-orders --out ported/order-service --build\n  $ migrate <command> --help\n\nExit codes: 0 ok, 1 findings over --fail-on threshold, 2 usage or runtime error, 130 cancelled.`,
   );
 
-  for (const spec of commands) {
+  for (const spec of inWorkflowOrder(commands)) {
     const command = program
       .command(spec.name)
       .description(spec.summary)
+      .helpGroup(`${COMMAND_GROUPS.find((group) => group.id === spec.group)?.title ?? 'Other'}:`)
       .helpOption('-h, --help', 'show help')
       .exitOverride()
       .configureOutput({ outputError: () => undefined });
@@ -79,6 +89,15 @@ export function createProgram(
     });
   }
   return program;
+}
+
+/**
+ * The commands sorted by their group's place in COMMAND_GROUPS, keeping the list's order within a group; commander
+ * then prints one heading per group in order of first appearance, so groups without commands do not show.
+ */
+export function inWorkflowOrder(commands: readonly CliCommand[]): CliCommand[] {
+  const rank = (spec: CliCommand): number => COMMAND_GROUPS.findIndex((group) => group.id === spec.group);
+  return [...commands].sort((a, b) => rank(a) - rank(b));
 }
 
 /** Turns commander's own errors into ours: usage errors with a hint, or a clean exit for help/version. */

@@ -2,6 +2,7 @@
  * `npm run bench:analyzer`: generates a synthetic Spring estate (~5,000 Java files, 50 services), analyzes it
  * cold (empty cache) and warm (content-hash cache), and prints one JSON line of figures as the last line.
  */
+import '../fail-cleanly.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -2,6 +2,7 @@
 // run on the same upstream: max throughput (closed loop, autocannon) and latency at a fixed rate (open loop,
 // measured from each request's intended send time, so a stall is not hidden: coordinated omission corrected).
 // Prints figures on stderr and, last, one JSON line on stdout. Loopback only; every phase is time-bounded.
+import { BenchError } from '../fail-cleanly.ts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -168,7 +169,18 @@ http {
 `;
 }
 
-async function startNginx(ports: number[]): Promise<{ url: string; pid: number }> {
+/** Debian puts nginx in /usr/sbin, which a user's PATH may lack. */
+function findNginx(): string {
+  for (const candidate of ['nginx', '/usr/sbin/nginx']) {
+    if (spawnSync(candidate, ['-v']).error === undefined) return candidate;
+  }
+  throw new BenchError(
+    'nginx is not installed (the benchmark compares the gateway with it)',
+    'run `npm run bench:gateway`, which installs it as root, or: sudo apt-get install -y nginx',
+  );
+}
+
+async function startNginx(bin: string, ports: number[]): Promise<{ url: string; pid: number }> {
   // nginx cannot report a port chosen by the kernel: pick a free one first
   const { createServer } = await import('node:net');
   const port = await new Promise<number>((resolve) => {
@@ -178,7 +190,7 @@ async function startNginx(ports: number[]): Promise<{ url: string; pid: number }
     });
   });
   writeFileSync(join(dir, 'nginx.conf'), nginxConfig(ports).replace('127.0.0.1:0', `127.0.0.1:${port}`));
-  const child = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'inherit' });
+  const child = spawn(bin, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'inherit' });
   children.push(child);
   for (let i = 0; i < 100; i += 1) {
     const ok = await fetch(`http://127.0.0.1:${port}/api/order`).then(
@@ -188,13 +200,11 @@ async function startNginx(ports: number[]): Promise<{ url: string; pid: number }
     if (ok) return { url: `http://127.0.0.1:${port}/api/order`, pid: child.pid! };
     await new Promise((d) => setTimeout(d, 50));
   }
-  throw new Error(`nginx did not start; see ${dir}/nginx-error.log`);
+  throw new BenchError('nginx did not start', `see ${dir}/nginx-error.log`);
 }
 
 async function main(): Promise<void> {
-  if (spawnSync('nginx', ['-v']).error !== undefined) {
-    throw new Error('nginx is not installed: apt-get install -y nginx');
-  }
+  const nginxBin = findNginx();
   const node = process.execPath;
   const upstream = await start(node, ['bench/gateway/upstream.ts']);
   const ports = upstream.ports as number[];
@@ -217,7 +227,7 @@ routes:
   const gatewayPid = children.at(-1)!.pid!;
   const fastify = await start(node, ['bench/gateway/fastify-server.ts', `http://127.0.0.1:${ports[0]}`]);
   const fastifyPid = children.at(-1)!.pid!;
-  const nginx = await startNginx(ports);
+  const nginx = await startNginx(nginxBin, ports);
   const targets = {
     direct: `http://127.0.0.1:${ports[0]}/api/order`,
     gateway: `${gatewayChild.url as string}/api/order`,

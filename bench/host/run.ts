@@ -4,6 +4,7 @@
  * a QuickJS component (if it can be built and served), and the same TypeScript in plain Node (node:http).
  * Load comes from autocannon in a child process. Prints progress on stderr; the last stdout line is JSON.
  */
+import '../fail-cleanly.ts';
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';

@@ -25,6 +25,7 @@ function hasBlockers(estate: Estate, level: (typeof FAIL_ON)[number]): boolean {
 export const analyzeCommand: CliCommand = {
   name: 'analyze <dir>',
   summary: "inventory an estate's services, side effects, graph and Wasm readiness",
+  group: 'assess',
   examples: [
     'migrate analyze samples/spring-orders',
     'migrate analyze samples/spring-orders --json -o analysis.json',

@@ -67,6 +67,7 @@ export const buildCommand: CliCommand = {
   name: 'build <dir>',
   summary:
     'build a codemodded service into a WebAssembly component: minimal WIT world, componentize-js, target check',
+  group: 'transform',
   examples: [
     'migrate build ported/order-service',
     'migrate build ported/notification-service --target spin',

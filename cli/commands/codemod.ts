@@ -63,6 +63,7 @@ export const codemodCommand: CliCommand = {
   name: 'codemod <dir>',
   summary:
     'move side effects (sql incl. transactions, messaging, kv, Redis structures, http, config, clock, random, log) onto the typed capability facade',
+  group: 'transform',
   examples: [
     'migrate codemod out/order-service --dry-run',
     'migrate codemod out/order-service',

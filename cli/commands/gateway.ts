@@ -15,6 +15,7 @@ function describeEvent(event: GatewayEvent): string {
 export const gatewayCommand: CliCommand = {
   name: 'gateway',
   summary: 'run the traffic-shift gateway between container and wasm upstreams (until Ctrl+C)',
+  group: 'run',
   examples: [
     'MIGRATE_GATEWAY_TOKEN=$(openssl rand -hex 16) migrate gateway --config bridge/gateway/examples/spring-orders.yaml',
     'migrate gateway -c gateway.yaml 2> events.ndjson   # NDJSON events on stderr when not a terminal',

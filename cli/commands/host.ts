@@ -7,6 +7,7 @@ import type { CliCommand } from '../command.ts';
 export const hostCommand: CliCommand = {
   name: 'host',
   summary: 'run WebAssembly components with real Postgres, NATS, Redis and HTTP backends (until Ctrl+C)',
+  group: 'run',
   examples: [
     'migrate host --config host.yaml',
     'migrate host -c host.yaml --json 2> host.ndjson   # NDJSON logs (also the default when stderr is not a terminal)',

@@ -41,6 +41,7 @@ export const portCommand: CliCommand = {
   name: 'port <service>',
   summary:
     'translate a Spring Boot (Java) service found by the analyzer into a TypeScript project that runs in plain Node',
+  group: 'transform',
   examples: [
     'migrate port order-service --estate samples/spring-orders --out ported/order-service',
     'migrate port inventory-service --estate samples/spring-orders --json',

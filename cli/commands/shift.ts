@@ -33,6 +33,7 @@ export function formatRouteLine(route: RouteSnapshot): string {
 export const shiftCommand: CliCommand = {
   name: 'shift <route> <target>',
   summary: 'set a route to a wasm weight (0-100), turn shadowing on/off (shadow, unshadow), or roll back',
+  group: 'shift',
   examples: [
     'migrate shift order 10          # 10% of users (sticky) to the wasm component',
     'migrate shift order shadow --sample-rate 0.2',

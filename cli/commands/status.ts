@@ -36,6 +36,7 @@ export function formatStatus(state: GatewayState): string {
 export const statusCommand: CliCommand = {
   name: 'status',
   summary: 'show the running gateway: weights, error rates, p99, shadow diffs, recent decisions',
+  group: 'observe',
   examples: ['migrate status', 'migrate status --admin http://127.0.0.1:9901 --json'],
   reports: true,
   configure: configureAdminOptions,

@@ -44,5 +44,5 @@ describe('migrate CLI', () => {
       (e: { code: number; stderr: string }) => e,
     );
     expect(failed).toMatchObject({ code: 2 });
-  });
+  }, 180_000); // two cold starts that load every command from source: slow on a busy machine
 });
