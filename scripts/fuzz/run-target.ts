@@ -48,6 +48,7 @@ export function crashSignature(error: unknown): string {
   if (!(error instanceof Error)) return `non-error ${typeof error}`;
   const message = error.message
     .split('\n')[0]!
+    .replace(/(.{12,}?): .*$/, '$1: …') // what follows a colon is usually the offending text
     .replace(/`[^`]*`|"[^"]*"|'[^']*'/g, '…')
     .replace(/\d+/g, 'N')
     .slice(0, 120);
