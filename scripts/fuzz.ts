@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz [-- --seed N --seconds S --inputs N --reader NAME[,NAME] --input-timeout S]`: drives every reader
+ * `npm run fuzz [-- --seed N --seconds S --inputs N --reader NAME[,NAME] --input-timeout S --jobs N]`: drives every reader
  * of user input (host and gateway configs, Java, the Java → TS port, compose, Kubernetes/kustomize,
  * Dockerfiles, Spring properties/yml) with generated and mutated inputs (fast-check, seeded), each reader in a
  * worker thread watched for hangs. Prints ONE JSON line on stdout:
@@ -20,12 +20,14 @@ const { values } = parseArgs({
     inputs: { type: 'string', default: '10000' },
     reader: { type: 'string', multiple: true },
     'input-timeout': { type: 'string', default: '20' },
+    jobs: { type: 'string', default: '1' },
   },
 });
 const seed = Number(values.seed);
 const seconds = Number(values.seconds);
 const inputs = Number(values.inputs);
 const inputTimeoutMs = Number(values['input-timeout']) * 1000;
+const jobs = Math.max(1, Math.floor(Number(values.jobs)));
 const wanted = (values.reader ?? []).flatMap((r) => r.split(','));
 for (const name of wanted) {
   if (!(TARGET_NAMES as readonly string[]).includes(name)) {
@@ -33,8 +35,8 @@ for (const name of wanted) {
     process.exit(2);
   }
 }
-if (![seed, seconds, inputs, inputTimeoutMs].every(Number.isFinite)) {
-  console.error('--seed, --seconds, --inputs and --input-timeout take numbers');
+if (![seed, seconds, inputs, inputTimeoutMs, jobs].every(Number.isFinite)) {
+  console.error('--seed, --seconds, --inputs, --input-timeout and --jobs take numbers');
   process.exit(2);
 }
 const readers = wanted.length === 0 ? TARGET_NAMES : (wanted as TargetName[]);
@@ -119,12 +121,23 @@ function showCrash(crash: Crash): void {
 const byReader: Record<string, { inputs: number; crashes: number; distinct: number }> = {};
 let totalInputs = 0;
 let totalCrashes = 0;
+// --jobs readers at a time, each in its own worker; reports are printed in reader order once all are done
+const queue = [...readers];
+const results = new Map<TargetName, TargetResult>();
+await Promise.all(
+  Array.from({ length: Math.min(jobs, readers.length) }, async () => {
+    for (let reader = queue.shift(); reader !== undefined; reader = queue.shift()) {
+      const started = Date.now();
+      const result = await fuzzReader(reader);
+      results.set(reader, result);
+      console.error(
+        `${reader}: ${result.inputs} inputs, ${result.crashes} crashes (${result.distinct.length} distinct) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+    }
+  }),
+);
 for (const reader of readers) {
-  const started = Date.now();
-  const result = await fuzzReader(reader);
-  console.error(
-    `${reader}: ${result.inputs} inputs, ${result.crashes} crashes (${result.distinct.length} distinct) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
+  const result = results.get(reader)!;
   for (const crash of result.distinct) showCrash(crash);
   byReader[reader] = { inputs: result.inputs, crashes: result.crashes, distinct: result.distinct.length };
   totalInputs += result.inputs;

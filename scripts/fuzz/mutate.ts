@@ -181,48 +181,59 @@ const insertText = fc.oneof(
   },
 );
 
-export const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('truncate' as const), at: position }),
-  fc.record({ kind: fc.constant('delete' as const), at: position, length: fc.nat({ max: 200 }) }),
-  fc.record({
-    kind: fc.constant('duplicate' as const),
-    at: position,
-    length: fc.nat({ max: 200 }),
-    to: position,
-  }),
-  fc.record({
-    kind: fc.constant('splice' as const),
-    from: position,
-    at: position,
-    length: fc.nat({ max: 400 }),
-    to: position,
-  }),
-  fc.record({ kind: fc.constant('insert' as const), to: position, text: insertText }),
-  fc.record({ kind: fc.constant('insert' as const), to: position, text: insertText }),
-  fc.record({ kind: fc.constant('replace-token' as const), at: position, text: insertText }),
-  fc.record({
-    kind: fc.constant('duplicate-line' as const),
-    line: position,
-    times: fc.integer({ min: 1, max: 3 }),
-  }),
-  fc.record({ kind: fc.constant('indent' as const), line: position, by: fc.integer({ min: -4, max: 6 }) }),
-  fc.record({
-    kind: fc.constant('line-endings' as const),
-    style: fc.constantFrom('\r\n' as const, '\r' as const, '\u2028' as const),
-  }),
-  fc.record({
-    kind: fc.constant('nest' as const),
-    to: position,
-    depth: fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 200, max: 1500 })),
-    style: fc.nat({ max: 5 }),
-  }),
-  fc.record({
-    kind: fc.constant('repeat' as const),
-    at: position,
-    length: fc.integer({ min: 1, max: 40 }),
-    times: fc.integer({ min: 2, max: 60 }),
-  }),
-);
+/**
+ * How big inputs get: `full` (the fuzz script) nests up to 1,500 levels and repeats up to 60 times; `quick` (the
+ * vitest slice) stays small so that hundreds of inputs run in a few seconds.
+ */
+export type InputSize = 'full' | 'quick';
+
+export function mutationArbitrary(size: InputSize): fc.Arbitrary<Mutation> {
+  const quick = size === 'quick';
+  return fc.oneof(
+    fc.record({ kind: fc.constant('truncate' as const), at: position }),
+    fc.record({ kind: fc.constant('delete' as const), at: position, length: fc.nat({ max: 200 }) }),
+    fc.record({
+      kind: fc.constant('duplicate' as const),
+      at: position,
+      length: fc.nat({ max: 200 }),
+      to: position,
+    }),
+    fc.record({
+      kind: fc.constant('splice' as const),
+      from: position,
+      at: position,
+      length: fc.nat({ max: 400 }),
+      to: position,
+    }),
+    fc.record({ kind: fc.constant('insert' as const), to: position, text: insertText }),
+    fc.record({ kind: fc.constant('insert' as const), to: position, text: insertText }),
+    fc.record({ kind: fc.constant('replace-token' as const), at: position, text: insertText }),
+    fc.record({
+      kind: fc.constant('duplicate-line' as const),
+      line: position,
+      times: fc.integer({ min: 1, max: 3 }),
+    }),
+    fc.record({ kind: fc.constant('indent' as const), line: position, by: fc.integer({ min: -4, max: 6 }) }),
+    fc.record({
+      kind: fc.constant('line-endings' as const),
+      style: fc.constantFrom('\r\n' as const, '\r' as const, '\u2028' as const),
+    }),
+    fc.record({
+      kind: fc.constant('nest' as const),
+      to: position,
+      depth: quick
+        ? fc.integer({ min: 1, max: 200 })
+        : fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 200, max: 1500 })),
+      style: fc.nat({ max: 5 }),
+    }),
+    fc.record({
+      kind: fc.constant('repeat' as const),
+      at: position,
+      length: fc.integer({ min: 1, max: 40 }),
+      times: fc.integer({ min: 2, max: quick ? 10 : 60 }),
+    }),
+  );
+}
 
 function at(text: string, p: number): number {
   return Math.floor(p * (text.length + 1));
@@ -313,11 +324,11 @@ export interface FuzzInput {
 }
 
 /** Seeds with 1-6 mutations applied in order. */
-export function mutatedArbitrary(seeds: readonly Seed[]): fc.Arbitrary<FuzzInput> {
+export function mutatedArbitrary(seeds: readonly Seed[], size: InputSize = 'full'): fc.Arbitrary<FuzzInput> {
   return fc
     .record({
       seed: fc.nat({ max: seeds.length - 1 }),
-      mutations: fc.array(mutationArbitrary, { minLength: 1, maxLength: 6 }),
+      mutations: fc.array(mutationArbitrary(size), { minLength: 1, maxLength: size === 'quick' ? 4 : 6 }),
     })
     .map(({ seed, mutations }) => {
       const base = seeds[seed]!;

@@ -21,7 +21,7 @@ import { linkJavaService } from '../../analyzer/languages/java/link.ts';
 import { getJavaParser } from '../../analyzer/languages/java/parser.ts';
 import { portJavaSources } from '../../codemods/port/java/index.ts';
 import { linesArbitrary, tokenSoupArbitrary, yamlArbitrary } from './generate.ts';
-import { mutatedArbitrary, type FuzzInput, type Seed } from './mutate.ts';
+import { mutatedArbitrary, type FuzzInput, type InputSize, type Seed } from './mutate.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -66,8 +66,15 @@ function seedsFrom(files: readonly string[], slot: (path: string) => string): Se
   return files.map((path) => ({ slot: slot(path), text: readFileSync(path, 'utf8') }));
 }
 
-function mix(seeds: readonly Seed[], generated: fc.Arbitrary<FuzzInput>): fc.Arbitrary<FuzzInput> {
-  return fc.oneof({ arbitrary: mutatedArbitrary(seeds), weight: 3 }, { arbitrary: generated, weight: 1 });
+function mix(
+  size: InputSize,
+  seeds: readonly Seed[],
+  generated: fc.Arbitrary<FuzzInput>,
+): fc.Arbitrary<FuzzInput> {
+  return fc.oneof(
+    { arbitrary: mutatedArbitrary(seeds, size), weight: 3 },
+    { arbitrary: generated, weight: 1 },
+  );
 }
 
 const HOST_BLOCK: Seed = {
@@ -133,7 +140,7 @@ async function createScratch(name: string): Promise<string> {
 async function createInfraTarget(
   name: TargetName,
   seeds: readonly Seed[],
-  generated: fc.Arbitrary<FuzzInput>,
+  arbitrary: fc.Arbitrary<FuzzInput>,
   reader: InfraReader,
   filesFor: (slot: string, all: readonly string[]) => string[],
 ): Promise<FuzzTarget> {
@@ -149,7 +156,7 @@ async function createInfraTarget(
   return {
     name,
     seeds,
-    arbitrary: mix(seeds, generated),
+    arbitrary,
     async run(input) {
       const path = join(estate, input.slot);
       await writeFile(path, input.text);
@@ -171,7 +178,8 @@ async function createInfraTarget(
 
 const rel = (path: string): string => relative(ROOT, path).split(sep).join('/');
 
-export async function createTarget(name: TargetName): Promise<FuzzTarget> {
+/** Creates the target `name`; `size` bounds how big its inputs get (see InputSize). */
+export async function createTarget(name: TargetName, size: InputSize = 'full'): Promise<FuzzTarget> {
   const noClose = (): Promise<void> => Promise.resolve();
   switch (name) {
     case 'host-config': {
@@ -186,7 +194,7 @@ export async function createTarget(name: TargetName): Promise<FuzzTarget> {
       return {
         name,
         seeds,
-        arbitrary: mix(seeds, yamlArbitrary(seeds)),
+        arbitrary: mix(size, seeds, yamlArbitrary(seeds)),
         run: (input) => Promise.resolve(parseHostConfig(input.text, input.slot)),
         close: noClose,
       };
@@ -202,7 +210,7 @@ export async function createTarget(name: TargetName): Promise<FuzzTarget> {
       return {
         name,
         seeds,
-        arbitrary: mix(seeds, yamlArbitrary(seeds)),
+        arbitrary: mix(size, seeds, yamlArbitrary(seeds)),
         run: (input) => Promise.resolve(parseGatewayConfig(input.text, input.slot)),
         close: noClose,
       };
@@ -216,7 +224,7 @@ export async function createTarget(name: TargetName): Promise<FuzzTarget> {
       return {
         name,
         seeds,
-        arbitrary: mix(seeds, tokenSoupArbitrary(seeds)),
+        arbitrary: mix(size, seeds, tokenSoupArbitrary(seeds)),
         run(input) {
           const facts = extractJavaFacts(parser, input.text);
           const analysis = linkJavaService([{ path: input.slot, facts }]);
@@ -237,7 +245,7 @@ export async function createTarget(name: TargetName): Promise<FuzzTarget> {
       return {
         name,
         seeds,
-        arbitrary: mix(seeds, tokenSoupArbitrary(seeds)),
+        arbitrary: mix(size, seeds, tokenSoupArbitrary(seeds)),
         run: (input) =>
           portJavaSources(
             'fuzz-service',
@@ -254,7 +262,9 @@ export async function createTarget(name: TargetName): Promise<FuzzTarget> {
         findFiles(['samples', 'test'], (n) => /^(docker-)?compose(\.[\w-]+)?\.ya?ml$/.test(n)),
         () => 'docker-compose.yml',
       );
-      return createInfraTarget(name, seeds, yamlArbitrary(seeds), composeReader, (slot) => [slot]);
+      return createInfraTarget(name, seeds, mix(size, seeds, yamlArbitrary(seeds)), composeReader, (slot) => [
+        slot,
+      ]);
     }
     case 'k8s': {
       const seeds = [
@@ -268,7 +278,7 @@ export async function createTarget(name: TargetName): Promise<FuzzTarget> {
         ),
       ];
       // the reader sees the whole estate of the seed's side, so kustomizations pull the mutated file in
-      return createInfraTarget(name, seeds, yamlArbitrary(seeds), k8sReader, (slot, all) =>
+      return createInfraTarget(name, seeds, mix(size, seeds, yamlArbitrary(seeds)), k8sReader, (slot, all) =>
         all.filter((f) => f.split('/')[0] === slot.split('/')[0]),
       );
     }
@@ -294,7 +304,13 @@ export async function createTarget(name: TargetName): Promise<FuzzTarget> {
         '#',
         '',
       ];
-      return createInfraTarget(name, seeds, linesArbitrary(seeds, heads), dockerfileReader, (slot) => [slot]);
+      return createInfraTarget(
+        name,
+        seeds,
+        mix(size, seeds, linesArbitrary(seeds, heads)),
+        dockerfileReader,
+        (slot) => [slot],
+      );
     }
     case 'properties': {
       const seeds = seedsFrom(
@@ -311,7 +327,7 @@ export async function createTarget(name: TargetName): Promise<FuzzTarget> {
           keys,
         ),
       );
-      return createInfraTarget(name, seeds, generated, propertiesReader, (slot) => [slot]);
+      return createInfraTarget(name, seeds, mix(size, seeds, generated), propertiesReader, (slot) => [slot]);
     }
   }
 }
