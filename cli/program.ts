@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
 import { AppError, ErrorCode, ExitCode } from '../shared/errors.ts';
 import { createOutput, type OutputOptions } from '../shared/output.ts';
 import { COMMAND_GROUPS, type CliCommand, type CommandContext } from './command.ts';
@@ -60,7 +61,10 @@ export function createProgram(
     spec.configure?.(command);
     if (spec.reports) {
       command.option('--json', 'print one versioned JSON document instead of text');
-      command.option('-o, --output <file>', 'write the result to a file (atomically) instead of stdout');
+      command.option(
+        '-o, --output <file>',
+        'write the result to a file (atomically; a device, FIFO or `-` is written to directly) instead of stdout',
+      );
     }
     command.option('--debug', 'show stack traces and internal details');
     command.addOption(new Option('--no-color', 'disable colour (also NO_COLOR)'));
@@ -75,7 +79,12 @@ export function createProgram(
           stderr: io.stderr,
           json: options.json === true,
           color: options.color !== false,
-          outputFile: typeof options.output === 'string' ? options.output : undefined,
+          outputFile:
+            typeof options.output === 'string'
+              ? options.output === '-'
+                ? '-'
+                : resolve(io.cwd, options.output)
+              : undefined,
           debug: options.debug === true,
           env: io.env,
         }),

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isNode, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { AppError, ErrorCode, wrapError, type SourceLocation } from './errors.ts';
 
@@ -31,7 +31,8 @@ export function parseConfigText<S extends z.ZodType>(
   kind: ConfigKind,
 ): z.output<S> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  // logLevel error: a collection used as a key is reported by the schema, not as a Node warning on stderr
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, logLevel: 'error' });
   const locate = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col, excerpt: text.split('\n')[line - 1] ?? '' };
@@ -43,7 +44,18 @@ export function parseConfigText<S extends z.ZodType>(
       hint: 'fix the YAML syntax at the location shown',
     });
   }
-  const result = schema.safeParse(doc.toJS());
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    // an alias to an anchor that is not defined (yet), or an alias bomb: syntax-valid YAML that cannot load
+    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new AppError(ErrorCode.config, `invalid YAML in ${kind.label}: ${detail}`, {
+      location: locate(findAliasOffset(doc)),
+      hint: 'define each anchor (&name) before its aliases (*name), and do not nest aliases to blow up the size',
+    });
+  }
+  const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path = issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part));
@@ -53,6 +65,24 @@ export function parseConfigText<S extends z.ZodType>(
     location: locate(findOffset(doc, path)),
     hint: `${more > 0 ? `${more} more problem(s) after this one; ` : ''}see ${kind.docs} for every field`,
   });
+}
+
+/** The offset of the first alias that does not resolve, else of the first alias, else 0. */
+function findAliasOffset(doc: Document): number {
+  let first: number | undefined;
+  let unresolved: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      const offset = node.range?.[0] ?? 0;
+      first ??= offset;
+      if (node.resolve(doc) === undefined) {
+        unresolved = offset;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return unresolved ?? first ?? 0;
 }
 
 /** The offset of the deepest node that exists along `path`. */

@@ -13,14 +13,17 @@ export interface Output {
   readonly color: boolean;
   /** True when stderr is an interactive terminal (progress bars, prompts). */
   readonly interactive: boolean;
-  /** `--output <file>`: where the result goes instead of stdout. */
+  /** `--output <file>`: where the result goes instead of stdout (`-` means stdout). */
   readonly outputFile: string | undefined;
   readonly debug: boolean;
   style(style: Style, text: string): string;
   /** A log line on stderr. */
   log(message: string): void;
   warn(message: string): void;
-  /** Writes the command's result: to `--output` if given (atomically), else stdout. */
+  /**
+   * Writes the command's result: to `--output` if given (a regular file atomically; a device, FIFO or socket in
+   * place; a symlink's target), else, or for `-`, to stdout.
+   */
   result(text: string): Promise<void>;
   /** Writes a versioned JSON document as the result. */
   resultJson(document: { schemaVersion: string } & Record<string, unknown>): Promise<void>;
@@ -80,7 +83,9 @@ export function createOutput(options: OutputOptions = {}): Output {
     async result(text) {
       clearProgress();
       const body = text.endsWith('\n') ? text : `${text}\n`;
-      if (options.outputFile !== undefined) await writeFileAtomic(options.outputFile, body);
+      // `-` is stdout, as for most CLIs; everything else goes through the never-destroy rule of writeFileAtomic
+      if (options.outputFile !== undefined && options.outputFile !== '-')
+        await writeFileAtomic(options.outputFile, body);
       else stdout.write(body);
     },
     async resultJson(document) {

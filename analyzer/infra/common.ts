@@ -2,7 +2,7 @@
  * Helpers shared by the infra readers: problem records, secret redaction, estate-relative paths and safe reads.
  * Readers never throw on bad input; they record a problem and go on.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import type { Finding } from '../model.ts';
 
@@ -15,13 +15,43 @@ export function toEstatePath(root: string, path: string): string {
   return (rel === '' ? '.' : rel).split(sep).join('/');
 }
 
-/** Reads a text file; on failure records a problem and returns undefined. Binary files are refused. */
+/** Larger files are not configuration or source a reader should hold in memory. */
+const MAX_TEXT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads a text file; on failure records a problem and returns undefined. Binary files, files that are not
+ * regular (devices, FIFOs, sockets) and files over 64 MiB are refused.
+ */
 export async function readTextOrProblem(
   absPath: string,
   relPath: string,
   problems: InfraProblem[],
 ): Promise<string | undefined> {
   try {
+    // A device, FIFO or socket (`env_file: ../../../dev/zero`, `/dev/stdin`) would never end or block: refused.
+    const info = await stat(absPath);
+    if (!info.isFile()) {
+      problems.push({
+        code: 'file-unreadable',
+        file: relPath,
+        line: 1,
+        message: info.isDirectory()
+          ? 'is a directory'
+          : 'not a regular file (device, FIFO or socket), not read',
+        severity: 'error',
+      });
+      return undefined;
+    }
+    if (info.size > MAX_TEXT_BYTES) {
+      problems.push({
+        code: 'file-unreadable',
+        file: relPath,
+        line: 1,
+        message: `${Math.round(info.size / 1024 / 1024)} MiB is too large for a config or source file, not read`,
+        severity: 'warning',
+      });
+      return undefined;
+    }
     const buffer = await readFile(absPath);
     if (buffer.subarray(0, 8000).includes(0)) {
       problems.push({

@@ -278,6 +278,17 @@ export function parseDockerfile(text: string, file: string): DockerfileFacts {
           const protocol = (m[3] ?? 'tcp').toLowerCase() as 'tcp' | 'udp';
           const from = Number(m[1]);
           const to = m[2] === undefined ? from : Number(m[2]);
+          // 1e26 + 1 === 1e26: an unchecked huge port looped forever here
+          if (from > 65535 || to > 65535 || to < from) {
+            problems.push({
+              code: 'dockerfile-invalid',
+              file,
+              line: ins.line,
+              message: `EXPOSE ${word}: ${to < from ? 'the range ends before it starts' : 'a port is 0-65535'}`,
+              severity: 'warning',
+            });
+            continue;
+          }
           for (let p = from; p <= to && p - from < 1000; p += 1)
             facts.exposedPorts.push({ port: p, protocol, line: ins.line });
         }

@@ -1,47 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { loadCodemodPlan, type CodemodPlan, type PlannedWrite } from '../../codemods/index.ts';
-import { AppError, ErrorCode, wrapError } from '../../shared/errors.ts';
+import { join, resolve } from 'node:path';
+import { loadCodemodPlan, type CodemodPlan } from '../../codemods/index.ts';
+import { AppError, ErrorCode } from '../../shared/errors.ts';
+import { writeFilesAtomic } from '../../shared/fs.ts';
 import type { CliCommand } from '../command.ts';
-
-/**
- * Writes every file or none: all contents go to temp files next to their targets first, then each is renamed
- * over its target. A failure while writing removes the temp files and leaves the service untouched.
- */
-async function writeAllOrNothing(root: string, writes: readonly PlannedWrite[]): Promise<void> {
-  const staged: { tmp: string; target: string }[] = [];
-  try {
-    for (const write of writes) {
-      const target = join(root, write.path);
-      const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(tmp, write.content);
-      staged.push({ tmp, target });
-    }
-  } catch (error) {
-    await Promise.all(staged.map((s) => rm(s.tmp, { force: true })));
-    throw wrapError(
-      ErrorCode.io,
-      `cannot write the transformed files under ${root}`,
-      error,
-      'check that the directory is writable; nothing was changed',
-    );
-  }
-  for (const [index, { tmp, target }] of staged.entries()) {
-    try {
-      await rename(tmp, target);
-    } catch (error) {
-      await Promise.all(staged.slice(index).map((s) => rm(s.tmp, { force: true })));
-      throw wrapError(
-        ErrorCode.io,
-        `cannot replace ${target}`,
-        error,
-        'check permissions, then run the codemod again (it is idempotent)',
-      );
-    }
-  }
-}
 
 function formatText(plan: CodemodPlan, dryRun: boolean): string {
   const lines: string[] = [];
@@ -82,7 +43,12 @@ export const codemodCommand: CliCommand = {
     output.progress('codemod: transforming');
     const plan = loadCodemodPlan(resolve(context.cwd, dir));
     output.progress(undefined);
-    if (!dryRun) await writeAllOrNothing(plan.root, plan.writes);
+    // every file or none; a symlinked source file keeps its link (the file it points at is rewritten)
+    if (!dryRun)
+      await writeFilesAtomic(
+        plan.writes.map((w) => ({ path: join(plan.root, w.path), content: w.content })),
+        `check that ${plan.root} is writable; nothing was changed`,
+      );
     if (output.json) {
       await output.resultJson({
         schemaVersion: '1',

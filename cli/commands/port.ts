@@ -1,41 +1,12 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { analyzeEstate } from '../../analyzer/index.ts';
 import { createOpenApi } from '../../analyzer/openapi.ts';
 import { formatPortReport, loadCodemodPlan, portJavaSources, readJavaSources } from '../../codemods/index.ts';
-import { AppError, ErrorCode, wrapError } from '../../shared/errors.ts';
-import { writeFileAtomic } from '../../shared/fs.ts';
+import { AppError, ErrorCode } from '../../shared/errors.ts';
+import { writeFilesAtomic } from '../../shared/fs.ts';
 import type { CliCommand } from '../command.ts';
+import { writeProject } from './port-write.ts';
 import { builtServiceDocument, formatBuiltService, parseTarget, runBuild } from './build.ts';
-
-/**
- * Writes the ported files so that a failure never leaves a half-written project: everything goes to a staging
- * folder next to `out` first; then `src/` is swapped in by rename and the other files are renamed over theirs.
- */
-async function writeProject(out: string, files: ReadonlyMap<string, string>): Promise<void> {
-  const staging = `${out}.migrate-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
-  try {
-    for (const [path, text] of files) {
-      await mkdir(dirname(join(staging, path)), { recursive: true });
-      await writeFile(join(staging, path), text);
-    }
-    await mkdir(out, { recursive: true });
-    const old = join(staging, '.old-src');
-    await rename(join(out, 'src'), old).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
-    await rename(join(staging, 'src'), join(out, 'src'));
-    for (const path of files.keys()) {
-      if (!path.startsWith('src/')) {
-        await mkdir(dirname(join(out, path)), { recursive: true });
-        await rename(join(staging, path), join(out, path));
-      }
-    }
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
-}
 
 export const portCommand: CliCommand = {
   name: 'port <service>',
@@ -80,20 +51,11 @@ export const portCommand: CliCommand = {
     const ported = await portJavaSources(id, await readJavaSources(join(estate, service.root)), {
       openapi: createOpenApi(service),
     });
-    try {
-      await writeProject(out, ported.files);
-    } catch (error) {
-      throw wrapError(
-        ErrorCode.io,
-        `cannot write the ported project to ${out}`,
-        error,
-        'check that the directory is writable',
-      );
-    }
+    await writeProject(out, ported.files);
     if (target !== undefined) {
       context.output.progress(`codemod ${out}`);
       const codemod = loadCodemodPlan(out);
-      for (const write of codemod.writes) await writeFileAtomic(join(out, write.path), write.content);
+      await writeFilesAtomic(codemod.writes.map((w) => ({ path: join(out, w.path), content: w.content })));
       const built = await runBuild(context, out, target, undefined);
       if (context.output.json) {
         await context.output.resultJson({

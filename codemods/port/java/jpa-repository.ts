@@ -1,6 +1,6 @@
 /** Spring Data JPA repositories → a class over `pg` with the SQL their method names imply. */
 import type { JavaClass, JavaMethod } from './model.ts';
-import { hasAnnotation } from './model.ts';
+import { hasAnnotation, missingEntity } from './model.ts';
 import { fromColumn, resolveEntityMapping, type EntityMapping } from './entity-mapping.ts';
 import { parseDerivedQuery } from './derived-query.ts';
 import type { ImportSet, ServiceContext } from './scope.ts';
@@ -32,7 +32,7 @@ export function translateJpaRepository(
 ): string {
   const entityName = repo.interfaces.find((i) => i.args.length === 2)?.args[0]?.name ?? '';
   const entityCls = ctx.classes.get(entityName);
-  if (!entityCls) throw new Error(`entity ${entityName} of ${repo.name} not found`);
+  if (!entityCls) throw missingEntity(repo, entityName);
   const m = resolveEntityMapping(entityCls, ctx.classes);
   const childMappings = m.children.map((c) => ({
     child: c,

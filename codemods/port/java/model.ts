@@ -3,6 +3,7 @@
  * tree-sitter nodes; the statement and expression translators walk them.
  */
 import type { Node } from 'web-tree-sitter';
+import { AppError, ErrorCode } from '../../../shared/errors.ts';
 
 /** An annotation as written: simple name and its arguments as source text (`value` for the unnamed one). */
 export interface JavaAnnotation {
@@ -75,4 +76,16 @@ export function getAnnotation(
   ...names: string[]
 ): JavaAnnotation | undefined {
   return target.annotations.find((a) => names.includes(a.name));
+}
+
+/** A repository whose entity class is not among the service's sources: a located MIG_INPUT error. */
+export function missingEntity(repo: JavaClass, entityName: string): AppError {
+  return new AppError(
+    ErrorCode.input,
+    `${repo.name} stores ${entityName === '' ? 'an entity it does not name' : entityName}, which is not a class of this service`,
+    {
+      location: { file: repo.file, line: repo.line },
+      hint: 'port translates one service from its own sources: add the entity class to it, or fix the repository’s type arguments',
+    },
+  );
 }

@@ -8,6 +8,7 @@ import type {
   JavaVariable,
 } from './model.ts';
 import { parseJava } from './parser.ts';
+import { AppError, ErrorCode } from '../../../shared/errors.ts';
 
 const CLASS_NODES: Record<string, JavaClassKind> = {
   class_declaration: 'class',
@@ -16,10 +17,49 @@ const CLASS_NODES: Record<string, JavaClassKind> = {
   enum_declaration: 'enum',
 };
 
-/** Parses one .java file into its top-level and nested classes. */
+/** The first ERROR or MISSING node of a tree that has a syntax error. */
+function findSyntaxError(root: Node): Node | undefined {
+  const cursor = root.walk();
+  try {
+    for (;;) {
+      const node = cursor.currentNode;
+      if (node.isError || node.isMissing) return node;
+      // only descend into subtrees that hold the error
+      if (node.hasError && cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return undefined;
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/**
+ * Parses one .java file into its top-level and nested classes. A file with a syntax error is a located
+ * MIG_INPUT error: translating a guess of what it means would be silently wrong.
+ */
 export async function readJavaClasses(file: string, text: string): Promise<JavaClass[]> {
   const tree = await parseJava(text);
   const root = tree.rootNode;
+  if (root.hasError) {
+    const node = findSyntaxError(root) ?? root;
+    const line = node.startPosition.row + 1;
+    const near = node.isMissing
+      ? `missing \`${node.type}\``
+      : `near \`${node.text.slice(0, 40).replace(/\s+/g, ' ')}\``;
+    throw new AppError(
+      ErrorCode.input,
+      `${file} has a Java syntax error (${near}); port translates code that compiles`,
+      {
+        location: {
+          file,
+          line,
+          column: node.startPosition.column + 1,
+          excerpt: text.split(/\r\n|\r|\n/)[line - 1] ?? '',
+        },
+        hint: 'fix the syntax at the location shown (the service must build with javac), then run port again',
+      },
+    );
+  }
   const pkg = root.namedChildren.find((n) => n?.type === 'package_declaration');
   const packageName = pkg?.namedChildren[0]?.text ?? '';
   const imports: Record<string, string> = {};

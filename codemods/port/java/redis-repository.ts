@@ -1,5 +1,5 @@
 /** Spring Data Redis repositories of `@RedisHash` classes → ioredis code writing the same keys and hash layout. */
-import { getAnnotation, hasAnnotation, type JavaClass } from './model.ts';
+import { getAnnotation, hasAnnotation, missingEntity, type JavaClass } from './model.ts';
 import type { ImportSet, ServiceContext } from './scope.ts';
 import type { MethodOutcome } from './members.ts';
 import { fileName } from './members.ts';
@@ -13,7 +13,7 @@ export function translateRedisRepository(
 ): string {
   const entityName = repo.interfaces.find((i) => i.args.length === 2)?.args[0]?.name ?? '';
   const entity = ctx.classes.get(entityName);
-  if (!entity) throw new Error(`entity ${entityName} of ${repo.name} not found`);
+  if (!entity) throw missingEntity(repo, entityName);
   imports.useClass(entityName);
   imports.useModule('ioredis', 'Redis');
   imports.useModule('node:crypto', 'randomUUID');

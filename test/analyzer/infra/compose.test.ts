@@ -105,6 +105,29 @@ describe('readComposeFile', () => {
 });
 
 describe('composeReader', () => {
+  it('refuses an env_file that is a device or a FIFO instead of reading forever', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { writeFile, mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'compose-'));
+    try {
+      execFileSync('mkfifo', [join(dir, 'pipe.env')]);
+      const escape = '../'.repeat(dir.split('/').length) + 'dev/zero';
+      await writeFile(
+        join(dir, 'compose.yaml'),
+        `services:\n  a:\n    image: x\n    env_file: [pipe.env, ${escape}]\n`,
+      );
+      const read = await readComposeFile(dir, 'compose.yaml');
+      expect(read.problems.map((p) => [p.line, p.code])).toEqual([
+        [4, 'compose-invalid'],
+        [4, 'compose-invalid'],
+      ]);
+      expect(read.problems[0]?.message).toContain('not a regular file');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('maps compose services onto the core facts with env_file refs and conditions', async () => {
     const result = await composeReader.read(contextFor(estate));
     const api = result.compose?.find((s) => s.name === 'api');

@@ -37,6 +37,19 @@ describe('parseDockerfile', () => {
     expect(facts.problems).toEqual([]);
   });
 
+  it('reports a port over 65535 or a reversed range instead of looping on it', () => {
+    const odd = parseDockerfile(
+      'FROM x\nEXPOSE 99999999999999999999999999 9000-8000 70000/udp 8080\n',
+      'Dockerfile',
+    );
+    expect(odd.exposedPorts).toEqual([{ port: 8080, protocol: 'tcp', line: 2 }]);
+    expect(odd.problems.map((p) => [p.line, p.message])).toEqual([
+      [2, 'EXPOSE 99999999999999999999999999: a port is 0-65535'],
+      [2, 'EXPOSE 9000-8000: the range ends before it starts'],
+      [2, 'EXPOSE 70000/udp: a port is 0-65535'],
+    ]);
+  });
+
   it('inherits env from an earlier stage used as a base', () => {
     const text = 'FROM alpine:3 AS base\nENV A=1\nEXPOSE 80\nFROM base\nENV B=2\n';
     const f = parseDockerfile(text, 'Dockerfile');
