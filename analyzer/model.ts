@@ -73,7 +73,7 @@ export const CallStepSchema = z.object({
 export type CallStep = z.infer<typeof CallStepSchema>;
 
 const targetMap = <T extends z.ZodType>(value: T) =>
-  z.object({ wasmcloud: value, spin: value, embedded: value });
+  z.object({ wasmcloud: value, spin: value, spin4: value, embedded: value });
 
 /** The WIT interface an effect maps to per target, or null when the target has none (a blocker). */
 export const CapabilityMapSchema = targetMap(z.string().nullable());

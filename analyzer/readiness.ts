@@ -53,6 +53,7 @@ export function getReadiness(effects: readonly RawEffect[]): Service['readiness'
   return {
     wasmcloud: scoreReadiness(effects, 'wasmcloud'),
     spin: scoreReadiness(effects, 'spin'),
+    spin4: scoreReadiness(effects, 'spin4'),
     embedded: scoreReadiness(effects, 'embedded'),
   };
 }

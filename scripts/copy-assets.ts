@@ -1,7 +1,7 @@
 /**
  * Part of `npm run build`: copies into dist/ the files migrate reads at run time rather than imports — the
  * TypeScript templates the port and the codemod write into a service (they must stay TypeScript) and the vendored
- * WIT packages. tsc compiles the rest. Idempotent (each run copies the same files over).
+ * WIT packages, the runtimes' host worlds and the Wasmtime link script. tsc compiles the rest. Idempotent (each run copies the same files over).
  */
 import { cp, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -15,6 +15,9 @@ const ASSETS: readonly { dir: string; keep: (file: string) => boolean }[] = [
   { dir: 'codemods/facade', keep: (file) => file.endsWith('.ts') },
   { dir: 'codemods/transforms/shims', keep: (file) => file.endsWith('.ts') },
   { dir: 'codemods/wit/packages', keep: () => true },
+  // The link check: the runtimes' host worlds and the Wasmtime script it runs.
+  { dir: 'runtimes', keep: (file) => file.endsWith('.wit') },
+  { dir: 'codemods/build', keep: (file) => file.endsWith('.py') },
 ];
 
 let copied = 0;

@@ -4,6 +4,7 @@
  * analyzer scores readiness from it, `migrate build` checks a component's imports against it, and the host
  * binds exactly these interfaces.
  */
+import { REAL_TARGETS, type RealTarget } from './runtimes.ts';
 
 /** Every kind of side effect the analyzer reports. */
 export const EFFECT_KINDS = [
@@ -26,8 +27,13 @@ export const EFFECT_KINDS = [
 ] as const;
 export type EffectKind = (typeof EFFECT_KINDS)[number];
 
-/** Wasm runtimes a service can be moved to. `embedded` is migrate's own Node host (bridge/host). */
-export const TARGETS = ['wasmcloud', 'spin', 'embedded'] as const;
+/**
+ * Targets of `migrate build`: the real runtimes (shared/runtimes.ts: `wasmcloud` = wasmCloud 2.x, `spin` = Spin 3.x
+ * as SpinKube runs it today, `spin4` = the Spin 4 CLI) and `embedded`, migrate's own Node host (bridge/host). The
+ * host is not a dialect of its own: it serves every real target's pins, and a component built for it takes a real
+ * runtime's pins (see {@link resolvePinsTarget}), so what runs locally is what ships.
+ */
+export const TARGETS = ['wasmcloud', 'spin', 'spin4', 'embedded'] as const;
 export type Target = (typeof TARGETS)[number];
 
 /** How settled an interface is upstream. */
@@ -81,47 +87,72 @@ const noNative = no(
   'replace the native library with a pure Java/TypeScript one, or compile it to its own Wasm component',
 );
 
-/** effect kind → target → support. */
-export const CAPABILITY_CATALOG: Readonly<Record<EffectKind, Readonly<Record<Target, CapabilitySupport>>>> = {
-  'http-in': { wasmcloud: httpIn, spin: httpIn, embedded: httpIn },
+type RealTargetCatalog = Readonly<Record<EffectKind, Readonly<Record<RealTarget, CapabilitySupport>>>>;
+
+/**
+ * effect kind → real target → support: the exact interface and version each runtime's host world serves (the
+ * WIT under runtimes/; test/codemods/build/catalog-pins.test.ts checks every pin against it).
+ */
+const spinVariables = (note: string): CapabilitySupport =>
+  ok({ interface: 'wasi:config/store@0.2.0-draft-2024-09-27', maturity: 'phase-2-draft', note });
+// Both Spins: 3.x (SpinKube) and the 4 CLI serve the same Spin interfaces for what migrate binds.
+const spinSql = ok({
+  // 3.0.0 on both Spins: spin:postgres@4.2.0 (the only 4.x in Spin 4's world) has `async func`s, which
+  // componentize-js guests cannot import, and 4.0.0 (sync) is not in Spin 4's world by name.
+  interface: 'spin:postgres/postgres@3.0.0',
+  maturity: 'vendor',
+  note: 'the address comes from the variable db_url or spring.datasource.*; list it in allowed_outbound_hosts',
+});
+const spinKv = ok({ interface: 'wasi:keyvalue/store@0.2.0-draft2', maturity: 'phase-2-draft' });
+const spinRedis = ok({
+  interface: 'fermyon:spin/redis@2.0.0',
+  maturity: 'vendor',
+  note: 'the address must be listed in allowed_outbound_hosts',
+});
+const spinNoPublish = no(
+  'blocker',
+  'Spin has no NATS messaging (only outbound MQTT and Redis pub/sub)',
+  'target wasmCloud for this service, or switch the subject to Redis pub/sub or MQTT first',
+);
+const spinNoSubscribe = no(
+  'blocker',
+  'Spin cannot subscribe to NATS subjects (its triggers are HTTP, Redis and, via plugins, MQTT/cron)',
+  'target wasmCloud for this service, or bridge the subject to HTTP with a small relay',
+);
+// Needs componentize-js's `stdio` feature (off for other targets: it traps the guest's get-stdout/get-stderr
+// otherwise), which also imports stdin, the terminals and wasi:filesystem; Spin serves all of wasi:cli.
+const spinLog = ok({
+  interface: `wasi:cli/stdout@${WASI_CLI}`,
+  maturity: 'stable',
+  note: 'Spin has no wasi:logging: stdout/stderr are the log',
+});
+const spinNoFs = no(
+  'port-needed',
+  'Spin mounts only static files, read-only',
+  'ship static files with the component; keep data in key-value or SQL',
+);
+
+const REAL_CATALOG: RealTargetCatalog = {
+  'http-in': { wasmcloud: httpIn, spin: httpIn, spin4: httpIn },
   'http-out': {
     wasmcloud: httpOut,
     spin: ok({ ...httpOutBinding, note: 'hosts must be listed in allowed_outbound_hosts' }),
-    embedded: ok({
-      ...httpOutBinding,
-      note: 'deny by default; allowed hosts come from the host config',
-    }),
+    spin4: ok({ ...httpOutBinding, note: 'hosts must be listed in allowed_outbound_hosts' }),
   },
   sql: {
     wasmcloud: ok({
+      // 0.1.1-draft (sync), not 0.2.0: wasmcloud:postgres@0.2.0 is `async func`, which componentize-js cannot import.
       interface: 'wasmcloud:postgres/query@0.1.1-draft',
       maturity: 'vendor',
-      note: 'provider-sqldb-postgres',
+      note: 'wasmCloud 2 built-in postgres plugin',
     }),
-    // 3.0.0, not 4.x: spin:postgres@4 functions are `async func`, which componentize-js guests cannot call.
-    spin: ok({
-      interface: 'spin:postgres/postgres@3.0.0',
-      maturity: 'vendor',
-      note: 'the address comes from the variable db_url or spring.datasource.*; list it in allowed_outbound_hosts',
-    }),
-    embedded: ok({
-      interface: 'wasmcloud:postgres/query@0.1.1-draft',
-      maturity: 'vendor',
-      note: 'bound to a pg pool',
-    }),
+    spin: spinSql,
+    spin4: spinSql,
   },
   kv: {
-    wasmcloud: ok({
-      interface: 'wasi:keyvalue/store@0.2.0-draft',
-      maturity: 'phase-2-draft',
-      note: 'provider-keyvalue-redis',
-    }),
-    spin: ok({ interface: 'wasi:keyvalue/store@0.2.0-draft2', maturity: 'phase-2-draft' }),
-    embedded: ok({
-      interface: 'wasi:keyvalue/store@0.2.0-draft',
-      maturity: 'phase-2-draft',
-      note: 'bound to Redis',
-    }),
+    wasmcloud: ok({ interface: 'wasi:keyvalue/store@0.2.0-draft', maturity: 'phase-2-draft' }),
+    spin: spinKv,
+    spin4: spinKv,
   },
   // Redis data structures (hashes, sets, scripts: Spring Data Redis repositories, ioredis beyond get/set) need
   // Redis itself; wasi:keyvalue has only keys and values. Spin's outbound Redis has them (`execute` for the rest).
@@ -131,33 +162,18 @@ export const CAPABILITY_CATALOG: Readonly<Record<EffectKind, Readonly<Record<Tar
       'wasmCloud has no Redis interface with hashes, sets or scripts: wasi:keyvalue stores only keys and values',
       'target spin or embedded for this service, or keep each entity as one value (e.g. JSON) under its key with caps.kv',
     ),
-    spin: ok({
-      interface: 'fermyon:spin/redis@2.0.0',
-      maturity: 'vendor',
-      note: 'the address must be listed in allowed_outbound_hosts',
-    }),
-    embedded: ok({
-      interface: 'fermyon:spin/redis@2.0.0',
-      maturity: 'vendor',
-      note: 'bound to the configured Redis backend',
-    }),
+    spin: spinRedis,
+    spin4: spinRedis,
   },
   publish: {
     wasmcloud: ok({
+      // 0.2.0 (sync), not 0.3.0 (async).
       interface: 'wasmcloud:messaging/consumer@0.2.0',
       maturity: 'vendor',
-      note: 'provider-messaging-nats',
+      note: 'wasmCloud 2 built-in NATS plugin',
     }),
-    spin: no(
-      'blocker',
-      'Spin has no NATS messaging (only outbound MQTT and Redis pub/sub)',
-      'target wasmCloud for this service, or switch the subject to Redis pub/sub or MQTT first',
-    ),
-    embedded: ok({
-      interface: 'wasmcloud:messaging/consumer@0.2.0',
-      maturity: 'vendor',
-      note: 'bound to NATS',
-    }),
+    spin: spinNoPublish,
+    spin4: spinNoPublish,
   },
   subscribe: {
     wasmcloud: ok({
@@ -165,86 +181,85 @@ export const CAPABILITY_CATALOG: Readonly<Record<EffectKind, Readonly<Record<Tar
       maturity: 'vendor',
       note: 'exported by the component',
     }),
-    spin: no(
-      'blocker',
-      'Spin cannot subscribe to NATS subjects (its triggers are HTTP, Redis and, via plugins, MQTT/cron)',
-      'target wasmCloud for this service, or bridge the subject to HTTP with a small relay',
-    ),
-    embedded: ok({
-      interface: 'wasmcloud:messaging/handler@0.2.0',
-      maturity: 'vendor',
-      note: 'NATS subscription calls the export',
-    }),
+    spin: spinNoSubscribe,
+    spin4: spinNoSubscribe,
   },
   config: {
-    wasmcloud: ok({ interface: 'wasi:config/store@0.2.0-draft', maturity: 'phase-2-draft' }),
-    spin: ok({
-      interface: 'wasi:config/store@0.2.0-draft-2024-09-27',
-      maturity: 'phase-2-draft',
-      note: 'Spin variables',
-    }),
-    embedded: ok({
-      interface: 'wasi:config/store@0.2.0-draft',
-      maturity: 'phase-2-draft',
-      note: 'only configured keys',
-    }),
+    wasmcloud: ok({ interface: 'wasi:config/store@0.2.0-rc.1', maturity: 'phase-2-draft' }),
+    spin: spinVariables('Spin variables'),
+    spin4: spinVariables('Spin variables'),
   },
   secret: {
-    wasmcloud: ok({ interface: 'wasmcloud:secrets/store@0.1.0-draft', maturity: 'vendor' }),
-    spin: ok({
-      interface: 'wasi:config/store@0.2.0-draft-2024-09-27',
-      maturity: 'phase-2-draft',
-      note: 'secret variables',
-    }),
-    embedded: ok({
-      interface: 'wasi:config/store@0.2.0-draft',
-      maturity: 'phase-2-draft',
-      note: 'secrets as config keys',
-    }),
+    wasmcloud: ok({ interface: 'wasmcloud:secrets/store@2.1.0', maturity: 'vendor' }),
+    spin: spinVariables('secret variables'),
+    spin4: spinVariables('secret variables'),
   },
   log: {
     wasmcloud: ok({ interface: 'wasi:logging/logging@0.1.0-draft', maturity: 'phase-1-draft' }),
-    // Needs componentize-js's `stdio` feature (off for other targets: it traps the guest's get-stdout/get-stderr
-    // otherwise), which also imports stdin, the terminals and wasi:filesystem; Spin serves all of wasi:cli.
-    spin: ok({
-      interface: `wasi:cli/stdout@${WASI_CLI}`,
-      maturity: 'stable',
-      note: 'Spin keeps stdout/stderr as the log',
-    }),
-    embedded: ok({ interface: 'wasi:logging/logging@0.1.0-draft', maturity: 'phase-1-draft' }),
+    spin: spinLog,
+    spin4: spinLog,
   },
-  clock: { wasmcloud: clock, spin: clock, embedded: clock },
-  random: { wasmcloud: random, spin: random, embedded: random },
+  clock: { wasmcloud: clock, spin: clock, spin4: clock },
+  random: { wasmcloud: random, spin: random, spin4: random },
   fs: {
     wasmcloud: no(
       'port-needed',
       'no filesystem in wasmCloud components',
       'keep files in a blob store (wasi:blobstore) or key-value',
     ),
-    spin: no(
-      'port-needed',
-      'Spin mounts only static files, read-only',
-      'ship static files with the component; keep data in key-value or SQL',
-    ),
-    embedded: no('port-needed', 'the host gives components no filesystem', 'keep data in key-value or SQL'),
+    spin: spinNoFs,
+    spin4: spinNoFs,
   },
-  thread: { wasmcloud: noThreads, spin: noThreads, embedded: noThreads },
-  process: { wasmcloud: noProcess, spin: noProcess, embedded: noProcess },
-  native: { wasmcloud: noNative, spin: noNative, embedded: noNative },
+  thread: { wasmcloud: noThreads, spin: noThreads, spin4: noThreads },
+  process: { wasmcloud: noProcess, spin: noProcess, spin4: noProcess },
+  native: { wasmcloud: noNative, spin: noNative, spin4: noNative },
 };
 
-export function getCapabilitySupport(kind: EffectKind, target: Target): CapabilitySupport {
-  return CAPABILITY_CATALOG[kind][target];
+/**
+ * migrate's host serves what any real target binds (every target's pins), so a kind is supported there when one
+ * real target supports it; otherwise the first real target's reason and way out.
+ */
+function getEmbeddedSupport(kind: EffectKind): CapabilitySupport {
+  const supports = REAL_TARGETS.map((target) => REAL_CATALOG[kind][target]);
+  const bindings = new Map<string, CapabilityBinding>();
+  for (const support of supports) {
+    if (support.supported) for (const binding of support.bindings) bindings.set(binding.interface, binding);
+  }
+  if (bindings.size > 0) return { supported: true, bindings: [...bindings.values()] };
+  if (kind === 'fs')
+    return no('port-needed', 'the host gives components no filesystem', 'keep data in key-value or SQL');
+  return supports[0]!;
 }
+
+export function getCapabilitySupport(kind: EffectKind, target: Target): CapabilitySupport {
+  return target === 'embedded' ? getEmbeddedSupport(kind) : REAL_CATALOG[kind][target];
+}
+
+/** effect kind → target → support, `embedded` included (derived from the real targets). */
+export const CAPABILITY_CATALOG: Readonly<Record<EffectKind, Readonly<Record<Target, CapabilitySupport>>>> =
+  Object.fromEntries(
+    EFFECT_KINDS.map((kind) => [kind, { ...REAL_CATALOG[kind], embedded: getEmbeddedSupport(kind) }]),
+  ) as Record<EffectKind, Record<Target, CapabilitySupport>>;
 
 /** The WIT interfaces a target supports at all; `migrate build` rejects a component importing anything else. */
 export function getSupportedInterfaces(target: Target): ReadonlySet<string> {
   const interfaces = new Set<string>();
   for (const kind of EFFECT_KINDS) {
-    const support = CAPABILITY_CATALOG[kind][target];
+    const support = getCapabilitySupport(kind, target);
     if (support.supported) for (const binding of support.bindings) interfaces.add(binding.interface);
   }
   return interfaces;
+}
+
+/**
+ * The real target whose pins a build for `target` takes. A real target is its own; `embedded` (migrate's host)
+ * takes wasmCloud's pins, or the first real target that supports every effect kind the service uses (Spin for a
+ * service on Redis structures), so the component verified locally is the one deployed. `undefined` when no real
+ * target supports them all (the host still runs it; it deploys nowhere as built).
+ */
+export function resolvePinsTarget(target: Target, kinds: readonly EffectKind[]): RealTarget | undefined {
+  if (target !== 'embedded') return target;
+  return REAL_TARGETS.find((real) => kinds.every((kind) => REAL_CATALOG[kind][real].supported));
 }
 
 /**

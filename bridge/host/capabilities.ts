@@ -5,6 +5,8 @@ import {
   getCapabilitySupport,
   type EffectKind,
 } from '../../shared/catalog.ts';
+import { isLinkCompatible, parseInterfaceName } from '../../shared/link-rule.ts';
+import { REAL_TARGETS } from '../../shared/runtimes.ts';
 
 /** Capabilities a component can be granted in the host config. */
 export const HOST_CAPABILITIES = [
@@ -46,13 +48,6 @@ const SIBLINGS: Record<HostCapability, readonly string[]> = {
 };
 
 /**
- * Capabilities whose Spin interface the host also serves (catalog target `spin`), so a component built with
- * `--target spin` runs here: `spin:postgres` on the SQL backend, Spin variables from the component's config,
- * stdout as its log.
- */
-const SPIN_SERVED: readonly HostCapability[] = ['sql', 'config', 'logging'];
-
-/**
  * Interfaces every component built by componentize-js imports, whatever its world says: wasi:http `types`
  * with the wasi:io and monotonic clock it uses; `outgoing-handler` (StarlingMonkey's `fetch`; without the
  * `http-out` capability every outbound request is answered `HTTP-request-denied`); wall clock and random
@@ -61,40 +56,34 @@ const SPIN_SERVED: readonly HostCapability[] = ['sql', 'config', 'logging'];
  */
 const BASELINE = ENGINE_IMPORTS.map((name) => `${name}@0.2.10`);
 
-function split(name: string): { bare: string; version: string } {
-  const at = name.indexOf('@');
-  return at === -1 ? { bare: name, version: '' } : { bare: name.slice(0, at), version: name.slice(at + 1) };
-}
-
-/** The versioned interfaces a set of capabilities allows, from the capability catalog (target `embedded`). */
+/**
+ * The versioned interfaces a set of capabilities allows: every real target's pins from the capability catalog
+ * (wasmCloud's `wasi:config/store@0.2.0-rc.1`, Spin's config and key-value drafts, its stdout log, …), so a
+ * component built for any target runs here unchanged.
+ */
 export function resolveAllowedImports(
   capabilities: Iterable<HostCapability>,
 ): Map<string, HostCapability | 'http-in'> {
   const allowed = new Map<string, HostCapability | 'http-in'>();
   for (const name of BASELINE) allowed.set(name, 'http-in');
   for (const capability of capabilities) {
-    const support = getCapabilitySupport(KIND[capability], 'embedded');
-    if (!support.supported) continue;
-    for (const binding of support.bindings) {
-      const { bare, version } = split(binding.interface);
-      const pkg = bare.slice(0, bare.indexOf('/'));
-      for (const sibling of SIBLINGS[capability]) allowed.set(`${pkg}/${sibling}@${version}`, capability);
+    for (const target of REAL_TARGETS) {
+      const support = getCapabilitySupport(KIND[capability], target);
+      if (!support.supported) continue;
+      for (const binding of support.bindings) {
+        const { bare, version } = parseInterfaceName(binding.interface);
+        allowed.set(binding.interface, capability);
+        const pkg = bare.slice(0, bare.indexOf('/'));
+        // Siblings only within the catalog's own package (wasmcloud:postgres/types next to …/query).
+        for (const sibling of SIBLINGS[capability]) {
+          if (pkg !== 'wasi:cli') allowed.set(`${pkg}/${sibling}@${version}`, capability);
+        }
+      }
     }
     if (capability === 'logging')
       for (const name of ENGINE_STDIO_IMPORTS) allowed.set(`${name}@0.2.10`, capability);
-    const spin = getCapabilitySupport(KIND[capability], 'spin');
-    if (SPIN_SERVED.includes(capability) && spin.supported) {
-      for (const binding of spin.bindings) allowed.set(binding.interface, capability);
-    }
   }
   return allowed;
-}
-
-/** WASI 0.2.x interfaces are semver compatible (a 0.2.12 import is served by a 0.2.10 host); drafts must match. */
-function isCompatible(declared: string, offered: string): boolean {
-  if (declared === offered) return true;
-  const stable = /^0\.2\.\d+$/;
-  return declared === '' || (stable.test(declared) && stable.test(offered));
 }
 
 /**
@@ -108,13 +97,13 @@ export function checkImports(
 ): void {
   const allowed = resolveAllowedImports(capabilities);
   for (const name of imports) {
-    const { bare, version } = split(name);
+    const { bare, version } = parseInterfaceName(name);
     const match = [...allowed.keys()].find((offered) => {
-      const o = split(offered);
-      return o.bare === bare && isCompatible(version, o.version);
+      const o = parseInterfaceName(offered);
+      return o.bare === bare && (version === '' || isLinkCompatible(version, o.version));
     });
     if (match === undefined) {
-      const known = [...allowed.keys()].find((offered) => split(offered).bare === bare);
+      const known = [...allowed.keys()].find((offered) => parseInterfaceName(offered).bare === bare);
       throw new AppError(
         ErrorCode.unsupported,
         known === undefined
@@ -124,7 +113,7 @@ export function checkImports(
           hint:
             known === undefined
               ? `grant the capability that provides ${bare} in the host config, or rebuild the component without it`
-              : 'rebuild the component against the WIT version in the capability catalog',
+              : 'rebuild the component with migrate build --target wasmcloud, spin or spin4 (the versions the host serves)',
         },
       );
     }

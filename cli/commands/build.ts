@@ -18,15 +18,42 @@ export function parseTarget(value: unknown): Target {
   return target as Target;
 }
 
+/** Where the component links, one line per real runtime. */
+function formatLinks(built: BuiltService): string[] {
+  const { link } = built;
+  const by =
+    link.checkedBy === 'wasmtime' ? 'Wasmtime 49 linked and instantiated it' : 'Wasmtime’s linking rule';
+  const lines = [
+    `links on: ${link.linksOn.length === 0 ? 'no real runtime' : link.linksOn.join(', ')} (${by}, against each runtime’s own WIT)`,
+  ];
+  if (link.note !== undefined) lines.push(`  note: ${link.note}`);
+  for (const runtime of link.runtimes) {
+    if (runtime.links) {
+      lines.push(`  ${runtime.label}: links`);
+      continue;
+    }
+    lines.push(`  ${runtime.label}: does not link`);
+    for (const entry of runtime.unlinked) lines.push(`    ${entry.import}: ${entry.wayOut}`);
+  }
+  if (built.target === 'embedded' && built.pins === undefined) {
+    lines.push(
+      '  warning: no real runtime serves every capability this service uses: migrate’s host runs it, but it deploys nowhere as built',
+    );
+  }
+  return lines;
+}
+
 export function formatBuiltService(built: BuiltService, cwd: string): string {
   const mb = (built.size / (1024 * 1024)).toFixed(2);
+  const pins = built.target === 'embedded' && built.pins !== undefined ? ` (${built.pins} pins)` : '';
   const lines = [
-    `built ${relative(cwd, built.out) || built.out} for ${built.target}: ${built.size} bytes (${mb} MB)${built.cached ? ', from cache' : ''}`,
+    `built ${relative(cwd, built.out) || built.out} for ${built.target}${pins}: ${built.size} bytes (${mb} MB)${built.cached ? ', from cache' : ''}`,
     `capabilities: ${built.capabilities.length === 0 ? 'none' : built.capabilities.join(', ')}`,
     'imports:',
     ...built.imports.map((name) => `  ${name}`),
     'exports:',
     ...built.exports.map((name) => `  ${name}`),
+    ...formatLinks(built),
   ];
   return lines.join('\n');
 }
@@ -45,6 +72,13 @@ export function builtServiceDocument(built: BuiltService, cwd: string): Record<s
     world: { imports: built.plan.imports, exports: built.plan.exports, wit: relative(cwd, built.witPath) },
     hash: built.hash,
     cached: built.cached,
+    pins: built.pins ?? null,
+    links: {
+      checkedBy: built.link.checkedBy,
+      ...(built.link.note === undefined ? {} : { note: built.link.note }),
+      linksOn: built.link.linksOn,
+      runtimes: built.link.runtimes,
+    },
   };
 }
 
@@ -54,9 +88,11 @@ export async function runBuild(
   dir: string,
   target: Target,
   out: string | undefined,
+  linkCheck: 'auto' | 'rule' = 'auto',
 ): Promise<BuiltService> {
   return buildService(dir, {
     target,
+    linkCheck,
     cwd: context.cwd,
     ...(out === undefined ? {} : { out }),
     onProgress: (message) => context.output.progress(message),
@@ -66,17 +102,25 @@ export async function runBuild(
 export const buildCommand: CliCommand = {
   name: 'build <dir>',
   summary:
-    'build a codemodded service into a WebAssembly component: minimal WIT world, componentize-js, target check',
+    'build a codemodded service into a WebAssembly component: minimal WIT world with the target runtime’s versions, componentize-js, and where it links (each runtime’s own host world)',
   group: 'transform',
   examples: [
     'migrate build ported/order-service',
-    'migrate build ported/notification-service --target spin',
+    'migrate build ported/inventory-service --target spin   # prints the runtimes it links on',
     'migrate build ported/order-service --target embedded --out order.wasm --json',
   ],
   reports: true,
   configure(command) {
-    command.option('--target <target>', `runtime to build for: ${TARGETS.join(', ')}`, 'wasmcloud');
+    command.option(
+      '--target <target>',
+      'runtime to build for: wasmcloud (wasmCloud 2.x), spin (Spin 3.x, SpinKube), spin4 (Spin 4 CLI), embedded (migrate’s host; takes wasmCloud’s versions, or Spin’s when wasmCloud lacks a capability)',
+      'wasmcloud',
+    );
     command.option('--out <file>', 'where to write the .wasm (default: <dir>/dist/<name>.wasm)');
+    command.option(
+      '--no-wasmtime',
+      'check where the component links with Wasmtime’s linking rule in TypeScript, without starting Wasmtime',
+    );
   },
   async run(context, args, options) {
     const dir = args[0];
@@ -84,7 +128,7 @@ export const buildCommand: CliCommand = {
       throw new AppError(ErrorCode.usage, 'missing <dir>', { hint: 'migrate build <dir>' });
     const target = parseTarget(options.target);
     const out = typeof options.out === 'string' ? options.out : undefined;
-    const built = await runBuild(context, dir, target, out);
+    const built = await runBuild(context, dir, target, out, options.wasmtime === false ? 'rule' : 'auto');
     if (context.output.json) {
       await context.output.resultJson({ schemaVersion: '1', ...builtServiceDocument(built, context.cwd) });
       return;

@@ -23,7 +23,10 @@ export const portCommand: CliCommand = {
     command.option('--estate <dir>', 'the estate root the analyzer reads', '.');
     command.option('--out <dir>', 'where to write the TypeScript project (default: ported/<service>)');
     command.option('--build', 'then run migrate codemod and migrate build on the ported project');
-    command.option('--target <target>', 'with --build: runtime to build for (wasmcloud, spin, embedded)');
+    command.option(
+      '--target <target>',
+      'with --build: runtime to build for (wasmcloud, spin, spin4, embedded)',
+    );
   },
   async run(context, args, options) {
     const id = args[0] ?? '';

@@ -41,6 +41,8 @@ export interface BuiltComponent {
   hash: string;
   /** True when the component came from the cache. */
   cached: boolean;
+  /** The component's file in the build cache (`<cacheDir>/<hash>.wasm`). */
+  path: string;
 }
 
 /**
@@ -146,7 +148,7 @@ export async function buildComponent(options: BuildComponentOptions): Promise<Bu
     await writeFileAtomic(cached, bytes);
   }
   const { imports, exports } = await readComponentInterfaces(bytes);
-  return { bytes, size: bytes.byteLength, imports, exports, hash, cached: fromCache };
+  return { bytes, size: bytes.byteLength, imports, exports, hash, cached: fromCache, path: cached };
 }
 
 async function componentizeSource(

@@ -6,13 +6,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { getCapabilitySupport, type EffectKind, type Target } from '../../shared/catalog.ts';
+import { getRuntime, type RealTarget } from '../../shared/runtimes.ts';
 import { AppError, ErrorCode } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs.ts';
 import type { CapabilityKind } from '../facade/capabilities.ts';
 import { stripVersion, writeWorld } from '../wit/world.ts';
-import { buildComponent } from './build-component.ts';
+import { buildComponent, getDefaultBuildCacheDir } from './build-component.ts';
 import { COMPONENT_BIND_FILE, generateComponentBind } from './component-bind.ts';
-import { findMissingWitPackages, findUnsupportedImports } from './check-imports.ts';
+import { findMissingWitPackages } from './check-imports.ts';
+import { checkComponentLinks, type LinkReport } from './link-check.ts';
 import { createUnsupportedError, loadBuildPlan, type BuildPlan } from './plan.ts';
 
 /** The guest entry `migrate build` compiles, relative to the service directory. */
@@ -24,8 +26,13 @@ export interface BuildServiceOptions {
   out?: string;
   /** Paths in errors are shown relative to this directory (the CLI's cwd). */
   cwd?: string;
-  /** Build cache folder (see buildComponent). */
+  /** Build cache folder (see buildComponent); Wasmtime's compiled code is cached under `<cacheDir>/wasmtime`. */
   cacheDir?: string;
+  /**
+   * How to check where the component links: `auto` (Wasmtime 49 when scripts/ensure-wasmtime.sh installed it,
+   * else Wasmtime's rule in TypeScript) or `rule` (never start Python).
+   */
+  linkCheck?: 'auto' | 'rule';
   onProgress?: (message: string | undefined) => void;
 }
 
@@ -46,6 +53,10 @@ export interface BuiltService {
   cached: boolean;
   capabilities: CapabilityKind[];
   effectKinds: EffectKind[];
+  /** The real target whose pins the world took (see BuildPlan.pins). */
+  pins: RealTarget | undefined;
+  /** Where the component links: every real runtime, checked against its own host world. */
+  link: LinkReport;
 }
 
 /** A WIT-safe, file-safe name for the service: package.json `name` (scope dropped) or the directory name. */
@@ -138,7 +149,8 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
     join(root, COMPONENT_BIND_FILE),
     generateComponentBind(plan.imports, {
       springDatasource: hasSpringConfig(root, 'spring.datasource.url'),
-      springRedis: target === 'spin' && hasSpringConfig(root, 'spring.data.redis.host'),
+      springRedis:
+        (target === 'spin' || target === 'spin4') && hasSpringConfig(root, 'spring.data.redis.host'),
     }),
   );
   progress(`build: componentizing ${show(COMPONENT_ENTRY)} (10-30 s)`);
@@ -149,13 +161,20 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
     stdio: plan.imports.some((name) => stripVersion(name) === 'wasi:cli/stdout'),
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
   });
-  const extra = findUnsupportedImports(built.imports, target);
-  if (extra.length > 0) {
+  progress('build: linking the component against each runtime’s host world');
+  const link = await checkComponentLinks(built.path, built.imports, {
+    engine: options.linkCheck ?? 'auto',
+    cacheDir: join(options.cacheDir ?? getDefaultBuildCacheDir(), 'wasmtime'),
+  });
+  const own = plan.pins === undefined ? undefined : getRuntime(plan.pins);
+  const ownLink = link.runtimes.find((entry) => entry.runtime === own?.id);
+  if (target !== 'embedded' && ownLink !== undefined && !ownLink.links) {
+    const lines = ownLink.unlinked.map((entry) => `${entry.import} (${entry.wayOut})`);
     throw new AppError(
       ErrorCode.unsupported,
-      `the built component imports ${extra.join(', ')}, which target ${target} does not support`,
+      `the built component would not link on ${ownLink.label}: ${lines.join('; ')}`,
       {
-        hint: `remove the code that imports ${extra.length === 1 ? 'it' : 'them'} (only facade capabilities the target offers may be used), or pick another --target`,
+        hint: `only facade capabilities ${ownLink.label} serves may be used; checked by ${link.checkedBy === 'wasmtime' ? 'Wasmtime 49' : 'Wasmtime’s linking rule'} against the runtime’s own WIT`,
       },
     );
   }
@@ -177,5 +196,7 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
     cached: built.cached,
     capabilities: plan.capabilities,
     effectKinds: plan.effectKinds,
+    pins: plan.pins,
+    link,
   };
 }

@@ -9,7 +9,13 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { Node, Project, SyntaxKind, type SourceFile } from 'ts-morph';
-import { getCapabilitySupport, type EffectKind, type Target } from '../../shared/catalog.ts';
+import {
+  getCapabilitySupport,
+  resolvePinsTarget,
+  type EffectKind,
+  type Target,
+} from '../../shared/catalog.ts';
+import { REAL_TARGETS, type RealTarget } from '../../shared/runtimes.ts';
 import { AppError, ErrorCode } from '../../shared/errors.ts';
 import type { CapabilityKind } from '../facade/capabilities.ts';
 import { HTTP_INCOMING_HANDLER } from '../wit/world.ts';
@@ -54,6 +60,12 @@ export interface UnsupportedUse {
 
 export interface BuildPlan {
   target: Target;
+  /**
+   * The real target whose interface versions the world takes: the target itself, or for `embedded` the first
+   * real target supporting every kind used; `undefined` when none does (each kind then takes the first real
+   * target that supports it, and the component deploys nowhere as built).
+   */
+  pins: RealTarget | undefined;
   /** Capabilities used, sorted. */
   capabilities: CapabilityKind[];
   /** Effect kinds used, sorted. */
@@ -141,25 +153,31 @@ export function planBuild(uses: readonly CapabilityUse[], target: Target): Build
   const imports = new Set<string>();
   const exports = new Set<string>([HTTP_INCOMING_HANDLER]);
   const unsupported: UnsupportedUse[] = [];
+  const pins = resolvePinsTarget(target, effectKinds);
   for (const kind of effectKinds) {
     const kindUses = byKind.get(kind)!;
-    const support = getCapabilitySupport(kind, target);
-    if (!support.supported) {
+    const offered = getCapabilitySupport(kind, target);
+    if (!offered.supported) {
       unsupported.push({
         kind,
-        severity: support.severity,
-        reason: support.reason,
-        wayOut: support.wayOut,
+        severity: offered.severity,
+        reason: offered.reason,
+        wayOut: offered.wayOut,
         use: kindUses[0]!,
         count: kindUses.length,
       });
       continue;
     }
+    const pinned =
+      pins ?? REAL_TARGETS.find((real) => getCapabilitySupport(kind, real).supported) ?? 'wasmcloud';
+    const support = getCapabilitySupport(kind, pinned);
+    if (!support.supported) continue;
     // A subscription is a handler the component exports; every other capability is an import.
     for (const binding of support.bindings) (kind === 'subscribe' ? exports : imports).add(binding.interface);
   }
   return {
     target,
+    pins,
     capabilities: [...new Set(sorted.map((u) => u.capability))].sort(),
     effectKinds,
     uses: sorted,

@@ -177,6 +177,7 @@ describe('Java Redis effects: plain values are kv, data structures are redis', a
     expect(catalog.effects.find((e) => e.kind === 'redis')?.capability).toEqual({
       wasmcloud: null,
       spin: 'fermyon:spin/redis@2.0.0',
+      spin4: 'fermyon:spin/redis@2.0.0',
       embedded: 'fermyon:spin/redis@2.0.0',
     });
     expect(catalog.readiness.wasmcloud).toMatchObject({

@@ -56,6 +56,7 @@ describe('analyze samples/spring-orders', async () => {
     expect(order.effects.find((e) => e.kind === 'http-out')?.capability).toEqual({
       wasmcloud: 'wasi:http/outgoing-handler@0.2.10',
       spin: 'wasi:http/outgoing-handler@0.2.10',
+      spin4: 'wasi:http/outgoing-handler@0.2.10',
       embedded: 'wasi:http/outgoing-handler@0.2.10',
     });
   });
@@ -114,6 +115,7 @@ describe('analyze samples/spring-orders', async () => {
     expect(product.effects.find((e) => e.kind === 'redis')?.capability).toEqual({
       wasmcloud: null,
       spin: 'fermyon:spin/redis@2.0.0',
+      spin4: 'fermyon:spin/redis@2.0.0',
       embedded: 'fermyon:spin/redis@2.0.0',
     });
     const wasmcloud = product.readiness.wasmcloud;
