@@ -75,13 +75,10 @@ export async function runPlanPrompts(estate: Estate, recommended: Plan, io: Prom
           context,
         ),
       );
-      const problem = checkTargetChoice(service, picked, false);
-      if (problem === undefined) target = picked;
-      else if (
-        await ask(() =>
-          confirm({ message: `${problem}. Override and use ${picked} anyway?`, default: false }, context),
-        )
-      ) {
+      const blocker = service.readiness[picked].blockers.find((b) => b.severity === 'blocker');
+      const message = `${picked} is blocked for ${service.id}: ${blocker?.reason ?? 'see the analysis'}. Way out: ${blocker?.wayOut ?? 'choose another target'}. Override and use ${picked} anyway?`;
+      if (checkTargetChoice(service, picked, false) === undefined) target = picked;
+      else if (await ask(() => confirm({ message, default: false }, context))) {
         target = picked;
         allowBlocked = true;
       }
