@@ -24,6 +24,9 @@ import { AppError, ErrorCode, ExitCode } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs.ts';
 import type { CliCommand, CommandContext } from '../command.ts';
 
+/** Repeatable options collect their values (variadic ones would swallow the [estate] argument). */
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
 const strings = (value: unknown): string[] | undefined =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined;
 
@@ -101,19 +104,22 @@ export const planCommand: CliCommand = {
       .addOption(
         new Option('--format <format>', 'report format on stdout').choices([...PLAN_FORMATS]).default('text'),
       )
+      .option('--port-report <file>', 'effort from a port report (migrate port --json); repeatable', collect)
       .option(
-        '--port-report <files...>',
-        'effort from port reports (migrate port --json) instead of estimates',
+        '--include <services>',
+        'move these services (comma-separated) even if not recommended',
+        collect,
       )
-      .option('--include <services...>', 'move these services even if not recommended')
-      .option('--exclude <services...>', 'leave these services in their containers')
+      .option('--exclude <services>', 'leave these services (comma-separated) in their containers', collect)
       .option(
-        '--target <service=target...>',
-        'choose a target runtime per service (wasmcloud, spin, embedded)',
+        '--target <service=target>',
+        'a target (wasmcloud, spin, embedded) for a service; repeatable',
+        collect,
       )
       .option(
-        '--allow-blocked <services...>',
-        'allow a target the analysis says is blocked (an explicit override)',
+        '--allow-blocked <services>',
+        'allow a target the analysis says is blocked (an override)',
+        collect,
       )
       .option('--steps <list>', 'traffic steps for every service, e.g. verify,shadow,1,10,50,100');
   },
