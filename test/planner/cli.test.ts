@@ -160,6 +160,29 @@ describe('migrate plan', () => {
     expect(await readFile(out, 'utf8')).toMatch(/^# migrate plan for spring-orders/);
   });
 
+  it('takes flags before the estate argument (repeatable, not variadic)', async () => {
+    const run = await runCliCaptured([
+      'plan',
+      '--target',
+      'order-service=embedded',
+      '--exclude',
+      'product-service',
+      SAMPLE,
+      '--out',
+      join(dir, 'flags.yaml'),
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    const plan = JSON.parse(run.stdout) as Plan;
+    expect(plan.services.map((s) => [s.id, s.include ? s.target : 'stays'])).toEqual([
+      ['inventory-service', 'spin'],
+      ['notification-service', 'wasmcloud'],
+      ['order-service', 'embedded'],
+      ['product-service', 'stays'],
+    ]);
+    expect(plan.basis.answers).toBe('flags');
+  });
+
   it('--format markdown is a review document', async () => {
     const run = await runCliCaptured([
       'plan',
