@@ -20,7 +20,7 @@ import { getCapabilityMap, getReadiness } from './readiness.ts';
 import { walkEstate } from './walk.ts';
 import { sortEstate } from './sort.ts';
 
-export type { Estate } from './model.ts';
+export type { Estate, Service } from './model.ts';
 export { EstateSchema, ESTATE_SCHEMA_VERSION, createEstateJsonSchema } from './model.ts';
 
 export interface AnalyzeOptions {
@@ -338,4 +338,5 @@ export async function analyzeEstate(rootArg: string, options: AnalyzeOptions = {
   });
 }
 export { reporters, REPORT_FORMATS, type ReportFormat } from './reporters/index.ts';
+export { renderGraphSvg, type GraphStyle } from './reporters/html.ts';
 export { createOpenApi } from './openapi.ts';

@@ -4,6 +4,7 @@ import { buildCommand } from './commands/build.ts';
 import { codemodCommand } from './commands/codemod.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { hostCommand } from './commands/host.ts';
+import { planCommand } from './commands/plan.ts';
 import { portCommand } from './commands/port.ts';
 import { shiftCommand } from './commands/shift.ts';
 import { statusCommand } from './commands/status.ts';
@@ -14,6 +15,7 @@ import { statusCommand } from './commands/status.ts';
  */
 export const commands: readonly CliCommand[] = [
   analyzeCommand,
+  planCommand,
   portCommand,
   codemodCommand,
   buildCommand,

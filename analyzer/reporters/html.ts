@@ -8,7 +8,13 @@ const esc = (text: string): string =>
 const COLORS = { http: '#2563eb', message: '#9333ea', sql: '#059669', kv: '#d97706' } as const;
 const LEVEL = { ready: '#16a34a', 'port-needed': '#d97706', blocked: '#dc2626' } as const;
 
-function renderGraph(estate: Estate): string {
+/** How a service box is drawn; other reports (the plan) colour the same graph their own way. */
+export interface GraphStyle {
+  service?: (id: string) => { fill: string; stroke: string; label?: string } | undefined;
+}
+
+/** The service graph as inline SVG: services on top, infra below, edges coloured by kind. */
+export function renderGraphSvg(estate: Estate, style: GraphStyle = {}): string {
   const width = 1200;
   const services = estate.services.map((s) => s.id);
   const unresolved = estate.edges.some((e) => e.to === null);
@@ -20,9 +26,15 @@ function renderGraph(estate: Estate): string {
   place(infra, 330);
   const box = (id: string, kind: 'service' | 'infra'): string => {
     const p = pos.get(id)!;
-    const fill = kind === 'service' ? '#eff6ff' : '#f0fdf4';
-    const stroke = kind === 'service' ? '#1d4ed8' : '#15803d';
-    return `<g><rect x="${p.x - 90}" y="${p.y - 24}" width="180" height="48" rx="10" fill="${fill}" stroke="${stroke}" stroke-width="2"/><text x="${p.x}" y="${p.y + 5}" text-anchor="middle" font-size="15" font-family="sans-serif">${esc(id)}</text></g>`;
+    const custom = kind === 'service' ? style.service?.(id) : undefined;
+    const fill = custom?.fill ?? (kind === 'service' ? '#eff6ff' : '#f0fdf4');
+    const stroke = custom?.stroke ?? (kind === 'service' ? '#1d4ed8' : '#15803d');
+    const label =
+      custom?.label === undefined
+        ? ''
+        : `<text x="${p.x}" y="${p.y + 16}" text-anchor="middle" font-size="12" font-family="sans-serif" fill="${stroke}">${esc(custom.label)}</text>`;
+    const textY = label === '' ? p.y + 5 : p.y - 2;
+    return `<g><rect x="${p.x - 90}" y="${p.y - 24}" width="180" height="48" rx="10" fill="${fill}" stroke="${stroke}" stroke-width="2"/><text x="${p.x}" y="${textY}" text-anchor="middle" font-size="15" font-family="sans-serif">${esc(id)}</text>${label}</g>`;
   };
   const lines = estate.edges.map((e, i) => {
     const a = pos.get(e.from)!;
@@ -75,7 +87,7 @@ export function renderHtml(estate: Estate): string {
 <html lang="en"><head><meta charset="utf-8"><title>migrate analyze: ${esc(estate.root)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:24px;color:#111}table{border-collapse:collapse;width:100%;margin:12px 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top;font-size:13px}th{background:#f3f4f6}code{font-size:12px}h1{font-size:22px}</style></head>
 <body><h1>Estate ${esc(estate.root)}</h1><p>${estate.services.length} services, ${estate.stats.files} files, ${estate.edges.length} edges, ${estate.findings.length} findings.</p>
-<h2>Service graph</h2>${renderGraph(estate)}
+<h2>Service graph</h2>${renderGraphSvg(estate)}
 <h2>Services</h2><table><tr><th>service</th><th>language</th><th>endpoints</th><th>effects</th>${TARGETS.map((t) => `<th>${t}</th>`).join('')}</tr>${summary}</table>
 ${blockers === '' ? '' : `<h2>Blockers</h2><ul>${blockers}</ul>`}
 <h2>Effects</h2><table><tr><th>service</th><th>kind</th><th>detail</th><th>site</th><th>via</th></tr>${effects}</table>
