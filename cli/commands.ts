@@ -7,6 +7,7 @@ import { hostCommand } from './commands/host.ts';
 import { portCommand } from './commands/port.ts';
 import { shiftCommand } from './commands/shift.ts';
 import { statusCommand } from './commands/status.ts';
+import { verifyCommand } from './commands/verify.ts';
 
 /** Every command `migrate` offers. Only commands that work are listed here. */
 export const commands: readonly CliCommand[] = [
@@ -18,4 +19,5 @@ export const commands: readonly CliCommand[] = [
   portCommand,
   shiftCommand,
   statusCommand,
+  verifyCommand,
 ];
