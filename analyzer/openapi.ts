@@ -49,7 +49,11 @@ function splitArgs(inner: string): string[] {
 
 /** Java type as written → JSON Schema, with $refs to known types. */
 export function toSchema(type: string, known: ReadonlySet<string>): Schema {
-  const t = type.trim().replace(/^(final\s+)/, '');
+  // Type-use annotations (`List<@NotNull @Valid Item>`) say nothing about the JSON shape.
+  const t = type
+    .replace(/@[\w.]+(\([^()]*\))?\s*/g, '')
+    .trim()
+    .replace(/^(final\s+)/, '');
   if (t.endsWith('[]')) return { type: 'array', items: toSchema(t.slice(0, -2), known) };
   const generic = /^([\w.]+)<(.*)>$/s.exec(t);
   const base = (generic?.[1] ?? t).split('.').pop()!;

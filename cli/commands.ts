@@ -8,6 +8,7 @@ import { planCommand } from './commands/plan.ts';
 import { portCommand } from './commands/port.ts';
 import { shiftCommand } from './commands/shift.ts';
 import { statusCommand } from './commands/status.ts';
+import { verifyCommand } from './commands/verify.ts';
 
 /**
  * Every command `migrate` offers. Only commands that work are listed here, in the order of the workflow:
@@ -23,4 +24,5 @@ export const commands: readonly CliCommand[] = [
   gatewayCommand,
   shiftCommand,
   statusCommand,
+  verifyCommand,
 ];

@@ -70,6 +70,22 @@ const shadowSchema = z
   })
   .strict();
 
+/** Recording of shadowed exchanges as NDJSON for `migrate verify --replay` (docs/verify.md). */
+const recordSchema = z
+  .object({
+    /** The NDJSON file appended to (relative to the config file). */
+    path: z.string().min(1),
+    /** Share (0–1) of shadowed exchanges written. */
+    sampleRate: z.number().min(0).max(1).default(1),
+    /** Requests with a larger body are not recorded; larger response bodies are left out of the record. */
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024),
+  })
+  .strict();
+
 const gatesSchema = z
   .object({
     /** Sliding window the gates look at. */
@@ -186,6 +202,7 @@ export const gatewayConfigSchema = z
       })
       .strict()
       .default({}),
+    record: recordSchema.optional(),
     routes: z.array(routeSchema).min(1),
   })
   .strict()
@@ -208,6 +225,7 @@ export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type RouteConfig = GatewayConfig['routes'][number];
 export type ShadowConfig = RouteConfig['shadow'];
 export type GatesConfig = RouteConfig['gates'];
+export type RecordConfig = z.infer<typeof recordSchema>;
 export type Side = 'container' | 'wasm';
 /** The gates a route can have. */
 export type GateName = 'errorRate' | 'latencyP99' | 'diffRate';

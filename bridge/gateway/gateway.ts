@@ -9,6 +9,7 @@ import { EventLog } from './event-log.ts';
 import { evaluateGates } from './gates.ts';
 import { handleRequest, type RequestEnv } from './handle-request.ts';
 import { loadGatewayConfig } from './load-config.ts';
+import { TrafficRecorder } from './recorder.ts';
 import { RouteState } from './route-state.ts';
 import type { CapturedResponse } from './shadow-tracker.ts';
 import { getRouteSnapshot, type GatewayState } from './gateway-state.ts';
@@ -42,6 +43,7 @@ export class Gateway {
   #watcher: FSWatcher | undefined;
   #reloadTimer: NodeJS.Timeout | undefined;
   #adminToken: string;
+  #recorder: { key: string; recorder: TrafficRecorder } | undefined;
   #startedAt = new Date().toISOString();
   url = '';
   adminUrl = '';
@@ -55,8 +57,28 @@ export class Gateway {
       connectMs: config.timeouts.connectMs,
     });
     for (const route of config.routes) this.#routes.set(route.name, new RouteState(route));
+    this.#applyRecord(config);
     this.#env = this.#createEnv();
     this.#applyEventsFile(config);
+  }
+
+  /** Opens (or swaps, or closes) the traffic recorder for `config.record`. */
+  #applyRecord(config: GatewayConfig): void {
+    const record = config.record;
+    const base = this.#options.configFile === undefined ? process.cwd() : dirname(this.#options.configFile);
+    const path = record === undefined ? undefined : resolve(base, record.path);
+    const key = JSON.stringify([path, record]);
+    if (this.#recorder?.key === key) return;
+    void this.#recorder?.recorder.close();
+    this.#recorder =
+      record === undefined || path === undefined
+        ? undefined
+        : {
+            key,
+            recorder: new TrafficRecorder(path, record, (message) =>
+              this.events.emit('record.file-error', { file: path, message }),
+            ),
+          };
   }
 
   static async fromFile(file: string, options: GatewayOptions = {}): Promise<Gateway> {
@@ -99,6 +121,7 @@ export class Gateway {
       config,
       pools: this.#pools,
       routes,
+      recorder: this.#recorder?.recorder,
       overrideToken:
         config.override.token ??
         (config.override.tokenEnv === undefined ? undefined : env[config.override.tokenEnv]),
@@ -264,6 +287,7 @@ export class Gateway {
       } else existing.applyConfig(route);
     }
     this.#config = config;
+    this.#applyRecord(config);
     this.#env = this.#createEnv();
     this.#applyEventsFile(config);
     const keep = new Set<string>();
@@ -435,6 +459,8 @@ export class Gateway {
       });
     await Promise.all([close(this.#server), close(this.#admin)]);
     await this.#pools.close();
+    await this.#recorder?.recorder.close();
+    this.#recorder = undefined;
     this.events.emit('gateway.stopped', {});
   }
 }

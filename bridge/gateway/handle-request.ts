@@ -10,6 +10,7 @@ import {
   sendError,
   type ForwardEnv,
 } from './forward.ts';
+import type { TrafficRecorder } from './recorder.ts';
 import type { RouteState } from './route-state.ts';
 import type { CapturedResponse } from './shadow-tracker.ts';
 import { chooseSide } from './side-choice.ts';
@@ -19,6 +20,8 @@ export interface RequestEnv extends ForwardEnv {
   /** Routes, longest prefix first. */
   routes: readonly RouteState[];
   overrideToken: string | undefined;
+  /** Set when the config has `record`: shadowed exchanges are appended to its file. */
+  recorder?: TrafficRecorder | undefined;
   onShadowResult(
     route: RouteState,
     request: { method: string; path: string; primary: Side },
@@ -132,6 +135,11 @@ export function handleRequest(env: RequestEnv, req: IncomingMessage, res: Server
       (resolve) => (exchange.onCaptured = resolve),
     );
     exchange.dispatch(choice.side);
+    const recorder = env.recorder;
+    if (recorder !== undefined)
+      void primaryDone.then((response) =>
+        recorder.record({ route: route.config.name, method, url, headers: req.headers, body, response }),
+      );
     const collect = (side: Side, asShadow: boolean): Promise<CapturedResponse | undefined> =>
       new Promise((resolve) => {
         const started = performance.now();

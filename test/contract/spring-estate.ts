@@ -63,17 +63,15 @@ export function getFreePort(): Promise<number> {
 }
 
 /**
- * Builds the jars if needed and starts the four services on free ports, in a run directory of their own so that
- * a developer's `npm run sample:start` and this run do not meet.
+ * Builds the jars if needed and starts the four services on free ports (or the given ones), in a run directory of
+ * their own so that a developer's `npm run sample:start` and this run do not meet.
  */
-export async function startSpringEstate(): Promise<SpringEstate> {
-  const runDir = `${ESTATE_ROOT}.run/contract-${process.pid}`;
-  const [order, inventory, product, notification] = await Promise.all([
-    getFreePort(),
-    getFreePort(),
-    getFreePort(),
-    getFreePort(),
-  ]);
+export async function startSpringEstate(
+  options: { ports?: readonly [number, number, number, number]; runDir?: string } = {},
+): Promise<SpringEstate> {
+  const runDir = options.runDir ?? `${ESTATE_ROOT}.run/contract-${process.pid}`;
+  const [order, inventory, product, notification] =
+    options.ports ?? (await Promise.all([getFreePort(), getFreePort(), getFreePort(), getFreePort()]));
   const env: NodeJS.ProcessEnv = {
     ESTATE_RUN_DIR: runDir,
     ESTATE_START_TIMEOUT: String(ESTATE_START_SECONDS),

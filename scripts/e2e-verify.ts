@@ -1,0 +1,213 @@
+/**
+ * `npm run e2e:verify`: the proof of `migrate verify` without a contract suite. Ports and builds the four
+ * spring-orders services into components (as e2e:sample does) and serves them in migrate's host on data of their
+ * own; starts the real Spring estate twice (legacy, and a twin for Diffy-style noise, each with its own schema,
+ * NATS subject and Redis database); then runs `runVerify` for every service: generated requests to legacy, twin
+ * and component, answers, rows, Redis keys and NATS messages compared.
+ *
+ * Ports: ORDER_PORT…NOTIFICATION_PORT (legacy, default 26081-26084) and the twin at +10 (26091-26094).
+ * Progress and every mismatch go to stderr; the last stdout line is one JSON object. Exit 0 when no unexplained
+ * mismatch and no type error, 1 otherwise. Everything made for the run is removed at the end (also on failure).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { createHost, parseHostConfig, type Host } from '../bridge/index.ts';
+import { runVerify, verifyReporters, type SideOptions, type VerifyResult } from '../verify/index.ts';
+import {
+  componentConfig,
+  portAndBuild,
+  SERVICES,
+  type ComponentSpec,
+  type PortedService,
+  type Service,
+} from './e2e/components.ts';
+import { claimRedisDb, flushRedisDb, PG_URL, withDb } from './e2e/resources.ts';
+import {
+  ESTATE_ROOT,
+  getFreePort,
+  startSpringEstate,
+  type EstateFacts,
+  type SpringEstate,
+} from '../test/contract/spring-estate.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RUN = `verify_e2e_${process.pid}`;
+const log = (message: string): void => void process.stderr.write(`[e2e:verify] ${message}\n`);
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`)),
+    );
+  });
+}
+
+/** Type errors of a ported service under its own tsconfig (strict), with the repository's node_modules. */
+async function countTypeErrors(dir: string): Promise<number> {
+  await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir').catch(() => undefined);
+  const configFile = ts.readConfigFile(join(dir, 'tsconfig.json'), (p) => ts.sys.readFile(p));
+  const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, dir);
+  const diagnostics = ts.getPreEmitDiagnostics(ts.createProgram(parsed.fileNames, parsed.options));
+  for (const d of diagnostics.slice(0, 10))
+    log(`type error in ${dir}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+  return diagnostics.length;
+}
+
+const port = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+
+/** A side of the Spring estate as verify sees it: the service's URL and where the estate keeps its data. */
+function springSide(facts: EstateFacts, service: Service): SideOptions {
+  return {
+    target: facts.services[service].url,
+    env: {
+      DB_URL: PG_URL,
+      DB_SCHEMA: facts.postgres.schema,
+      NATS_SUBJECT: facts.nats.subject,
+      REDIS_DATABASE: String(facts.redis.db),
+    },
+  };
+}
+
+const SEED = [
+  join(ESTATE_ROOT, 'order-service/src/main/resources/schema.sql'),
+  join(ESTATE_ROOT, 'inventory-service/src/main/resources/schema.sql'),
+  join(ESTATE_ROOT, 'inventory-service/src/main/resources/data.sql'),
+];
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const work = await mkdtemp(join(tmpdir(), 'migrate-e2e-verify-'));
+  const schema = RUN;
+  const subject = `orders.placed.${RUN}`;
+  let redisDb: number | undefined;
+  let host: Host | undefined;
+  const estates: SpringEstate[] = [];
+  const summary: Record<string, unknown> = { estates: 1, services: 0 };
+  let ok = false;
+  try {
+    await run('bash', ['scripts/ensure-services.sh']);
+    const built = new Map<Service, PortedService>();
+    let typeErrors = 0;
+    for (const service of SERVICES) {
+      const ported = await portAndBuild(work, service);
+      built.set(service, ported);
+      typeErrors += await countTypeErrors(join(work, `${service}-service`));
+    }
+
+    log('building the Spring jars, then starting the legacy estate and its twin');
+    await run('bash', [join(ESTATE_ROOT, 'scripts/build.sh')]);
+    const legacyPorts = [
+      port('ORDER_PORT', 26081),
+      port('INVENTORY_PORT', 26082),
+      port('PRODUCT_PORT', 26083),
+      port('NOTIFICATION_PORT', 26084),
+    ] as const;
+    const twinPorts = legacyPorts.map((p) => p + 10) as unknown as typeof legacyPorts;
+    const runBase = process.env['ESTATE_RUN_DIR'] ?? join(work, 'estate');
+    const [legacy, twin] = await Promise.all([
+      startSpringEstate({ ports: legacyPorts, runDir: join(runBase, 'legacy') }).then(
+        (e) => (estates.push(e), e),
+      ),
+      startSpringEstate({ ports: twinPorts, runDir: join(runBase, 'twin') }).then(
+        (e) => (estates.push(e), e),
+      ),
+    ]);
+
+    redisDb = await claimRedisDb(RUN);
+    const inventoryPort = await getFreePort();
+    const common = { schema, redisDb };
+    const specs: ComponentSpec[] = [
+      {
+        name: 'order',
+        built: built.get('order'),
+        ...common,
+        config: { INVENTORY_URL: `http://127.0.0.1:${inventoryPort}`, NATS_SUBJECT: subject },
+        allowedHosts: [`127.0.0.1:${inventoryPort}`],
+      },
+      { name: 'inventory', built: built.get('inventory'), port: inventoryPort, ...common, config: {} },
+      { name: 'product', built: built.get('product'), ...common, config: {} },
+      {
+        name: 'notification',
+        built: built.get('notification'),
+        ...common,
+        config: { NATS_SUBJECT: subject },
+        subscriptions: [subject],
+      },
+    ];
+    const served = specs.filter((s): s is ComponentSpec & { built: PortedService } => s.built !== undefined);
+    const hostConfig = { cacheDir: join(work, 'host-cache'), components: served.map(componentConfig) };
+    await writeFile(join(work, 'host.json'), JSON.stringify(hostConfig, null, 2));
+    // The component side's tables exist before the host serves: verify seeds them again (idempotent seed files).
+    await withDb(async (db) => {
+      await db.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    });
+    host = await createHost({
+      config: parseHostConfig(JSON.stringify(hostConfig), join(work, 'host.json')),
+      logger: {
+        log: (level, component, message) => void (level === 'error' && log(`${component}: ${message}`)),
+      },
+    });
+    const running = host;
+    const componentUrl = (service: Service): string =>
+      `http://127.0.0.1:${running.components.get(service)?.port ?? 9}`;
+
+    const results: VerifyResult[] = [];
+    for (const service of SERVICES) {
+      log(`verify ${service}-service`);
+      const result = await runVerify({
+        service: `${service}-service`,
+        estate: ESTATE_ROOT,
+        legacy: springSide(legacy.facts, service),
+        twin: springSide(twin.facts, service),
+        component: {
+          target: componentUrl(service),
+          env: { DB_URL: PG_URL, DB_SCHEMA: schema, NATS_SUBJECT: subject, REDIS_DATABASE: String(redisDb) },
+        },
+        seed: SEED,
+      });
+      results.push(result);
+      log(
+        `${service}-service: ${result.requests} requests, ${result.mismatches.length} unexplained, ` +
+          `${result.explainedDifferences} explained by noise`,
+      );
+      if (!result.passed) process.stderr.write(verifyReporters.text(result));
+    }
+    const noiseFields = results.reduce((n, r) => n + r.noise.filter((f) => f.explained > 0).length, 0);
+    const unexplained = results.reduce((n, r) => n + r.mismatches.length, 0);
+    Object.assign(summary, {
+      services: results.length,
+      requests: results.reduce((n, r) => n + r.requests, 0),
+      mismatches_unexplained: unexplained,
+      noise_fields: noiseFields,
+      typecheck_errors: typeErrors,
+      explained_differences: results.reduce((n, r) => n + r.explainedDifferences, 0),
+      per_service: Object.fromEntries(
+        results.map((r) => [r.service, { requests: r.requests, unexplained: r.mismatches.length }]),
+      ),
+    });
+    ok = unexplained === 0 && typeErrors === 0 && results.length === SERVICES.length;
+  } catch (error) {
+    log(error instanceof Error ? error.message : String(error));
+    summary['error'] = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  } finally {
+    await host?.close().catch(() => undefined);
+    for (const estate of estates)
+      await estate.stop().catch((e: unknown) => log(`stopping an estate: ${String(e)}`));
+    await withDb((db) => db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).then(() => undefined)).catch(
+      () => undefined,
+    );
+    if (redisDb !== undefined) await flushRedisDb(redisDb).catch(() => undefined);
+    await rm(work, { recursive: true, force: true });
+  }
+  summary['seconds'] = Number(((performance.now() - started) / 1000).toFixed(1));
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  return ok ? 0 : 1;
+}
+
+process.exitCode = await main();
