@@ -24,6 +24,8 @@ const exec = promisify(execFile);
 export const ROOT = join(import.meta.dirname, '../..');
 const DONE = '.complete';
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** An install of another tarball (~600 MB) goes once no run can still be using it. */
+const STALE_INSTALL_MS = 30 * 60 * 1000;
 
 /** An environment without npm's script variables (the test may run under `npm test`) and with `bins` first. */
 export function cleanEnv(bins: readonly string[]): NodeJS.ProcessEnv {
@@ -132,7 +134,7 @@ export async function installNode22(cache: string): Promise<string> {
 
 /**
  * `npm install -g <tarball> --prefix <dir>` run by the given Node (npm and the dependencies' install scripts run
- * with it). The same tarball is installed once per Node; other installs in the cache older than a day go.
+ * with it). The same tarball is installed once per Node; installs of other tarballs older than 30 minutes go.
  * Returns the prefix's bin folder, which holds `migrate`.
  */
 export async function installGlobally(cache: string, tarball: string, nodeBin: string): Promise<string> {
@@ -144,7 +146,8 @@ export async function installGlobally(cache: string, tarball: string, nodeBin: s
   for (const entry of await readdir(cache)) {
     const other = join(cache, entry);
     if (!entry.startsWith(name) || other === target || entry.includes('.tmp-')) continue;
-    if (Date.now() - (await stat(other)).mtimeMs > DAY_MS) await rm(other, { recursive: true, force: true });
+    if (Date.now() - (await stat(other)).mtimeMs > STALE_INSTALL_MS)
+      await rm(other, { recursive: true, force: true });
   }
   const prefix = await once(target, async (work) => {
     const args = ['install', '-g', tarball, '--prefix', work, '--cache', join(cache, 'npm-cache')];
