@@ -181,7 +181,7 @@ export const planCommand: CliCommand = {
       }
     } else if (given.length === 0 && options.yes !== true)
       output.log(
-        'not on a terminal and no --answers: writing the recommended plan (run migrate plan on a terminal to change it)',
+        `${output.json && output.interactive ? '--json (no prompts)' : 'not on a terminal'} and no --answers: writing the recommended plan (run migrate plan on a terminal to change it)`,
       );
 
     const out = resolve(context.cwd, typeof options.out === 'string' ? options.out : 'plan.yaml');
