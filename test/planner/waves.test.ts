@@ -87,3 +87,23 @@ describe('waves', () => {
     ]);
   });
 });
+
+describe('plan reports', () => {
+  it('render when no service moves, and mark callees that stay', async () => {
+    const { planReporters } = await import('../../planner/index.ts');
+    const estate = createSmallEstate([{ id: 'a' }, { id: 'b' }], [['a', 'b']]);
+    const none = createPlan({
+      estate,
+      choices: { defaults: {}, services: { a: { include: false }, b: { include: false } } },
+    });
+    expect(planReporters.text(none, estate)).toMatch(
+      /0 of 2 services in 0 wave\(s\)[^]*\(no service moves\)/,
+    );
+    expect(planReporters.markdown(none, estate)).toMatch(/^# Migration plan: small/);
+    expect(planReporters.html(none, estate)).toMatch(/stays in container/);
+    const some = createPlan({ estate, choices: { defaults: {}, services: { b: { include: false } } } });
+    expect(planReporters.text(some, estate)).toMatch(
+      /1\s+a\s+wasmcloud\s+ready 90\s+\d+ pts\s+\S+\s+b \(stays\)/,
+    );
+  });
+});
