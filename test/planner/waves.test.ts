@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPlan } from '../../planner/index.ts';
+import { createPlan, planReporters } from '../../planner/index.ts';
 import { createSmallEstate } from './small-estate.ts';
 
 const wavesOf = (plan: ReturnType<typeof createPlan>): Record<string, number | null> =>
@@ -89,8 +89,7 @@ describe('waves', () => {
 });
 
 describe('plan reports', () => {
-  it('render when no service moves, and mark callees that stay', async () => {
-    const { planReporters } = await import('../../planner/index.ts');
+  it('render when no service moves, and mark callees that stay', () => {
     const estate = createSmallEstate([{ id: 'a' }, { id: 'b' }], [['a', 'b']]);
     const none = createPlan({
       estate,
