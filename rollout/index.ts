@@ -15,3 +15,4 @@ export {
   type ServiceStatus,
 } from './progress.ts';
 export { evaluateStep, type StepVerdict, type RouteMetrics } from './gates.ts';
+export { createStepRecord, getHeldMs } from './decide.ts';
