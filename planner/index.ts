@@ -29,5 +29,6 @@ export { PortReportFileSchema, type PortReport } from './effort.ts';
 export { DEFAULT_STEPS, DEFAULT_STEP_LIST, parseStepList, formatStepList, formatDuration } from './steps.ts';
 export { recommendTarget, checkTargetChoice, rankTargets } from './targets.ts';
 export { PLAN_FORMATS, planReporters, type PlanFormat } from './reporters/index.ts';
-export { renderPlanSummary } from './reporters/text.ts';
+export { renderPlanSummary, renderPlanText } from './reporters/text.ts';
+export { renderPlanMarkdown } from './reporters/markdown.ts';
 export { runPlanPrompts, confirmOverwrite, type PromptIo } from './prompts.ts';

@@ -52,3 +52,8 @@ if ! command -v chromium >/dev/null; then
   log "installing Debian's chromium (for HTML rendering checks)"
   apt_install chromium
 fi
+
+if ! command -v tmux >/dev/null; then
+  log "installing Debian's tmux (the interactive prompts are tested in a real terminal)"
+  apt_install tmux
+fi

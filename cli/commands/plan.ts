@@ -8,12 +8,15 @@ import {
   createPlan,
   emptyChoices,
   getAnswerChoices,
+  loadPlan,
   mergeChoices,
   parseFlagChoices,
   PLAN_FORMATS,
   planReporters,
   PortReportFileSchema,
+  renderPlanMarkdown,
   renderPlanSummary,
+  renderPlanText,
   renderPlanYaml,
   runPlanPrompts,
   type PlanFormat,
@@ -81,6 +84,30 @@ async function readPortReports(
   return reports;
 }
 
+/** `--check plan.yaml`: the plan's rules at file:line:col, then its report. The HTML graph needs the estate. */
+async function checkPlanFile(
+  context: CommandContext,
+  args: string[],
+  options: Record<string, unknown>,
+  file: string,
+): Promise<ExitCode> {
+  const plan = await loadPlan(resolve(context.cwd, file));
+  context.output.log(`${file} is a valid plan`);
+  if (context.output.json) await context.output.resultJson(plan);
+  else {
+    const format = (options.format as PlanFormat | undefined) ?? 'text';
+    const analysis = typeof options.analysis === 'string' ? options.analysis : undefined;
+    const report =
+      format === 'html'
+        ? planReporters.html(plan, await readEstate(context, args[0] ?? '.', analysis))
+        : format === 'markdown'
+          ? renderPlanMarkdown(plan)
+          : renderPlanText(plan);
+    await context.output.result(report);
+  }
+  return ExitCode.ok;
+}
+
 export const planCommand: CliCommand = {
   name: 'plan [estate]',
   summary:
@@ -90,6 +117,7 @@ export const planCommand: CliCommand = {
     'migrate plan samples/spring-orders                       # prompts on a terminal; writes plan.yaml',
     'migrate plan --analysis estate.json --answers answers.yaml --out plan.yaml --format markdown',
     'migrate plan samples/spring-orders --target order-service=embedded --steps verify,shadow,5,50,100 --force',
+    'migrate plan --check plan.yaml                            # after editing it by hand',
   ],
   reports: true,
   configure(command) {
@@ -122,10 +150,12 @@ export const planCommand: CliCommand = {
         'allow a target the analysis says is blocked (an override)',
         collect,
       )
-      .option('--steps <list>', 'traffic steps for every service, e.g. verify,shadow,1,10,50,100');
+      .option('--steps <list>', 'traffic steps for every service, e.g. verify,shadow,1,10,50,100')
+      .option('--check <plan>', 'validate a (hand-edited) plan file and report it; writes nothing');
   },
   async run(context, args, options) {
     const { output } = context;
+    if (typeof options.check === 'string') return checkPlanFile(context, args, options, options.check);
     const estate = await readEstate(
       context,
       args[0] ?? '.',
@@ -182,7 +212,7 @@ export const planCommand: CliCommand = {
       }
     } else if (given.length === 0 && options.yes !== true)
       output.log(
-        'not on a terminal and no --answers: writing the recommended plan (run migrate plan on a terminal to change it)',
+        `${output.json && output.interactive ? '--json (no prompts)' : 'not on a terminal'} and no --answers: writing the recommended plan (run migrate plan on a terminal to change it)`,
       );
 
     const out = resolve(context.cwd, typeof options.out === 'string' ? options.out : 'plan.yaml');

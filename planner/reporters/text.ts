@@ -13,6 +13,7 @@ import {
 } from './common.ts';
 
 function table(rows: string[][], indent = ''): string[] {
+  if (rows.length === 0) return [];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) =>
     `${indent}${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}`.trimEnd(),
@@ -40,13 +41,16 @@ export function renderPlanSummary(plan: Plan): string {
       s.include ? readinessLabel(s) : '-',
       s.include ? `${s.effort.points} pts` : '-',
       s.include ? formatStepList(s.steps) : '-',
-      s.dependsOn.map((d) => d.service).join(', ') || '-',
+      s.dependsOn
+        .map((d) => `${d.service}${included.some((i) => i.id === d.service) ? '' : ' (stays)'}`)
+        .join(', ') || '-',
     ]);
   out.push(...table(rows), '');
 
   const end = waves.reduce((max, w) => Math.max(max, w.startMs + w.durationMs), 0);
   out.push('Timeline (hold times when every gate passes at once; a gate waiting for samples takes longer):');
   const scale = (ms: number): number => (end === 0 ? 0 : Math.round((ms / end) * BAR_WIDTH));
+  if (waves.length === 0) out.push('  (no service moves)');
   out.push(
     ...table(
       waves.map((w) => {

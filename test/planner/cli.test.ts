@@ -183,6 +183,29 @@ describe('migrate plan', () => {
     expect(plan.basis.answers).toBe('flags');
   });
 
+  it('--check validates a hand-edited plan at file:line:col and writes nothing', async () => {
+    const out = join(dir, 'edited.yaml');
+    expect((await runCliCaptured(['plan', '--analysis', analysis, '--out', out])).code).toBe(0);
+    const good = await runCliCaptured(['plan', '--check', out, '--format', 'markdown']);
+    expect(good.code).toBe(0);
+    expect(good.stderr).toContain(`${out} is a valid plan`);
+    expect(good.stdout).toMatch(/^# Migration plan: spring-orders/);
+    // move order-service into wave 1, next to inventory-service, which it calls
+    const text = await readFile(out, 'utf8');
+    const lines = text.split('\n');
+    const order = lines.findIndex((l) => l === '  - id: order-service');
+    const wave = lines.findIndex((l, i) => i > order && l === '    wave: 2');
+    lines[wave] = '    wave: 1';
+    await writeFile(out, lines.join('\n'));
+    const bad = await runCliCaptured(['plan', '--check', out]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /invalid plan at services\[\d\]\.wave: order-service \(wave 1\) must move after inventory-service \(wave 1\), which it calls/,
+    );
+    expect(bad.stderr).toContain(`--> ${out}:${wave + 1}:11`);
+    expect(await readFile(out, 'utf8')).toBe(lines.join('\n'));
+  });
+
   it('--format markdown is a review document', async () => {
     const run = await runCliCaptured([
       'plan',

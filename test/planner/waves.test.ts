@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPlan } from '../../planner/index.ts';
+import { createPlan, planReporters } from '../../planner/index.ts';
 import { createSmallEstate } from './small-estate.ts';
 
 const wavesOf = (plan: ReturnType<typeof createPlan>): Record<string, number | null> =>
@@ -85,5 +85,24 @@ describe('waves', () => {
     expect(plan.findings).toEqual([
       expect.objectContaining({ code: 'unresolved-call', services: ['a'], at: 'a/Client.java:12' }),
     ]);
+  });
+});
+
+describe('plan reports', () => {
+  it('render when no service moves, and mark callees that stay', () => {
+    const estate = createSmallEstate([{ id: 'a' }, { id: 'b' }], [['a', 'b']]);
+    const none = createPlan({
+      estate,
+      choices: { defaults: {}, services: { a: { include: false }, b: { include: false } } },
+    });
+    expect(planReporters.text(none, estate)).toMatch(
+      /0 of 2 services in 0 wave\(s\)[^]*\(no service moves\)/,
+    );
+    expect(planReporters.markdown(none, estate)).toMatch(/^# Migration plan: small/);
+    expect(planReporters.html(none, estate)).toMatch(/stays in container/);
+    const some = createPlan({ estate, choices: { defaults: {}, services: { b: { include: false } } } });
+    expect(planReporters.text(some, estate)).toMatch(
+      /1\s+a\s+wasmcloud\s+ready 90\s+\d+ pts\s+\S+\s+b \(stays\)/,
+    );
   });
 });
