@@ -43,7 +43,7 @@ const eventually = async (check: () => Promise<boolean>): Promise<void> => {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'migrate-sql-tx-'));
   const { path } = await buildFixture('sql-tx', dir, {
-    imports: ['wasmcloud:postgres/query@0.1.1-draft', 'wasi:config/store@0.2.0-draft'],
+    imports: ['wasmcloud:postgres/query@0.1.1-draft', 'wasi:config/store@0.2.0-rc.1'],
   });
   db = new pg.Client({ connectionString: PG_URL });
   await db.connect();
