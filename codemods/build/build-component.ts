@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { build as esbuild, type Plugin } from 'esbuild';
 import { AppError, ErrorCode, wrapError } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs.ts';
@@ -66,11 +66,15 @@ const witImportsExternal: Plugin = {
   },
 };
 
-/** Bundles a guest to one ESM file, WIT imports external. */
+/**
+ * Bundles a guest to one ESM file, WIT imports external. esbuild's module comments name paths relative to the
+ * entry's folder, so the same service in another folder bundles (and hashes) the same.
+ */
 export async function bundleGuest(entry: string): Promise<string> {
   try {
     const result = await esbuild({
       entryPoints: [entry],
+      absWorkingDir: dirname(resolve(entry)),
       bundle: true,
       format: 'esm',
       platform: 'neutral',
