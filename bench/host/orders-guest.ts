@@ -5,7 +5,7 @@ import { query } from 'wasmcloud:postgres/query@0.1.1-draft';
 // @ts-expect-error: WIT import
 import { publish } from 'wasmcloud:messaging/consumer@0.2.0';
 // @ts-expect-error: WIT import
-import { get } from 'wasi:config/store@0.2.0-draft';
+import { get } from 'wasi:config/store@0.2.0-rc.1';
 import {
   readRequest,
   respond,

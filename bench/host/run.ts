@@ -79,7 +79,7 @@ async function buildOrders(backend: 'starlingmonkey' | 'qjs', outDir: string): P
       imports: [
         'wasmcloud:postgres/query@0.1.1-draft',
         'wasmcloud:messaging/consumer@0.2.0',
-        'wasi:config/store@0.2.0-draft',
+        'wasi:config/store@0.2.0-rc.1',
       ],
     },
     witDir,

@@ -45,9 +45,11 @@ function formatLinks(built: BuiltService): string[] {
 
 export function formatBuiltService(built: BuiltService, cwd: string): string {
   const mb = (built.size / (1024 * 1024)).toFixed(2);
-  const pins = built.target === 'embedded' && built.pins !== undefined ? ` (${built.pins} pins)` : '';
   const lines = [
-    `built ${relative(cwd, built.out) || built.out} for ${built.target}${pins}: ${built.size} bytes (${mb} MB)${built.cached ? ', from cache' : ''}`,
+    `built ${relative(cwd, built.out) || built.out} for ${built.target}: ${built.size} bytes (${mb} MB)${built.cached ? ', from cache' : ''}`,
+    ...(built.target === 'embedded' && built.pins !== undefined
+      ? [`versions: ${built.pins}'s (migrate's host serves every target's)`]
+      : []),
     `capabilities: ${built.capabilities.length === 0 ? 'none' : built.capabilities.join(', ')}`,
     'imports:',
     ...built.imports.map((name) => `  ${name}`),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild, type Plugin } from 'esbuild';
 import { AppError, ErrorCode, wrapError } from '../../shared/errors.ts';
@@ -76,7 +76,7 @@ export async function bundleGuest(entry: string): Promise<string> {
   try {
     const result = await esbuild({
       entryPoints: [entry],
-      absWorkingDir: dirname(entry),
+      absWorkingDir: dirname(resolve(entry)),
       bundle: true,
       format: 'esm',
       platform: 'neutral',

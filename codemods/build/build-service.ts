@@ -30,7 +30,8 @@ export interface BuildServiceOptions {
   cacheDir?: string;
   /**
    * How to check where the component links: `auto` (Wasmtime 49 when scripts/ensure-wasmtime.sh installed it,
-   * else Wasmtime's rule in TypeScript) or `rule` (never start Python).
+   * else Wasmtime's rule in TypeScript) or `rule` (never start Python). Defaults to `rule` when the environment
+   * variable `MIGRATE_LINK_CHECK` is `rule` (a test run that does not need Wasmtime's compile), else `auto`.
    */
   linkCheck?: 'auto' | 'rule';
   onProgress?: (message: string | undefined) => void;
@@ -163,7 +164,7 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
   });
   progress('build: linking the component against each runtime’s host world');
   const link = await checkComponentLinks(built.path, built.imports, {
-    engine: options.linkCheck ?? 'auto',
+    engine: options.linkCheck ?? (process.env.MIGRATE_LINK_CHECK === 'rule' ? 'rule' : 'auto'),
     cacheDir: join(options.cacheDir ?? getDefaultBuildCacheDir(), 'wasmtime'),
   });
   const own = plan.pins === undefined ? undefined : getRuntime(plan.pins);

@@ -41,5 +41,6 @@ export async function buildSample(
     target,
     out: join(root, 'dist', `${service}-${target}.wasm`),
     cacheDir: SAMPLE_BUILD_CACHE,
+    linkCheck: 'auto',
   });
 }

@@ -16,7 +16,7 @@ export interface FixtureSpec {
 /** The fixtures every host test loads (host.test.ts serves them all in one host). */
 export const FIXTURE_SPECS: Record<string, FixtureSpec> = {
   hello: { imports: [] },
-  sql: { imports: ['wasmcloud:postgres/query@0.1.1-draft', 'wasi:config/store@0.2.0-draft'] },
+  sql: { imports: ['wasmcloud:postgres/query@0.1.1-draft', 'wasi:config/store@0.2.0-rc.1'] },
   kv: { imports: ['wasi:keyvalue/store@0.2.0-draft', 'wasi:keyvalue/atomics@0.2.0-draft'] },
   messaging: {
     imports: ['wasmcloud:messaging/consumer@0.2.0'],
@@ -25,7 +25,7 @@ export const FIXTURE_SPECS: Record<string, FixtureSpec> = {
   'http-out': { imports: ['wasi:http/outgoing-handler@0.2.10'] },
   env: {
     imports: [
-      'wasi:config/store@0.2.0-draft',
+      'wasi:config/store@0.2.0-rc.1',
       'wasi:logging/logging@0.1.0-draft',
       'wasi:clocks/wall-clock@0.2.10',
       'wasi:random/random@0.2.10',
@@ -39,5 +39,5 @@ export const FIXTURE_SPECS: Record<string, FixtureSpec> = {
 export const ALL_FIXTURE_SPECS: Record<string, FixtureSpec> = {
   ...FIXTURE_SPECS,
   // sql-transactions.test.ts: caps.sql.transaction through wasmcloud:postgres/query.
-  'sql-tx': { imports: ['wasmcloud:postgres/query@0.1.1-draft', 'wasi:config/store@0.2.0-draft'] },
+  'sql-tx': { imports: ['wasmcloud:postgres/query@0.1.1-draft', 'wasi:config/store@0.2.0-rc.1'] },
 };

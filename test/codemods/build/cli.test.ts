@@ -34,9 +34,10 @@ describe('migrate build', () => {
     await writeService(join(work, 'tiny'), TINY);
     await writeService(join(work, 'publisher'), PUBLISHER);
     // One real build per file; the --json run comes from the content-hash cache.
-    built = await runCliCaptured(['build', 'tiny', '--target', 'wasmcloud'], {}, work);
+    // Wasmtime's own link check is test/codemods/build/runtime-link.test.ts; here the TypeScript rule
+    built = await runCliCaptured(['build', 'tiny', '--target', 'wasmcloud', '--no-wasmtime'], {}, work);
     builtJson = await runCliCaptured(
-      ['build', 'tiny', '--target', 'embedded', '--out', 'out/t.wasm', '--json'],
+      ['build', 'tiny', '--target', 'embedded', '--out', 'out/t.wasm', '--json', '--no-wasmtime'],
       {},
       work,
     );
@@ -93,6 +94,14 @@ describe('migrate build', () => {
     expect(built.stdout).toContain('  wasi:logging/logging@0.1.0-draft');
     expect(built.stdout).toContain('  wasi:http/incoming-handler@0.2.10');
     expect(existsSync(join(work, 'tiny', 'dist', 'wit', 'world.wit'))).toBe(true);
+    // where it links, each runtime by its own host world: Spin has no wasi:logging
+    expect(built.stdout).toContain(
+      'links on: wasmCloud 2.x (Wasmtime’s linking rule, against each runtime’s own WIT)',
+    );
+    expect(built.stdout).toContain('  note: checked with Wasmtime’s linking rule in TypeScript (asked for)');
+    expect(built.stdout).toContain(
+      '    wasi:logging/logging@0.1.0-draft: Spin 3.6.3 (SpinKube) serves log as wasi:cli/stdout@0.2.10: build with --target spin, which binds it',
+    );
   });
 
   it('prints one versioned JSON document and writes --out', async () => {
@@ -110,6 +119,11 @@ describe('migrate build', () => {
       },
     });
     expect(doc.imports).toContain('wasi:logging/logging@0.1.0-draft');
+    // built for migrate's host with wasmCloud's versions: the artifact deploys there as is
+    expect(doc).toMatchObject({
+      pins: 'wasmcloud',
+      links: { checkedBy: 'rule', linksOn: ['wasmCloud 2.x'] },
+    });
     expect((await stat(join(work, 'out', 't.wasm'))).size).toBe(doc.size);
   });
 
