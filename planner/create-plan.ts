@@ -42,7 +42,12 @@ const toReadiness = (service: Service): PlanService['readiness'] => {
       })),
     };
   };
-  return { wasmcloud: entry('wasmcloud'), spin: entry('spin'), embedded: entry('embedded') };
+  return {
+    wasmcloud: entry('wasmcloud'),
+    spin: entry('spin'),
+    spin4: entry('spin4'),
+    embedded: entry('embedded'),
+  };
 };
 
 export function createPlan(input: CreatePlanInput): Plan {

@@ -18,7 +18,7 @@ export async function loadPlan(path: string): Promise<Plan> {
   return parsePlan(await readConfigText(path, PLAN_FILE_KIND), path);
 }
 
-const READINESS_KEYS = new Set(['wasmcloud', 'spin', 'embedded']);
+const READINESS_KEYS = new Set(['wasmcloud', 'spin', 'spin4', 'embedded']);
 
 /** plan.yaml text: a short header, then the plan (reads back with `parsePlan` to an equal plan). */
 export function renderPlanYaml(plan: Plan): string {

@@ -187,7 +187,12 @@ export const PlanServiceSchema = z
       .optional()
       .describe('true: the target is blocked and was chosen anyway (an explicit override)'),
     readiness: z
-      .object({ wasmcloud: readinessEntry, spin: readinessEntry, embedded: readinessEntry })
+      .object({
+        wasmcloud: readinessEntry,
+        spin: readinessEntry,
+        spin4: readinessEntry,
+        embedded: readinessEntry,
+      })
       .strict(),
     bindings: z.array(BindingSchema),
     secrets: z.array(SecretRefSchema),

@@ -8,7 +8,7 @@ import { TARGETS, type Target } from '../shared/catalog.ts';
 const LEVEL_RANK = { ready: 0, 'port-needed': 1, blocked: 2 } as const;
 
 /** Ties go to the real runtimes first; `embedded` is migrate's own Node host, the stepping stone. */
-const PREFERENCE: readonly Target[] = ['wasmcloud', 'spin', 'embedded'];
+const PREFERENCE: readonly Target[] = ['wasmcloud', 'spin', 'spin4', 'embedded'];
 
 export interface TargetRecommendation {
   target: Target;

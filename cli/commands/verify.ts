@@ -52,6 +52,7 @@ export const verifyCommand: CliCommand = {
   name: 'verify <service>',
   summary:
     'send the same requests to the legacy service and its component and report every unexplained difference',
+  group: 'check',
   examples: [
     'migrate verify order-service --estate samples/spring-orders --legacy http://127.0.0.1:18081 --component http://127.0.0.1:18181 --legacy-env DB_SCHEMA=orders_a --component-env DB_SCHEMA=orders_b',
     'migrate verify inventory-service --estate samples/spring-orders --legacy samples/spring-orders/inventory-service/target/inventory-service.jar --component out/inventory.wasm --seed schema.sql --seed data.sql',

@@ -72,7 +72,7 @@ export const bindingLabel = (b: PlanService['bindings'][number]): string =>
 
 export const blockerLines = (plan: Plan): string[] =>
   plan.services.flatMap((s) =>
-    (['wasmcloud', 'spin', 'embedded'] as const).flatMap((t) =>
+    (['wasmcloud', 'spin', 'spin4', 'embedded'] as const).flatMap((t) =>
       s.readiness[t].blockers.map(
         (b) =>
           `${s.id} on ${t}${t === s.target ? ' (chosen)' : ''}: ${b.kind} (${b.severity}) ${b.reason}; way out: ${b.wayOut}${b.at.length > 0 ? ` [${b.at[0]}]` : ''}`,

@@ -7,7 +7,7 @@ export interface SmallService {
   id: string;
   /** Adds a POST endpoint and an INSERT, so the service is not read-only. */
   writes?: boolean;
-  readiness?: Partial<Record<'wasmcloud' | 'spin' | 'embedded', [Level, number]>>;
+  readiness?: Partial<Record<'wasmcloud' | 'spin' | 'spin4' | 'embedded', [Level, number]>>;
 }
 
 const readiness = (id: string, level: Level, score: number): Service['readiness']['spin'] => ({
@@ -36,7 +36,7 @@ export function createSmallEstate(
     root: 'small',
     services: services.map((s) => {
       const r = s.readiness ?? {};
-      const get = (t: 'wasmcloud' | 'spin' | 'embedded', fallback: [Level, number]) =>
+      const get = (t: 'wasmcloud' | 'spin' | 'spin4' | 'embedded', fallback: [Level, number]) =>
         readiness(s.id, ...(r[t] ?? fallback));
       return {
         id: s.id,
@@ -77,7 +77,12 @@ export function createSmallEstate(
                   detail: { summary: `INSERT t_${s.id}`, operation: 'insert', table: `t_${s.id}` },
                   site: { file: `${s.id}/R.java`, line: 5 },
                   via: [],
-                  capability: { wasmcloud: 'wasmcloud:postgres', spin: 'spin:postgres', embedded: 'x' },
+                  capability: {
+                    wasmcloud: 'wasmcloud:postgres',
+                    spin: 'spin:postgres',
+                    spin4: 'spin:postgres',
+                    embedded: 'x',
+                  },
                 },
               ]
             : [],
@@ -85,6 +90,7 @@ export function createSmallEstate(
         readiness: {
           wasmcloud: get('wasmcloud', ['ready', 90]),
           spin: get('spin', ['ready', 85]),
+          spin4: get('spin4', r.spin ?? ['ready', 85]),
           embedded: get('embedded', ['ready', 80]),
         },
       };
