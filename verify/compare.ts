@@ -48,7 +48,7 @@ function pairNoiseValues(exchanges: readonly ExchangeRecord[], learned: Map<stri
   const add = (legacy: Observation, component: Observation, patterns: readonly string[]): void => {
     for (const d of diffValues(toComparable(legacy), toComparable(component))) {
       if (!isDistinctive(d.legacy) || !isDistinctive(d.component)) continue;
-      if (!patterns.some((p) => matchesPattern(d.pointer, p))) continue;
+      if (!patterns.some((p) => matchesPattern(d.pointer, p, 'index'))) continue;
       const set = pairs.get(d.legacy) ?? new Set<string>();
       set.add(d.component);
       pairs.set(d.legacy, set);
@@ -105,7 +105,7 @@ export function classifyExchanges(
     for (const difference of differences) {
       const ignored = ignore.find((pattern) => matchesPattern(difference.pointer, pattern));
       const noisy =
-        ignored === undefined ? noise.find((p) => matchesPattern(difference.pointer, p)) : undefined;
+        ignored === undefined ? noise.find((p) => matchesPattern(difference.pointer, p, 'index')) : undefined;
       const paired =
         isDistinctive(difference.legacy) &&
         isDistinctive(difference.component) &&

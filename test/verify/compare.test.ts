@@ -35,6 +35,9 @@ describe('json pointers', () => {
     expect(matchesPattern('/body/items/2/id', '/body/items/*/id')).toBe(true);
     expect(matchesPattern('/body/items/2/id/x', '/body/items')).toBe(true);
     expect(matchesPattern('/body/items/2/name', '/body/items/*/id')).toBe(false);
+    expect(matchesPattern('/keys/0/added/_class', '/keys/*/added/*')).toBe(true);
+    expect(matchesPattern('/keys/0/added/_class', '/keys/*/added/*', 'index')).toBe(false);
+    expect(matchesPattern('/keys/1/added/0', '/keys/*/added/*', 'index')).toBe(true);
   });
 });
 

@@ -109,10 +109,8 @@ describe('runVerify against real servers, Postgres and NATS', () => {
     const record = (body: string): string =>
       `${JSON.stringify({ v: 1, method: 'POST', path: '/api/widget', headers: { 'content-type': 'application/json' }, body })}\n`;
     await writeFile(replay, record('{"name":"gear","price":2.5}') + record('{"name":"bolt"}'));
-    const env = (side: { env: Record<string, string> }): string[] =>
-      Object.entries(side.env)
-        .flatMap(([k, v]) => ['--legacy-env', `${k}=${v}`])
-        .map((a, i, all) => (side === component && a === '--legacy-env' ? '--component-env' : all[i]!));
+    const flags = (option: string, env: Record<string, string>): string[] =>
+      Object.entries(env).flatMap(([key, value]) => [option, `${key}=${value}`]);
     const run = await runCliCaptured([
       'verify',
       'widget-service',
@@ -122,8 +120,8 @@ describe('runVerify against real servers, Postgres and NATS', () => {
       legacy.target,
       '--component',
       component.target,
-      ...env(legacy),
-      ...env(component),
+      ...flags('--legacy-env', legacy.env),
+      ...flags('--component-env', component.env),
       '--seed',
       seed,
       '--replay',
