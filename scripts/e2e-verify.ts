@@ -6,6 +6,7 @@
  * and component, answers, rows, Redis keys and NATS messages compared.
  *
  * Ports: ORDER_PORT…NOTIFICATION_PORT (legacy, default 26081-26084) and the twin at +10 (26091-26094).
+ * E2E_VERIFY_REPORTS=<dir>: also write each service's result there as JSON.
  * Progress and every mismatch go to stderr; the last stdout line is one JSON object. Exit 0 when no unexplained
  * mismatch and no type error, 1 otherwise. Everything made for the run is removed at the end (also on failure).
  */
@@ -172,6 +173,9 @@ async function main(): Promise<number> {
         seed: SEED,
       });
       results.push(result);
+      const reports = process.env['E2E_VERIFY_REPORTS'];
+      if (reports !== undefined)
+        await writeFile(join(reports, `${service}-service.verify.json`), verifyReporters.json(result));
       log(
         `${service}-service: ${result.requests} requests, ${result.mismatches.length} unexplained, ` +
           `${result.explainedDifferences} explained by noise`,

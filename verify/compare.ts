@@ -32,6 +32,38 @@ export function learnNoise(exchanges: readonly ExchangeRecord[]): Map<string, Se
   return noise;
 }
 
+/** Only distinctive values pair up (generated ids, timestamps): a small number could meet again by chance. */
+function isDistinctive(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= 8;
+}
+
+type Pairs = Map<string, Set<string>>;
+
+/**
+ * Legacy value → component values seen at a noise field of the same request (the answer to the write and, in
+ * replay mode, to its second call). A later difference between such a pair (a list read back) is the same noise.
+ */
+function pairNoiseValues(exchanges: readonly ExchangeRecord[], learned: Map<string, Set<string>>): Pairs {
+  const pairs: Pairs = new Map();
+  const add = (legacy: Observation, component: Observation, patterns: readonly string[]): void => {
+    for (const d of diffValues(toComparable(legacy), toComparable(component))) {
+      if (!isDistinctive(d.legacy) || !isDistinctive(d.component)) continue;
+      if (!patterns.some((p) => matchesPattern(d.pointer, p, 'index'))) continue;
+      const set = pairs.get(d.legacy) ?? new Set<string>();
+      set.add(d.component);
+      pairs.set(d.legacy, set);
+    }
+  };
+  for (const exchange of exchanges) {
+    const patterns = [...(learned.get(exchange.request.operation) ?? [])];
+    if (patterns.length === 0) continue;
+    add(exchange.legacy, exchange.component, patterns);
+    if (exchange.noise !== undefined && exchange.componentNoise !== undefined)
+      add(exchange.noise, exchange.componentNoise, patterns);
+  }
+  return pairs;
+}
+
 export interface Classification {
   matched: number;
   mismatches: Mismatch[];
@@ -45,6 +77,7 @@ export function classifyExchanges(
   ignore: readonly string[],
 ): Classification {
   const learned = learnNoise(exchanges);
+  const pairs = pairNoiseValues(exchanges, learned);
   const counts = new Map<string, NoiseField>();
   const count = (operation: string, pattern: string, source: NoiseField['source']): void => {
     const key = `${source}\0${operation}\0${pattern}`;
@@ -72,9 +105,15 @@ export function classifyExchanges(
     for (const difference of differences) {
       const ignored = ignore.find((pattern) => matchesPattern(difference.pointer, pattern));
       const noisy =
-        ignored === undefined ? noise.find((p) => matchesPattern(difference.pointer, p)) : undefined;
+        ignored === undefined ? noise.find((p) => matchesPattern(difference.pointer, p, 'index')) : undefined;
+      const paired =
+        isDistinctive(difference.legacy) &&
+        isDistinctive(difference.component) &&
+        pairs.get(difference.legacy)?.has(difference.component) === true;
       if (ignored !== undefined) count('*', ignored, 'ignored');
       else if (noisy !== undefined) count(operation, noisy, 'learned');
+      else if (paired)
+        count(operation, generalise(difference.pointer, toComparable(exchange.legacy)), 'correlated');
       else {
         unexplained.push(difference);
         continue;

@@ -204,7 +204,7 @@ function planOperation(op: Operation, pool: ValuePool, components: Record<string
     out.push(
       build(op, 'malformed-json', 'with malformed JSON', {
         ...base,
-        body: json(valid.body).slice(0, -2) + ',',
+        body: json(valid.body).slice(0, -1) + ',',
       }),
     );
     out.push(

@@ -72,12 +72,18 @@ export function generalise(pointer: string, value: unknown): string {
   return toPointer(out);
 }
 
-/** True when `pattern` (with `*` segments) equals `pointer` or one of its ancestors. */
-export function matchesPattern(pointer: string, pattern: string): boolean {
+/**
+ * True when `pattern` (with `*` segments) equals `pointer` or one of its ancestors. A `*` matches any segment, or
+ * with `wildcard: 'index'` only an array index (learned patterns: noise on list items is not noise on every key).
+ */
+export function matchesPattern(pointer: string, pattern: string, wildcard: 'any' | 'index' = 'any'): boolean {
   const want = parsePointer(pattern);
   const got = parsePointer(pointer);
   if (want.length > got.length) return false;
-  return want.every((segment, i) => segment === '*' || segment === got[i]);
+  return want.every(
+    (segment, i) =>
+      segment === got[i] || (segment === '*' && (wildcard === 'any' || /^\d+$/.test(got[i] ?? ''))),
+  );
 }
 
 /** Checks a user-given pointer; undefined when fine, else what is wrong. */

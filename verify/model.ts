@@ -78,6 +78,8 @@ export interface ExchangeRecord {
   component: Observation;
   /** The noise call: the same request to the legacy side again, or to its twin; undefined when it failed. */
   noise: Observation | undefined;
+  /** The component's answer to the same second call (replay mode, writes only): pairs its noise with legacy's. */
+  componentNoise?: Observation | undefined;
 }
 
 /** A request whose answers or effects differ in a way noise does not explain. */
@@ -95,7 +97,11 @@ export interface Mismatch {
 export interface NoiseField {
   operation: string;
   pattern: string;
-  source: 'learned' | 'ignored';
+  /**
+   * `learned`: differed between two legacy answers; `correlated`: a value that earlier noise paired (legacy's
+   * generated id and the component's), met again later (e.g. a list read back); `ignored`: --ignore.
+   */
+  source: 'learned' | 'correlated' | 'ignored';
   explained: number;
 }
 

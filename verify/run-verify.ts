@@ -211,13 +211,20 @@ async function exchange(
   const legacy = await sides.legacy.call(request, timeout, settle);
   const component = await sides.component.call(request, timeout, settle);
   let noise;
+  let componentNoise;
   if (sides.twin !== undefined) noise = await sides.twin.call(request, timeout, settle);
   else {
     noise = await sides.legacy.call(request, timeout, settle);
     // The legacy side got this write twice: so does the component, and both hold the same data again.
-    if (!SAFE.has(request.method)) await sides.component.call(request, timeout, settle);
+    if (!SAFE.has(request.method)) componentNoise = await sides.component.call(request, timeout, settle);
   }
-  return { request, legacy, component, noise: noise.status === 0 ? undefined : noise };
+  return {
+    request,
+    legacy,
+    component,
+    noise: noise.status === 0 ? undefined : noise,
+    ...(componentNoise === undefined ? {} : { componentNoise }),
+  };
 }
 
 /** Runs the whole verification; never prints (progress goes to `onProgress`). */

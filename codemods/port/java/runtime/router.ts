@@ -151,7 +151,8 @@ export async function handleRequest(options: ServerOptions, req: PlainRequest): 
       : {
           status: result.status,
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(result.body),
+          // Jackson writes a null field as `null`; a ported DTO holds undefined there, which JSON would drop.
+          body: JSON.stringify(result.body, (_key, value: unknown) => (value === undefined ? null : value)),
         };
   if (req.method === 'GET' && url.pathname === '/actuator/health')
     return send({ status: 200, body: { status: 'UP' } });
