@@ -1,4 +1,16 @@
-import { chmod, chown, lstat, mkdir, readlink, rename, rm, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  lstat,
+  mkdir,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join, basename, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +34,17 @@ export type WriteTarget =
       readonly gid: number;
     }
   | { readonly kind: 'stream'; readonly path: string }
-  | { readonly kind: 'socket'; readonly path: string };
+  | { readonly kind: 'socket'; readonly path: string }
+  | { readonly kind: 'fd'; readonly path: string; readonly fd: number };
+
+/** `/dev/stdout`, `/dev/fd/3`, `/proc/self/fd/3`: a descriptor this process already has, written to as it is. */
+function getInheritedFd(path: string): number | undefined {
+  const absolute = resolve(path);
+  if (absolute === '/dev/stdout') return 1;
+  if (absolute === '/dev/stderr') return 2;
+  const match = /^\/(?:dev\/fd|proc\/self\/fd)\/(\d+)$/.exec(absolute);
+  return match === null ? undefined : Number(match[1]);
+}
 
 /** Linux gives up after 40 links too (ELOOP). */
 const MAX_LINKS = 40;
@@ -32,35 +54,52 @@ const MAX_LINKS = 40;
  * Throws a MIG_IO AppError for a directory or a symlink loop.
  */
 export async function resolveWriteTarget(path: string): Promise<WriteTarget> {
-  let current = resolve(path);
-  for (let hops = 0; hops <= MAX_LINKS; hops++) {
-    let stats;
-    try {
-      stats = await lstat(current);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'new', path: current };
-      throw wrapError(ErrorCode.io, `cannot write ${path}`, error, 'check that the directory is readable');
-    }
-    if (stats.isSymbolicLink()) {
-      current = resolve(dirname(current), await readlink(current));
-      continue;
-    }
-    if (stats.isDirectory()) {
-      throw new AppError(
-        ErrorCode.io,
-        `cannot write ${path}: ${current === resolve(path) ? 'it' : current} is a directory`,
-        { hint: 'give a file path (e.g. report.json), not a folder' },
-      );
-    }
-    if (stats.isFile()) {
-      return { kind: 'file', path: current, mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid };
-    }
-    if (stats.isSocket()) return { kind: 'socket', path: current };
-    return { kind: 'stream', path: current }; // character/block device, FIFO
+  // a shell's `-o >(jq .)` or `-o /dev/stdout >> log`: replacing what the descriptor points at would be wrong
+  const fd = getInheritedFd(path);
+  if (fd !== undefined) return { kind: 'fd', path, fd };
+  let stats;
+  try {
+    // stat follows every link the kernel does, /proc "magic" links included (`-o >(jq .)` is /dev/fd/63 → pipe:[…])
+    stats = await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { kind: 'new', path: await followDangling(path) };
+    if (code === 'ELOOP') throw symlinkLoop(path);
+    throw wrapError(ErrorCode.io, `cannot write ${path}`, error, 'check that the directory is readable');
   }
-  throw new AppError(ErrorCode.io, `cannot write ${path}: too many levels of symbolic links`, {
+  if (stats.isDirectory()) {
+    throw new AppError(ErrorCode.io, `cannot write ${path}: it is a directory`, {
+      hint: 'give a file path (e.g. report.json), not a folder',
+    });
+  }
+  if (stats.isFile()) {
+    return {
+      kind: 'file',
+      path: await realpath(path),
+      mode: stats.mode & 0o7777,
+      uid: stats.uid,
+      gid: stats.gid,
+    };
+  }
+  if (stats.isSocket()) return { kind: 'socket', path };
+  return { kind: 'stream', path }; // character/block device, FIFO: opened through the path as given
+}
+
+function symlinkLoop(path: string): AppError {
+  return new AppError(ErrorCode.io, `cannot write ${path}: too many levels of symbolic links`, {
     hint: 'the path is a symlink loop; point it at a real file',
   });
+}
+
+/** The path a chain of links ends at when its last target does not exist (or `path` itself). */
+async function followDangling(path: string): Promise<string> {
+  let current = resolve(path);
+  for (let hops = 0; hops <= MAX_LINKS; hops++) {
+    const stats = await lstat(current).catch(() => undefined);
+    if (stats === undefined || !stats.isSymbolicLink()) return current;
+    current = resolve(dirname(current), await readlink(current));
+  }
+  throw symlinkLoop(path);
 }
 
 function tempPathFor(target: string): string {
@@ -90,12 +129,21 @@ function writeSocket(path: string, content: string | Uint8Array): Promise<void> 
   });
 }
 
-/** Writes in place: devices, FIFOs (blocks until a reader opens it) and sockets are never replaced. */
+function writeFd(fd: number, content: string | Uint8Array): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const stream = createWriteStream('', { fd, autoClose: false });
+    stream.once('error', reject);
+    stream.end(content, () => resolvePromise());
+  });
+}
+
+/** Writes in place: devices, FIFOs (blocks until a reader opens it), sockets and descriptors are never replaced. */
 async function writeInPlace(
-  target: WriteTarget & { kind: 'stream' | 'socket' },
+  target: WriteTarget & { kind: 'stream' | 'socket' | 'fd' },
   content: string | Uint8Array,
 ): Promise<void> {
   if (target.kind === 'socket') await writeSocket(target.path, content);
+  else if (target.kind === 'fd') await writeFd(target.fd, content);
   else await writeFile(target.path, content);
 }
 
@@ -109,7 +157,8 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
   const target = await resolveWriteTarget(path);
   let tmp: string | undefined;
   try {
-    if (target.kind === 'stream' || target.kind === 'socket') return await writeInPlace(target, content);
+    if (target.kind === 'stream' || target.kind === 'socket' || target.kind === 'fd')
+      return await writeInPlace(target, content);
     tmp = await stage(target, content);
     await rename(tmp, target.path);
   } catch (error) {
@@ -136,11 +185,14 @@ export interface FileWrite {
  */
 export async function writeFilesAtomic(writes: readonly FileWrite[], hint?: string): Promise<void> {
   const staged: { tmp: string; target: string }[] = [];
-  const inPlace: { target: WriteTarget & { kind: 'stream' | 'socket' }; content: string | Uint8Array }[] = [];
+  const inPlace: {
+    target: WriteTarget & { kind: 'stream' | 'socket' | 'fd' };
+    content: string | Uint8Array;
+  }[] = [];
   try {
     for (const write of writes) {
       const target = await resolveWriteTarget(write.path);
-      if (target.kind === 'stream' || target.kind === 'socket')
+      if (target.kind === 'stream' || target.kind === 'socket' || target.kind === 'fd')
         inPlace.push({ target, content: write.content });
       else staged.push({ tmp: await stage(target, write.content), target: target.path });
     }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import {
   chmod,
@@ -197,6 +197,23 @@ describe('--output', () => {
     expect((await lstat(join(dir, 'report.json'))).isSymbolicLink()).toBe(true);
     expect(JSON.parse(await readFile(join(dir, 'real.json'), 'utf8'))).toHaveProperty('schemaVersion');
   });
+
+  it('migrate analyze -o /dev/fd/3 writes into the pipe behind the /proc magic link (like -o >(jq .))', async () => {
+    const child = spawn(
+      process.execPath,
+      ['bin/migrate.js', 'analyze', 'test/analyzer/fixtures/mini-estate', '--json', '-o', '/dev/fd/3'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      },
+    );
+    const chunks: Buffer[] = [];
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (c: Buffer) => chunks.push(c));
+    const stderr: Buffer[] = [];
+    child.stderr?.on('data', (c: Buffer) => stderr.push(c));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, Buffer.concat(stderr).toString()).toBe(0);
+    expect(JSON.parse(Buffer.concat(chunks).toString())).toHaveProperty('schemaVersion');
+  }, 120_000);
 
   it('migrate analyze -o <dir> is a clear error', async () => {
     const estate = join(process.cwd(), 'test/analyzer/fixtures/mini-estate');

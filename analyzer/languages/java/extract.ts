@@ -4,6 +4,7 @@
  * inside the Wasm module and returns only the few node kinds we need.
  */
 import type { Node, Parser } from 'web-tree-sitter';
+import { createParseBudget } from '../../../shared/parse-budget.ts';
 import type {
   JavaAnnotation,
   JavaCall,
@@ -425,9 +426,14 @@ function collectErrors(root: Node, file: FileScope): JavaSite[] {
 
 /** Parses one Java file and extracts its facts. */
 export function extractJavaFacts(parser: Parser, text: string): JavaFileFacts {
-  const tree = parser.parse(text);
+  const tree = parser.parse(text, null, createParseBudget(text));
   const facts: JavaFileFacts = { packageName: '', imports: [], classes: [], errors: [] };
-  if (tree === null) return facts;
+  if (tree === null) {
+    parser.reset(); // else the next parse would resume this one
+    // stopped by the budget: nothing is known of this file, which the finding says
+    facts.errors.push({ line: 1, column: 1, excerpt: '(file too irregular to parse; not analyzed)' });
+    return facts;
+  }
   const file: FileScope = { lines: undefined, text };
   try {
     const root = tree.rootNode;

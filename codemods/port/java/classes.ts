@@ -4,7 +4,7 @@ import { translateMember, type MethodOutcome } from './members.ts';
 import { createScope, fieldName, type ImportSet, type ServiceContext } from './scope.ts';
 import { translateExpr, tsType } from './expressions.ts';
 import { DROPPED_TYPES } from './runtime-names.ts';
-import { renderTodo, Untranslatable } from './todo.ts';
+import { renderTodo, splitJsLines, Untranslatable } from './todo.ts';
 import { getPropertyOfAccessor } from './names.ts';
 import { fileName } from './members.ts';
 
@@ -86,8 +86,7 @@ export function translateRecord(
     ctx.todos.push({ file: cls.file, line: m.line, member: `${cls.name}.${m.name}`, why, java: m.text });
     outcomes.push({ member: `${cls.name}.${m.name}`, file: cls.file, line: m.line, todos: 1 });
     extra.push(
-      `// TODO(migrate): ${why}\n${m.text
-        .split('\n')
+      `// TODO(migrate): ${why}\n${splitJsLines(m.text)
         .map((l) => `// ${l}`)
         .join('\n')}`,
     );

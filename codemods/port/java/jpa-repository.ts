@@ -7,6 +7,7 @@ import type { ImportSet, ServiceContext } from './scope.ts';
 import { createScope } from './scope.ts';
 import { tsType } from './expressions.ts';
 import type { MethodOutcome } from './members.ts';
+import { splitJsLines } from './todo.ts';
 import { fileName } from './members.ts';
 import { isListType } from './types.ts';
 import { upperFirst } from './names.ts';
@@ -155,7 +156,7 @@ function derivedMethod(
       java: method.text,
     });
     outcomes.push({ member: `${repo.name}.${method.name}`, file: repo.file, line: method.line, todos: 1 });
-    return `${head} {\n// TODO(migrate): ${why}\n// ${method.text.replace(/\n/g, '\n// ')}\nthrow new Error(${JSON.stringify(`TODO(migrate): ${why}`)});\n}`;
+    return `${head} {\n// TODO(migrate): ${why}\n// ${splitJsLines(method.text).join('\n// ')}\nthrow new Error(${JSON.stringify(`TODO(migrate): ${why}`)});\n}`;
   }
   outcomes.push({ member: `${repo.name}.${method.name}`, file: repo.file, line: method.line, todos: 0 });
   const where = query.where === '' ? '' : ` WHERE ${query.where}`;

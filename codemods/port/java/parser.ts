@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 import { ErrorCode, wrapError } from '../../../shared/errors.ts';
+import { createParseBudget } from '../../../shared/parse-budget.ts';
 
 let parserPromise: Promise<Parser> | undefined;
 
@@ -21,11 +22,22 @@ async function createJavaParser(): Promise<Parser> {
   }
 }
 
+/** Thrown when tree-sitter's error recovery ran past its work budget (see createParseBudget). */
+export class ParseStopped extends Error {
+  constructor() {
+    super('the file is too irregular to parse');
+    this.name = 'ParseStopped';
+  }
+}
+
 /** Parses Java source text into a tree-sitter tree. */
 export async function parseJava(text: string): Promise<Tree> {
   parserPromise ??= createJavaParser();
   const parser = await parserPromise;
-  const tree = parser.parse(text);
-  if (tree === null) throw wrapError(ErrorCode.internal, 'tree-sitter returned no tree', undefined);
+  const tree = parser.parse(text, null, createParseBudget(text));
+  if (tree === null) {
+    parser.reset(); // else the next parse would resume this one
+    throw new ParseStopped();
+  }
   return tree;
 }

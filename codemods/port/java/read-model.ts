@@ -7,7 +7,7 @@ import type {
   JavaType,
   JavaVariable,
 } from './model.ts';
-import { parseJava } from './parser.ts';
+import { parseJava, ParseStopped } from './parser.ts';
 import { AppError, ErrorCode } from '../../../shared/errors.ts';
 
 const CLASS_NODES: Record<string, JavaClassKind> = {
@@ -37,8 +37,19 @@ function findSyntaxError(root: Node): Node | undefined {
  * Parses one .java file into its top-level and nested classes. A file with a syntax error is a located
  * MIG_INPUT error: translating a guess of what it means would be silently wrong.
  */
-export async function readJavaClasses(file: string, text: string): Promise<JavaClass[]> {
-  const tree = await parseJava(text);
+export async function readJavaClasses(file: string, source: string): Promise<JavaClass[]> {
+  // \r and \r\n end lines in Java too; one kind of line end keeps lines (and the TODO comments) right
+  const text = source.replace(/\r\n?/g, '\n');
+  let tree;
+  try {
+    tree = await parseJava(text);
+  } catch (error) {
+    if (!(error instanceof ParseStopped)) throw error;
+    throw new AppError(ErrorCode.input, `${file}: ${error.message}; port translates code that compiles`, {
+      location: { file, line: 1, excerpt: text.split('\n')[0] ?? '' },
+      hint: 'check that this is the Java source of the service (the service must build with javac)',
+    });
+  }
   const root = tree.rootNode;
   if (root.hasError) {
     const node = findSyntaxError(root) ?? root;

@@ -2,6 +2,7 @@
 import { getAnnotation, hasAnnotation, missingEntity, type JavaClass } from './model.ts';
 import type { ImportSet, ServiceContext } from './scope.ts';
 import type { MethodOutcome } from './members.ts';
+import { splitJsLines } from './todo.ts';
 import { fileName } from './members.ts';
 import { isBooleanType, isNumberType } from './types.ts';
 
@@ -44,7 +45,7 @@ export function translateRedisRepository(
   }
   const todoMethods = repo.methods.map(
     (m) =>
-      `// TODO(migrate): ${m.name} from ${fileName(repo.file)}:${m.line} is not translated\n// ${m.text}`,
+      `// TODO(migrate): ${m.name} from ${fileName(repo.file)}:${m.line} is not translated\n// ${splitJsLines(m.text).join('\n// ')}`,
   );
   return `const KEYSPACE = ${JSON.stringify(keyspace)};
 

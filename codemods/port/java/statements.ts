@@ -21,7 +21,8 @@ export function translateBlock(block: Node, scope: Scope): string {
 setBlockTranslator(translateBlock);
 
 function translateStatementOrTodo(node: Node, scope: Scope): string {
-  if (node.type === 'line_comment') return node.text;
+  // U+2028/U+2029 end a line comment in JavaScript, not in Java
+  if (node.type === 'line_comment') return node.text.replace(/[\u2028\u2029]/g, ' ');
   if (node.type === 'block_comment') return node.text;
   try {
     return translateStatement(node, scope);

@@ -22,9 +22,17 @@ export class Untranslatable extends Error {
   }
 }
 
+/**
+ * Lines as JavaScript sees them: a `//` comment also ends at \r, U+2028 and U+2029, so Java text put in a line
+ * comment is split on all of them (else the rest of a line would become code).
+ */
+export function splitJsLines(text: string): string[] {
+  return text.split(/\r\n|[\n\r\u2028\u2029]/);
+}
+
 /** The Java text as line comments, so a reader sees the original beside the TODO. */
 export function commentJava(java: string): string {
-  const lines = java.split('\n');
+  const lines = splitJsLines(java);
   const indent = Math.min(
     ...lines
       .slice(1)

@@ -37,4 +37,34 @@ describe('port on broken input', () => {
       location: { file: 'src/main/java/com/ex/BookRepository.java', line: 3 },
     });
   });
+
+  it('ports a file with old Mac (\\r) line ends: TODO comments stay comments and name the right line', async () => {
+    const grader = [
+      'package com.ex;',
+      '@Service',
+      'public class Grader {',
+      '    public String grade(int score) {',
+      '        String label = "none";',
+      '        switch (score) {',
+      '            case 1: label = "one"; break;',
+      '            default: label = "many";',
+      '        }',
+      '        return label; // done\u2028label = null;',
+      '    }',
+      '}',
+      '',
+    ].join('\r');
+    const ported = await portJavaSources(
+      'svc',
+      new Map([
+        ['src/main/java/com/ex/App.java', APP],
+        ['src/main/java/com/ex/Grader.java', grader],
+      ]),
+    );
+    const text = ported.files.get('src/grader.ts') ?? '';
+    expect(text).toContain('// switch (score) {');
+    expect(text).toContain('//     case 1: label = "one"; break;');
+    expect(text).toContain('(Grader.java:6)');
+    expect(text).not.toMatch(/^\s*label = null;/m);
+  });
 });
