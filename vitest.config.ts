@@ -11,6 +11,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // Two test files at a time (vitest's default on two cores is one): most wait on real servers, and the tests
+    // share nothing a neighbour could break (own schemas, subjects, Redis databases, ports, private backends).
+    maxWorkers: 2,
     reporters: ['default'],
   },
 });

@@ -18,6 +18,15 @@ fi
 export PATH="$PWD/node_modules/.bin:$PATH"
 node --version
 
+step "test components: built into the cache in the background, beside the checks below (test/setup)"
+# The static checks use one core; the builds (minutes of CPU) take the other. The tests' global setup then finds
+# them in the cache. Its log is shown before the tests.
+report="$(mktemp -t migrate-vitest-XXXXXX.json)"
+warm_log="$(mktemp -t migrate-warm-cache-XXXXXX.log)"
+node test/setup/warm-cache.ts 2>"$warm_log" &
+warm_pid=$!
+trap 'kill "$warm_pid" 2>/dev/null || true; rm -f "$report" "$warm_log"' EXIT
+
 step "services: PostgreSQL, NATS, Redis, Docker engine, Chromium"
 bash scripts/ensure-services.sh
 DOCKER_HOST="$(cat .docker-host)"
@@ -36,10 +45,10 @@ step "format"
 prettier --check . >/dev/null || { prettier --check . ; exit 1; }
 step "build (dist/ for the published bin)"
 tsc -p tsconfig.build.json && node scripts/copy-assets.ts >/dev/null
-step "tests (test components built first, once; see test/setup)"
+step "tests (the global setup builds what the cache lacks, then every test file runs)"
+wait "$warm_pid" || true
+cat "$warm_log" >&2
 # The JSON report feeds the check that every test ran: a skipped or todo test fails the run.
-report="$(mktemp -t migrate-vitest-XXXXXX.json)"
-trap 'rm -f "$report"' EXIT
 tests_status=0
 vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || tests_status=$?
 report_status=0

@@ -5,9 +5,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBuiltService } from '../helpers/components.ts';
+import { CLAIM_KEY, claimRedisDatabase } from '../helpers/redis-db.ts';
 import { buildService, type BuiltService } from '../../codemods/build/build-service.ts';
 import { createHost, type Host } from '../../bridge/host/host.ts';
 import { parseHostConfig } from '../../bridge/host/config.ts';
@@ -15,7 +16,6 @@ import { defineContractSuite } from '../contract/contract-suite.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
-const CLAIM_KEY = 'migrate-test-claim';
 const PRODUCT_CLASS = 'com.example.orders.product.model.Product';
 
 let dir = '';
@@ -25,28 +25,9 @@ let built: BuiltService;
 let redis: Redis | undefined;
 let db = -1;
 
-/**
- * A Redis database of our own: the first empty one from 15 down to 1, claimed with SET NX so that a test running
- * beside this one does not take it too. It is flushed when the suite ends.
- */
-async function claimDatabase(): Promise<{ db: number; client: Redis }> {
-  for (let index = 15; index >= 1; index -= 1) {
-    const client = new Redis(`${REDIS_URL}/${index}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await client.connect();
-    if (
-      (await client.dbsize()) === 0 &&
-      (await client.set(CLAIM_KEY, String(process.pid), 'EX', 900, 'NX'))
-    ) {
-      return { db: index, client };
-    }
-    client.disconnect();
-  }
-  throw new Error('no empty Redis database among 1-15');
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'migrate-product-component-'));
-  ({ db, client: redis } = await claimDatabase());
+  ({ db, client: redis } = await claimRedisDatabase());
   // Ported, codemodded and built for embedded once per test run by the global setup (test/setup).
   built = getBuiltService('product-service', 'embedded');
   root = built.root;

@@ -138,7 +138,7 @@ describe('docker-live reader against a real engine', () => {
     const reader = createDockerLiveReader({ dockerHost });
     const facts = await reader.read({ ...contextFor(estate), docker: true });
     containers = (facts.containers ?? []).filter((c) => c.name.endsWith(suffix));
-  }, 180_000);
+  });
 
   afterAll(async () => {
     if (docker === undefined) return;
@@ -152,7 +152,7 @@ describe('docker-live reader against a real engine', () => {
         .getImage(tag)
         .remove({ force: true })
         .catch(() => undefined);
-  }, 60_000);
+  });
 
   it('joins a container to its compose service by the compose labels', () => {
     const c = containers.find((x) => x.name === names.labelled);

@@ -84,5 +84,5 @@ describe('gateway in front of the spring-orders estate', () => {
       ['notification', 0],
     ]);
     for (const route of state.routes) expect(route.window.container.requests).toBeGreaterThan(0);
-  }, 60_000);
+  });
 });

@@ -149,5 +149,5 @@ describe('migrate build', () => {
       'caps/component-http.ts',
     ])
       expect(existsSync(join(work, 'ported', 'src', file))).toBe(true);
-  }, 120_000);
+  }, 300_000);
 });

@@ -38,7 +38,7 @@ describe('migrate port (CLI)', () => {
     expect(existsSync(join(out, 'src/repository/inventory-repository.ts'))).toBe(true);
     expect(existsSync(join(out, 'package.json'))).toBe(true);
     expect((await readdir(work)).sort()).toEqual(['inventory']);
-  }, 60_000);
+  });
 
   it('names the services it knows when the one asked for is not in the estate', async () => {
     const run = await runCliCaptured([
@@ -53,5 +53,5 @@ describe('migrate port (CLI)', () => {
     expect(run.stderr).toMatch(/error MIG_NOT_FOUND no service billing-service/);
     expect(run.stderr).toMatch(/hint: services found: .*inventory-service/);
     expect(existsSync(join(work, 'x'))).toBe(false);
-  }, 60_000);
+  });
 });

@@ -17,7 +17,7 @@ describe('port with the OpenAPI types of migrate analyze', () => {
     dir = await mkdtemp(join(tmpdir(), 'migrate-port-openapi-'));
     const estate = await analyzeEstate(ESTATE);
     openapi = Object.fromEntries(estate.services.map((s) => [s.id, createOpenApi(s)]));
-  }, 60_000);
+  });
 
   afterAll(async () => {
     if (dir !== '') await rm(dir, { recursive: true, force: true });

@@ -7,13 +7,17 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { portJavaSources, readJavaSources } from '../../../codemods/index.ts';
 import { defineContractSuite } from '../../contract/contract-suite.ts';
 import { getFreePort } from '../../contract/spring-estate.ts';
+import { claimRedisDatabase } from '../../helpers/redis-db.ts';
+import type { Redis } from 'ioredis';
 import { typeCheck, writeProject } from './helpers.ts';
 
 // The four spring-orders services, ported and run in plain Node against the real Postgres, NATS and Redis.
 const ESTATE = join(import.meta.dirname, '../../../samples/spring-orders');
 const PG_URL = 'postgres://postgres:postgres@127.0.0.1:5432/test';
 const SCHEMA = `port_contract_${process.pid}`;
-const REDIS_DB = 11;
+/** A Redis database of this file's own (claimed in beforeAll, flushed in afterAll). */
+let REDIS_DB = -1;
+let redis: Redis | undefined;
 /** Free loopback ports, picked before the services start (order must know inventory's). */
 const PORTS = { inventory: 0, order: 0, product: 0, notification: 0 };
 const SERVICES = ['inventory-service', 'order-service', 'product-service', 'notification-service'] as const;
@@ -76,6 +80,7 @@ beforeAll(async () => {
   await db.query(await resources('order-service', 'schema.sql'));
   await db.end();
   for (const service of Object.keys(PORTS) as (keyof typeof PORTS)[]) PORTS[service] = await getFreePort();
+  ({ db: REDIS_DB, client: redis } = await claimRedisDatabase());
   await start('inventory-service', PORTS.inventory, {});
   await start('notification-service', PORTS.notification, { NATS_SUBJECT: `orders.placed.${SCHEMA}` });
   await start('order-service', PORTS.order, {
@@ -91,13 +96,17 @@ afterAll(async () => {
   await db.connect();
   await db.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
   await db.end();
+  if (redis !== undefined) {
+    await redis.flushdb();
+    redis.disconnect();
+  }
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 it('ports the four sample services with no TODOs, into projects that pass tsc --strict', () => {
   expect(summary).toEqual({ methods: expect.any(Number), methods_todo: 0 });
   for (const service of SERVICES) expect(typeCheck(join(dir, service))).toEqual([]);
-}, 120_000);
+}, 300_000);
 
 defineContractSuite({
   name: 'ported to TypeScript, plain Node',

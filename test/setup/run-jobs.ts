@@ -1,0 +1,65 @@
+// Runs component build jobs, each in its own process (build-job.ts), at most `concurrency` at a time: used by the
+// vitest global setup and by warm-cache.ts (which scripts/test.sh runs beside the static checks).
+import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { describeJob, readJobResult, type ComponentJob, type TestComponents } from './component-jobs.ts';
+
+const BUILD_JOB = join(import.meta.dirname, 'build-job.ts');
+/** A bound for a hung build, far above what one build takes (10-30 s quiet, several minutes on a busy machine). */
+const JOB_LIMIT_MS = 30 * 60_000;
+
+/** At most two builds at once (MIGRATE_TEST_BUILD_JOBS overrides): one per core of the machines we run on. */
+export function getBuildConcurrency(): number {
+  const asked = Number(process.env['MIGRATE_TEST_BUILD_JOBS']);
+  return Number.isInteger(asked) && asked > 0 ? asked : Math.min(2, availableParallelism());
+}
+
+function runJob(job: ComponentJob, runDir: string, cacheDir: string, resultFile: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [BUILD_JOB, JSON.stringify(job), runDir, cacheDir, resultFile],
+      { timeout: JOB_LIMIT_MS, maxBuffer: 64 * 1024 * 1024 },
+      (error, _stdout, stderr) => {
+        if (error === null) resolve();
+        else reject(new Error(`${error.message.split('\n')[0]}\n${stderr.slice(-4000)}`));
+      },
+    );
+  });
+}
+
+export interface JobsOutcome extends TestComponents {
+  /** Jobs that failed, by describeJob name, with what the build printed. */
+  failures: Record<string, string>;
+}
+
+/** Runs `jobs`, writing under `runDir` and building through `cacheDir`; `log` gets one line per job. */
+export async function runComponentJobs(
+  jobs: readonly ComponentJob[],
+  options: { runDir: string; cacheDir: string; concurrency: number; log: (line: string) => void },
+): Promise<JobsOutcome> {
+  const outcome: JobsOutcome = { fixtures: {}, services: {}, failures: {} };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const index = next++;
+      const job = jobs[index]!;
+      const name = describeJob(job);
+      const started = Date.now();
+      const resultFile = join(options.runDir, `result-${index}.json`);
+      try {
+        await runJob(job, options.runDir, options.cacheDir, resultFile);
+        const result = await readJobResult(resultFile);
+        if (result?.kind === 'fixture') outcome.fixtures[result.name] = result.built;
+        else if (result?.kind === 'service') outcome.services[result.key] = result.built;
+        options.log(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      } catch (error) {
+        outcome.failures[name] = error instanceof Error ? error.message : String(error);
+        options.log(`${name} FAILED: ${outcome.failures[name]}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  return outcome;
+}
