@@ -5,7 +5,11 @@ import { createOpenApi } from '../../analyzer/openapi.ts';
 import { formatPortReport, loadCodemodPlan, portJavaSources, readJavaSources } from '../../codemods/index.ts';
 import { AppError, ErrorCode, wrapError } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs.ts';
-import type { CliCommand } from '../command.ts';
+import type { Estate } from '../../analyzer/index.ts';
+import type { Target } from '../../shared/catalog.ts';
+import type { CliCommand, CommandContext } from '../command.ts';
+
+type Service = Estate['services'][number];
 import { builtServiceDocument, formatBuiltService, parseTarget, runBuild } from './build.ts';
 
 /**
@@ -35,6 +39,41 @@ async function writeProject(out: string, files: ReadonlyMap<string, string>): Pr
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** `migrate port <service>` for a service the analyzer found: the TypeScript project, written to `out`. */
+export async function portService(context: CommandContext, estate: string, service: Service, out: string) {
+  context.output.progress(`porting ${service.id}`);
+  const ported = await portJavaSources(service.id, await readJavaSources(join(estate, service.root)), {
+    openapi: createOpenApi(service),
+  });
+  try {
+    await writeProject(out, ported.files);
+  } catch (error) {
+    throw wrapError(
+      ErrorCode.io,
+      `cannot write the ported project to ${out}`,
+      error,
+      'check that the directory is writable',
+    );
+  }
+  return ported;
+}
+
+/** `migrate port <service> --build`: port, codemod, build; shared with `migrate up` for missing components. */
+export async function portAndBuild(
+  context: CommandContext,
+  estate: string,
+  service: Service,
+  out: string,
+  target: Target,
+) {
+  const ported = await portService(context, estate, service, out);
+  context.output.progress(`codemod ${out}`);
+  const codemod = loadCodemodPlan(out);
+  for (const write of codemod.writes) await writeFileAtomic(join(out, write.path), write.content);
+  const built = await runBuild(context, out, target, undefined);
+  return { ported, codemod, built };
 }
 
 export const portCommand: CliCommand = {
@@ -75,25 +114,8 @@ export const portCommand: CliCommand = {
         },
       );
     }
-    context.output.progress(`porting ${id}`);
-    const ported = await portJavaSources(id, await readJavaSources(join(estate, service.root)), {
-      openapi: createOpenApi(service),
-    });
-    try {
-      await writeProject(out, ported.files);
-    } catch (error) {
-      throw wrapError(
-        ErrorCode.io,
-        `cannot write the ported project to ${out}`,
-        error,
-        'check that the directory is writable',
-      );
-    }
     if (target !== undefined) {
-      context.output.progress(`codemod ${out}`);
-      const codemod = loadCodemodPlan(out);
-      for (const write of codemod.writes) await writeFileAtomic(join(out, write.path), write.content);
-      const built = await runBuild(context, out, target, undefined);
+      const { ported, codemod, built } = await portAndBuild(context, estate, service, out, target);
       if (context.output.json) {
         await context.output.resultJson({
           ...ported.report,
@@ -108,6 +130,7 @@ export const portCommand: CliCommand = {
       }
       return;
     }
+    const ported = await portService(context, estate, service, out);
     context.output.progress(undefined);
     if (context.output.json) await context.output.resultJson({ ...ported.report, out });
     else
