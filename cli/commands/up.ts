@@ -97,14 +97,26 @@ async function ensureComponent(
     const wasm = join(root, 'dist', `${getServiceName(root)}.wasm`);
     if (existsSync(wasm)) {
       const plan = loadBuildPlan(root, 'embedded');
-      return { service: service.id, wasm, imports: plan.imports, exports: plan.exports };
+      return {
+        service: service.id,
+        wasm,
+        imports: plan.imports,
+        exports: plan.exports,
+        effectKinds: plan.effectKinds,
+      };
     }
   }
   context.output.log(
     `${service.id}: no component in ${root}; porting and building it (migrate port --build)`,
   );
   const { built } = await portAndBuild(context, estateDir, service, root, 'embedded');
-  return { service: service.id, wasm: built.out, imports: built.plan.imports, exports: built.plan.exports };
+  return {
+    service: service.id,
+    wasm: built.out,
+    imports: built.plan.imports,
+    exports: built.plan.exports,
+    effectKinds: built.plan.effectKinds,
+  };
 }
 
 function parseBuildArgs(value: unknown, flag = '--build-arg'): Record<string, string> {

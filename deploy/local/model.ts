@@ -15,6 +15,8 @@ export interface ComponentBuild {
   wasm: string;
   imports: readonly string[];
   exports: readonly string[];
+  /** Effect kinds the build plan found (`http-out`, `clock`…): grants the world's imports do not show. */
+  effectKinds: readonly string[];
 }
 
 export interface ContainerSpec {

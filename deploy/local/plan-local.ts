@@ -362,7 +362,7 @@ function createHostComponent(
     name,
     wasm: built.wasm,
     port,
-    capabilities: getRequiredCapabilities(name, built.imports),
+    capabilities: getRequiredCapabilities(name, built.imports, built.effectKinds),
     ...(calls ? { allowedHosts: [`127.0.0.1:${input.portBase}`] } : {}),
     config,
     ...(handles && Object.keys(subjects).length > 0 ? { subscriptions: Object.values(subjects) } : {}),
