@@ -36,3 +36,4 @@ export {
   type BuiltService,
   type BuildServiceOptions,
 } from './build/build-service.ts';
+export { readComponentInterfaces } from './build/build-component.ts';

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { analyzeEstate, type Estate } from '../../analyzer/index.ts';
-import { getServiceName, loadBuildPlan } from '../../codemods/index.ts';
+import { getServiceName, loadBuildPlan, readComponentInterfaces } from '../../codemods/index.ts';
 import {
   checkBindings,
   checkInfraImages,
@@ -97,13 +98,9 @@ async function ensureComponent(
     const wasm = join(root, 'dist', `${getServiceName(root)}.wasm`);
     if (existsSync(wasm)) {
       const plan = loadBuildPlan(root, 'embedded');
-      return {
-        service: service.id,
-        wasm,
-        imports: plan.imports,
-        exports: plan.exports,
-        effectKinds: plan.effectKinds,
-      };
+      // the component's own imports: the engine adds some its world does not list (e.g. a handler's types)
+      const { imports, exports } = await readComponentInterfaces(new Uint8Array(await readFile(wasm)));
+      return { service: service.id, wasm, imports, exports, effectKinds: plan.effectKinds };
     }
   }
   context.output.log(
@@ -113,8 +110,8 @@ async function ensureComponent(
   return {
     service: service.id,
     wasm: built.out,
-    imports: built.plan.imports,
-    exports: built.plan.exports,
+    imports: built.imports,
+    exports: built.exports,
     effectKinds: built.plan.effectKinds,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The files of a Docker build context, as `docker build` sends them: everything under the context directory
  * except what `.dockerignore` excludes (Go filepath.Match patterns plus `**`; `!` re-includes; the last
- * matching line wins). The Dockerfile and .dockerignore are always sent.
+ * matching line wins). As BuildKit does, `<Dockerfile>.dockerignore` next to the Dockerfile replaces the
+ * context's .dockerignore for that build. The Dockerfile is always sent.
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -62,11 +63,11 @@ async function walk(dir: string, root: string, rules: IgnoreRule[], out: string[
 
 /** The context-relative files to send for a build of `dockerfile` (context-relative) in `context`. */
 export async function listBuildContext(context: string, dockerfile: string): Promise<string[]> {
-  const text = await readFile(join(context, '.dockerignore'), 'utf8').catch(() => '');
+  const own = await readFile(join(context, `${dockerfile}.dockerignore`), 'utf8').catch(() => undefined);
+  const text = own ?? (await readFile(join(context, '.dockerignore'), 'utf8').catch(() => ''));
   const rules = parseDockerignore(text);
   const files: string[] = [];
   await walk(context, context, rules, files);
-  for (const always of [dockerfile, '.dockerignore'])
-    if (!files.includes(always) && (always === dockerfile || text !== '')) files.push(always);
+  if (!files.includes(dockerfile)) files.push(dockerfile);
   return files.sort();
 }

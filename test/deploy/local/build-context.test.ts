@@ -39,6 +39,11 @@ describe('build context', () => {
       'svc/Dockerfile',
       'svc/target/svc.jar',
     ]);
+    // BuildKit's per-Dockerfile ignore file replaces the context's
+    await writeFile(join(dir, 'svc/Dockerfile.dockerignore'), '**\n!svc/target/*.jar\n');
+    expect(await listBuildContext(dir, 'svc/Dockerfile')).toEqual(['svc/Dockerfile', 'svc/target/svc.jar']);
+    await writeFile(join(dir, 'svc/Dockerfile.dockerignore'), '**\n');
+    expect(await listBuildContext(dir, 'svc/Dockerfile')).toEqual(['svc/Dockerfile']);
   });
 
   it('names the images a Dockerfile builds FROM, with ARG defaults and build arguments', () => {
