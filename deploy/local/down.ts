@@ -16,6 +16,8 @@ export interface DownRequest {
   runDir: string;
   /** Also remove the run's volumes and the Postgres schema it created. */
   volumes: boolean;
+  /** Keep the processes' logs and the run config (the undo of a failed up: the error points at them). */
+  keepLogs?: boolean;
   progress: (message: string | undefined) => void;
 }
 
@@ -70,7 +72,10 @@ export async function runDown(request: DownRequest): Promise<DownResult> {
       }
     }
   }
-  for (const file of Object.values(state.files)) await rm(file, { force: true });
+  for (const [key, file] of Object.entries(state.files)) {
+    if (request.keepLogs === true && (key.endsWith('Log') || key === 'runConfig')) continue;
+    await rm(file, { force: true });
+  }
   await removeUpState(request.runDir);
   request.progress(undefined);
   return result;

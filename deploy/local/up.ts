@@ -344,11 +344,12 @@ export async function runUp(request: UpRequest): Promise<UpState> {
       engine: request.engine,
       runDir: request.runDir,
       volumes: true,
+      keepLogs: !request.signal.aborted,
       progress: request.progress,
     }).catch((undoError: unknown) =>
       request.log(`could not remove everything: ${(undoError as Error).message}; run migrate down`),
     );
-    if (request.signal.aborted && !(error instanceof AppError && error.code === ErrorCode.build)) {
+    if (request.signal.aborted) {
       throw new AppError(ErrorCode.cancelled, 'migrate up was cancelled; what it had created is removed');
     }
     throw error;
