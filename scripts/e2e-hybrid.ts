@@ -105,7 +105,25 @@ interface LocalStatusDoc {
   healthy: boolean;
   upSeconds?: number;
   processes: { pid: number }[];
-  services: { container: { state: string }; component?: { listening: boolean } }[];
+  services: {
+    container: { state: string; port: number };
+    component?: { listening: boolean; port: number };
+  }[];
+}
+
+/** Containers and components answering `GET /actuator/health` with status UP. */
+async function countHealthy(status: LocalStatusDoc): Promise<number> {
+  const ports = status.services.flatMap((s) => [
+    s.container.port,
+    ...(s.component === undefined ? [] : [s.component.port]),
+  ]);
+  let up = 0;
+  for (const port of ports) {
+    const response = await fetch(`http://127.0.0.1:${port}/actuator/health`).catch(() => undefined);
+    const body = (await response?.json().catch(() => undefined)) as { status?: string } | undefined;
+    if (response?.status === 200 && body?.status === 'UP') up += 1;
+  }
+  return up;
 }
 
 async function main(): Promise<number> {
@@ -160,6 +178,9 @@ async function main(): Promise<number> {
       pg: { connectionString: PG_URL, schema },
       redis: { url: REDIS_URL, db: redisDb },
     };
+    // one gateway in front of four services has one /actuator/health: that group is asked of each side below
+    process.env.CONTRACT_ONLY = 'inventory,orders,products';
+    result.health_up = await countHealthy(state);
     const at0: SuiteResult = await runContract(work, 'gateway-at-0', {
       name: 'gateway at weight 0',
       ...target,
@@ -189,6 +210,7 @@ async function main(): Promise<number> {
     log('back to 0');
     for (const route of ROUTES) await migrate(['shift', route, '0', '--run-dir', runDir]);
     ok =
+      result.health_up === 8 &&
       result.containers === 4 &&
       result.components === 4 &&
       at0.failed === 0 &&
