@@ -340,3 +340,6 @@ export async function analyzeEstate(rootArg: string, options: AnalyzeOptions = {
 export { reporters, REPORT_FORMATS, type ReportFormat } from './reporters/index.ts';
 export { renderGraphSvg, type GraphStyle } from './reporters/html.ts';
 export { createOpenApi } from './openapi.ts';
+// Readers `migrate up` reuses to run what the analysis found (compose services, Spring configuration).
+export { readComposeFile, type ComposeFacts, type ComposeService } from './infra/compose.ts';
+export { parseSpringConfig } from './infra/properties.ts';

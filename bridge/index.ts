@@ -32,3 +32,11 @@ export {
   resolveAllowedImports,
   type HostCapability,
 } from './host/capabilities.ts';
+// The message side of the shift: each message of a split subject to exactly one side, by the route's weight.
+export {
+  startMessageSplitter,
+  messageSplitConfigSchema,
+  type MessageSplitConfig,
+  type MessageSplitter,
+} from './messaging/message-splitter.ts';
+export { createWeightedChoice } from './messaging/weighted-choice.ts';

@@ -2,12 +2,15 @@ import type { CliCommand } from './command.ts';
 import { analyzeCommand } from './commands/analyze.ts';
 import { buildCommand } from './commands/build.ts';
 import { codemodCommand } from './commands/codemod.ts';
+import { downCommand } from './commands/down.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { hostCommand } from './commands/host.ts';
 import { planCommand } from './commands/plan.ts';
 import { portCommand } from './commands/port.ts';
 import { shiftCommand } from './commands/shift.ts';
+import { splitMessagesCommand } from './commands/split-messages.ts';
 import { statusCommand } from './commands/status.ts';
+import { upCommand } from './commands/up.ts';
 import { verifyCommand } from './commands/verify.ts';
 
 /**
@@ -20,9 +23,12 @@ export const commands: readonly CliCommand[] = [
   portCommand,
   codemodCommand,
   buildCommand,
+  verifyCommand,
+  upCommand,
   hostCommand,
   gatewayCommand,
+  splitMessagesCommand,
   shiftCommand,
   statusCommand,
-  verifyCommand,
+  downCommand,
 ];

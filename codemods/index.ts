@@ -30,4 +30,10 @@ export {
   type CapabilityUse,
   type UnsupportedUse,
 } from './build/plan.ts';
-export { buildService, type BuiltService, type BuildServiceOptions } from './build/build-service.ts';
+export {
+  buildService,
+  getServiceName,
+  type BuiltService,
+  type BuildServiceOptions,
+} from './build/build-service.ts';
+export { readComponentInterfaces } from './build/build-component.ts';

@@ -403,6 +403,8 @@ function resolveBase(stages: readonly DockerfileStage[]): string | undefined {
 
 /** `Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`, `Containerfile`. */
 export function isDockerfile(name: string): boolean {
+  // `Dockerfile.dockerignore` is BuildKit's per-Dockerfile ignore file, not a Dockerfile
+  if (name.endsWith('.dockerignore')) return false;
   return /^(Dockerfile|Containerfile)(\.[\w.-]+)?$/.test(name) || /\.(Dockerfile|dockerfile)$/.test(name);
 }
 

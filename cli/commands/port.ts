@@ -4,9 +4,39 @@ import { createOpenApi } from '../../analyzer/openapi.ts';
 import { formatPortReport, loadCodemodPlan, portJavaSources, readJavaSources } from '../../codemods/index.ts';
 import { AppError, ErrorCode } from '../../shared/errors.ts';
 import { writeFilesAtomic } from '../../shared/fs.ts';
-import type { CliCommand } from '../command.ts';
+import type { Estate } from '../../analyzer/index.ts';
+import type { Target } from '../../shared/catalog.ts';
+import type { CliCommand, CommandContext } from '../command.ts';
 import { writeProject } from './port-write.ts';
 import { builtServiceDocument, formatBuiltService, parseTarget, runBuild } from './build.ts';
+
+type Service = Estate['services'][number];
+
+/** `migrate port <service>` for a service the analyzer found: the TypeScript project, written to `out`. */
+export async function portService(context: CommandContext, estate: string, service: Service, out: string) {
+  context.output.progress(`porting ${service.id}`);
+  const ported = await portJavaSources(service.id, await readJavaSources(join(estate, service.root)), {
+    openapi: createOpenApi(service),
+  });
+  await writeProject(out, ported.files);
+  return ported;
+}
+
+/** `migrate port <service> --build`: port, codemod, build; shared with `migrate up` for missing components. */
+export async function portAndBuild(
+  context: CommandContext,
+  estate: string,
+  service: Service,
+  out: string,
+  target: Target,
+) {
+  const ported = await portService(context, estate, service, out);
+  context.output.progress(`codemod ${out}`);
+  const codemod = loadCodemodPlan(out);
+  await writeFilesAtomic(codemod.writes.map((w) => ({ path: join(out, w.path), content: w.content })));
+  const built = await runBuild(context, out, target, undefined);
+  return { ported, codemod, built };
+}
 
 export const portCommand: CliCommand = {
   name: 'port <service>',
@@ -50,16 +80,8 @@ export const portCommand: CliCommand = {
         },
       );
     }
-    context.output.progress(`porting ${id}`);
-    const ported = await portJavaSources(id, await readJavaSources(join(estate, service.root)), {
-      openapi: createOpenApi(service),
-    });
-    await writeProject(out, ported.files);
     if (target !== undefined) {
-      context.output.progress(`codemod ${out}`);
-      const codemod = loadCodemodPlan(out);
-      await writeFilesAtomic(codemod.writes.map((w) => ({ path: join(out, w.path), content: w.content })));
-      const built = await runBuild(context, out, target, undefined);
+      const { ported, codemod, built } = await portAndBuild(context, estate, service, out, target);
       if (context.output.json) {
         await context.output.resultJson({
           ...ported.report,
@@ -74,6 +96,7 @@ export const portCommand: CliCommand = {
       }
       return;
     }
+    const ported = await portService(context, estate, service, out);
     context.output.progress(undefined);
     if (context.output.json) await context.output.resultJson({ ...ported.report, out });
     else

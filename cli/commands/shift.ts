@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createAdminClient, type RouteSnapshot } from '../../bridge/index.ts';
 import { AppError, ErrorCode } from '../../shared/errors.ts';
@@ -5,20 +7,50 @@ import type { CliCommand, CommandContext } from '../command.ts';
 
 export const defaultAdminUrl = 'http://127.0.0.1:9901';
 
-/** `--admin` and `--token`, shared by the commands that talk to a running gateway. */
+/** `--admin`, `--token` and `--run-dir`, shared by the commands that talk to a running gateway. */
 export function configureAdminOptions(command: Command): void {
-  command.option('--admin <url>', 'gateway admin API', defaultAdminUrl);
-  command.option('--token <token>', 'admin bearer token (default: $MIGRATE_GATEWAY_TOKEN)');
+  command.option(
+    '--admin <url>',
+    `gateway admin API (default: the gateway migrate up started in --run-dir, else ${defaultAdminUrl})`,
+  );
+  command.option('--token <token>', 'admin bearer token (default: $MIGRATE_GATEWAY_TOKEN, or migrate up’s)');
+  command.option(
+    '--run-dir <dir>',
+    'run directory of migrate up (its state file names the gateway)',
+    '.migrate',
+  );
+}
+
+/** The gateway `migrate up` started from this run directory, if any (its state file names admin URL and token). */
+export function getUpGateway(
+  context: CommandContext,
+  options: Record<string, unknown>,
+): { admin: string; token: string } | undefined {
+  const file = join(
+    resolve(context.cwd, typeof options.runDir === 'string' ? options.runDir : '.migrate'),
+    'up-state.json',
+  );
+  try {
+    const state = JSON.parse(readFileSync(file, 'utf8')) as {
+      gateway?: { admin?: unknown; token?: unknown };
+    };
+    const { admin, token } = state.gateway ?? {};
+    return typeof admin === 'string' && typeof token === 'string' ? { admin, token } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function createAdminClientFromOptions(context: CommandContext, options: Record<string, unknown>) {
-  const token = typeof options.token === 'string' ? options.token : context.env.MIGRATE_GATEWAY_TOKEN;
+  const up = options.admin === undefined ? getUpGateway(context, options) : undefined;
+  const token =
+    typeof options.token === 'string' ? options.token : (up?.token ?? context.env.MIGRATE_GATEWAY_TOKEN);
   if (token === undefined || token === '') {
     throw new AppError(ErrorCode.usage, 'no admin token', {
       hint: 'pass --token or set MIGRATE_GATEWAY_TOKEN to the token the gateway runs with',
     });
   }
-  const url = typeof options.admin === 'string' ? options.admin : defaultAdminUrl;
+  const url = typeof options.admin === 'string' ? options.admin : (up?.admin ?? defaultAdminUrl);
   if (!URL.canParse(url)) throw new AppError(ErrorCode.usage, `--admin is not a URL: ${url}`);
   return createAdminClient({ url, token, signal: context.signal });
 }

@@ -1,5 +1,8 @@
 import type { GatewayState } from '../../bridge/index.ts';
+import { resolve } from 'node:path';
+import { formatLocalStatus, readUpState } from '../../deploy/local/index.ts';
 import type { CliCommand } from '../command.ts';
+import { readLocalStatus } from './local-status.ts';
 import { configureAdminOptions, createAdminClientFromOptions, formatRouteLine } from './shift.ts';
 
 const percent = (x: number): string => `${(x * 100).toFixed(2)}%`;
@@ -32,15 +35,35 @@ export function formatStatus(state: GatewayState): string {
   return lines.join('\n');
 }
 
-/** `migrate status`: what the running gateway is doing. */
+/** `migrate status`: what the running gateway is doing; with a `migrate up` run, each service's two sides too. */
 export const statusCommand: CliCommand = {
   name: 'status',
-  summary: 'show the running gateway: weights, error rates, p99, shadow diffs, recent decisions',
+  summary:
+    'show the running gateway (weights, error rates, p99, shadow diffs, decisions); after migrate up, each service’s container and component too',
   group: 'observe',
-  examples: ['migrate status', 'migrate status --admin http://127.0.0.1:9901 --json'],
+  examples: [
+    'migrate status                      # the run of migrate up in .migrate/, else the gateway at 127.0.0.1:9901',
+    'migrate status --run-dir .migrate --json',
+    'migrate status --admin http://127.0.0.1:9901 --json',
+  ],
   reports: true,
   configure: configureAdminOptions,
   async run(context, _args, options) {
+    const runDir = resolve(context.cwd, typeof options.runDir === 'string' ? options.runDir : '.migrate');
+    const up = options.admin === undefined ? await readUpState(runDir) : undefined;
+    if (up !== undefined) {
+      const status = await readLocalStatus(up, context);
+      if (context.output.json) {
+        const { gatewayState, ...local } = status;
+        await context.output.resultJson({ ...gatewayState, schemaVersion: '1', local });
+      } else {
+        const { gatewayState } = status;
+        await context.output.result(
+          `${formatLocalStatus(status)}${gatewayState === undefined ? '' : `\n${formatStatus(gatewayState)}`}`,
+        );
+      }
+      return;
+    }
     const state = await createAdminClientFromOptions(context, options).getState();
     if (context.output.json) await context.output.resultJson({ ...state });
     else await context.output.result(formatStatus(state));

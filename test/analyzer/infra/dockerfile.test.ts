@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dockerfileReader, parseDockerfile } from '../../../analyzer/infra/dockerfile.ts';
+import { dockerfileReader, isDockerfile, parseDockerfile } from '../../../analyzer/infra/dockerfile.ts';
 import { FIXTURES, contextFor } from './helpers.ts';
 
 const estate = join(FIXTURES, 'estate');
@@ -89,5 +89,17 @@ describe('dockerfileReader', () => {
     expect(result.findings?.map((f) => `${f.file}:${f.line} ${f.code}`)).toEqual([
       'worker/Dockerfile:3 dockerfile-unknown-instruction',
     ]);
+  });
+});
+
+describe('isDockerfile', () => {
+  it('takes Dockerfile variants, not the per-Dockerfile ignore file BuildKit reads', () => {
+    expect(['Dockerfile', 'Dockerfile.prod', 'api.Dockerfile', 'Containerfile'].map(isDockerfile)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(isDockerfile('Dockerfile.dockerignore')).toBe(false);
   });
 });
