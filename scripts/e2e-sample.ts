@@ -10,8 +10,8 @@
  * Only loopback addresses are used. Every run has its own schema, NATS subject and Redis database, removed at
  * the end (also on failure).
  */
-import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,8 +26,8 @@ import {
   withDb,
 } from './e2e/resources.ts';
 import { runContract } from './e2e/contract.ts';
+import { GRANTS, portAndBuild, type PortedService } from './e2e/port-build.ts';
 import {
-  ESTATE_ROOT,
   getFreePort,
   startSpringEstate,
   toContractTarget,
@@ -38,44 +38,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NATS_URL = 'nats://127.0.0.1:4222';
 const SERVICES = ['order', 'inventory', 'product', 'notification'] as const;
 type Service = (typeof SERVICES)[number];
-const TARGET = 'embedded';
 const RUN = `e2e_${process.pid}`;
 
 const log = (message: string): void => void process.stderr.write(`[e2e] ${message}\n`);
-
-/** Host capability names for the facade capabilities a build reports. */
-const GRANTS: Record<string, string> = {
-  sql: 'sql',
-  kv: 'kv',
-  redis: 'redis',
-  messaging: 'messaging',
-  http: 'http-out',
-  config: 'config',
-  clock: 'clocks',
-  random: 'random',
-  log: 'logging',
-};
-
-interface CliResult {
-  stdout: string;
-  seconds: number;
-}
-
-/** Runs `migrate <args>` as a user would (bin/migrate.js on this Node); fails with its stderr. */
-function migrate(args: string[]): Promise<CliResult> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [join(ROOT, 'bin/migrate.js'), ...args],
-      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        if (error) reject(new Error(`migrate ${args.join(' ')} failed:\n${stderr || error.message}`));
-        else resolve({ stdout, seconds: (performance.now() - started) / 1000 });
-      },
-    );
-  });
-}
 
 function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -85,44 +50,6 @@ function run(command: string, args: string[]): Promise<void> {
       code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`)),
     );
   });
-}
-
-interface PortedService {
-  service: Service;
-  methods: number;
-  methodsTodo: number;
-  wasm: string;
-  bytes: number;
-  capabilities: string[];
-  portSeconds: number;
-  buildSeconds: number;
-}
-
-/** `migrate port`, then `migrate codemod` and `migrate build` on what it wrote. */
-async function portAndBuild(work: string, service: Service): Promise<PortedService> {
-  const id = `${service}-service`;
-  const out = join(work, id);
-  const ported = await migrate(['port', id, '--estate', ESTATE_ROOT, '--out', out, '--json']);
-  const report = JSON.parse(ported.stdout) as { methods: number; methods_todo: number };
-  const codemod = await migrate(['codemod', out]);
-  const wasm = join(work, `${service}.wasm`);
-  const built = await migrate(['build', out, '--target', TARGET, '--out', wasm, '--json']);
-  const document = JSON.parse(built.stdout) as { capabilities?: string[] };
-  const bytes = (await stat(wasm)).size;
-  log(
-    `${id}: ${report.methods} methods, ${report.methods_todo} TODO; component ${(bytes / 1e6).toFixed(1)} MB ` +
-      `(port ${ported.seconds.toFixed(1)} s, codemod+build ${(codemod.seconds + built.seconds).toFixed(1)} s)`,
-  );
-  return {
-    service,
-    methods: report.methods,
-    methodsTodo: report.methods_todo,
-    wasm,
-    bytes,
-    capabilities: document.capabilities ?? [],
-    portSeconds: ported.seconds,
-    buildSeconds: codemod.seconds + built.seconds,
-  };
 }
 
 interface ComponentSpec {

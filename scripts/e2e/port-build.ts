@@ -1,0 +1,84 @@
+/** Ports, codemods and builds a spring-orders service into a component with the CLI a user runs (e2e scripts). */
+import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESTATE_ROOT } from '../../test/contract/spring-estate.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TARGET = 'embedded';
+export type Service = 'order' | 'inventory' | 'product' | 'notification';
+
+const log = (message: string): void => void process.stderr.write(`[e2e] ${message}\n`);
+
+/** Host capability names for the facade capabilities a build reports. */
+export const GRANTS: Record<string, string> = {
+  sql: 'sql',
+  kv: 'kv',
+  redis: 'redis',
+  messaging: 'messaging',
+  http: 'http-out',
+  config: 'config',
+  clock: 'clocks',
+  random: 'random',
+  log: 'logging',
+};
+
+interface CliResult {
+  stdout: string;
+  seconds: number;
+}
+
+/** Runs `migrate <args>` as a user would (bin/migrate.js on this Node); fails with its stderr. */
+export function migrate(args: string[]): Promise<CliResult> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, 'bin/migrate.js'), ...args],
+      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`migrate ${args.join(' ')} failed:\n${stderr || error.message}`));
+        else resolve({ stdout, seconds: (performance.now() - started) / 1000 });
+      },
+    );
+  });
+}
+
+export interface PortedService {
+  service: Service;
+  methods: number;
+  methodsTodo: number;
+  wasm: string;
+  bytes: number;
+  capabilities: string[];
+  portSeconds: number;
+  buildSeconds: number;
+}
+
+/** `migrate port`, then `migrate codemod` and `migrate build` on what it wrote. */
+export async function portAndBuild(work: string, service: Service): Promise<PortedService> {
+  const id = `${service}-service`;
+  const out = join(work, id);
+  const ported = await migrate(['port', id, '--estate', ESTATE_ROOT, '--out', out, '--json']);
+  const report = JSON.parse(ported.stdout) as { methods: number; methods_todo: number };
+  const codemod = await migrate(['codemod', out]);
+  const wasm = join(work, `${service}.wasm`);
+  const built = await migrate(['build', out, '--target', TARGET, '--out', wasm, '--json']);
+  const document = JSON.parse(built.stdout) as { capabilities?: string[] };
+  const bytes = (await stat(wasm)).size;
+  log(
+    `${id}: ${report.methods} methods, ${report.methods_todo} TODO; component ${(bytes / 1e6).toFixed(1)} MB ` +
+      `(port ${ported.seconds.toFixed(1)} s, codemod+build ${(codemod.seconds + built.seconds).toFixed(1)} s)`,
+  );
+  return {
+    service,
+    methods: report.methods,
+    methodsTodo: report.methods_todo,
+    wasm,
+    bytes,
+    capabilities: document.capabilities ?? [],
+    portSeconds: ported.seconds,
+    buildSeconds: codemod.seconds + built.seconds,
+  };
+}
