@@ -122,16 +122,17 @@ function componentConfig(
     allowedHosts,
     config,
     subscriptions: [],
-    limits: { instances: 1, timeoutMs: 15_000, memoryMb: 256 },
+    limits: { instances: 4, timeoutMs: 15_000, memoryMb: 256 },
   };
 }
 
-function gatewayConfig(facts: EstateFacts) {
+function gatewayConfig(facts: EstateFacts, eventsFile: string) {
   const gates = {
     windowMs: 10_000,
     minSamples: 30,
     errorRate: { maxIncrease: 0.05 },
-    latencyP99: { maxRatio: 5, minMs: 100 },
+    // generous: this run is about faults; on a busy shared machine a one-instance component is slower
+    latencyP99: { maxRatio: 10, minMs: 1000 },
     warmup: { minRequests: 20, minMs: 2000 },
   };
   const health = { path: '/actuator/health', intervalMs: 250, timeoutMs: 500, unhealthyAfter: 2 };
@@ -139,6 +140,7 @@ function gatewayConfig(facts: EstateFacts) {
     listen: { host: '127.0.0.1', port: 0 },
     admin: { host: '127.0.0.1', port: 0, token: TOKEN },
     sticky: { from: 'header', name: 'x-user-id' },
+    events: { file: eventsFile },
     timeouts: { connectMs: 1000, headersMs: 3000, bodyMs: 5000, clientRequestMs: 30_000 },
     retry: { budgetRatio: 0.5, minPerSecond: 50 },
     routes: [
@@ -255,7 +257,7 @@ async function main(): Promise<number> {
     cleanups.push(() => host.kill());
     await host.start();
 
-    const gateway = new Gateway(gatewayConfig(facts), { watch: false });
+    const gateway = new Gateway(gatewayConfig(facts, join(work, 'events.ndjson')), { watch: false });
     const events: GatewayEvent[] = [];
     gateway.events.subscribe((_line, event) => events.push(event));
     await gateway.start();

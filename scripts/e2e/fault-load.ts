@@ -66,11 +66,14 @@ export function startMixedLoad(url: string, options: LoadOptions) {
       if (response.statusCode === 201) {
         outcome.orderNumber = (JSON.parse(text) as { orderNumber?: string }).orderNumber;
       } else if (response.statusCode >= 400) {
-        const code = /"code":"(MIG_[A-Z_]+)"/.exec(text)?.[1];
-        outcome.error = code ?? `HTTP ${response.statusCode}: ${text.slice(0, 120)}`;
+        const gatewayError = /"code":"(MIG_[A-Z_]+)","message":"([^"]*)"/.exec(text);
+        outcome.error =
+          gatewayError === null
+            ? `${outcome.method} HTTP ${response.statusCode}: ${text.slice(0, 100)}`
+            : `${outcome.method} ${gatewayError[1]}: ${gatewayError[2]}`;
       }
     } catch (error) {
-      outcome.error = (error as { code?: string }).code ?? (error as Error).message;
+      outcome.error = `${outcome.method} client: ${(error as { code?: string }).code ?? (error as Error).message}`;
     }
     outcomes.push(outcome);
   };
