@@ -135,7 +135,7 @@ function gatewayConfig(facts: EstateFacts, eventsFile: string) {
     latencyP99: { maxRatio: 10, minMs: 1000 },
     warmup: { minRequests: 20, minMs: 2000 },
   };
-  const health = { path: '/actuator/health', intervalMs: 250, timeoutMs: 500, unhealthyAfter: 2 };
+  const health = { path: '/actuator/health', intervalMs: 250, timeoutMs: 1000, unhealthyAfter: 2 };
   return gatewayConfigSchema.parse({
     listen: { host: '127.0.0.1', port: 0 },
     admin: { host: '127.0.0.1', port: 0, token: TOKEN },

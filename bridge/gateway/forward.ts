@@ -200,6 +200,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
         env.onFailover(route, side, other);
         side = other;
         origin = alternative;
+      } else {
+        // every origin of both sides looks out: checks and ejections are guesses, so try the chosen side
+        // anyway (a refusal is not delivered and may still go to the other side) rather than answer 502
+        origin = route.upstreams[side].pickAny();
       }
     }
     this.side = side;

@@ -97,6 +97,15 @@ export class UpstreamSet {
     return undefined;
   }
 
+  /** The next origin whatever its state (when nothing anywhere looks usable, trying beats refusing). */
+  pickAny(): string | undefined {
+    const count = this.origins.length;
+    if (count === 0) return undefined;
+    const origin = this.origins[this.#next % count]!;
+    this.#next = (this.#next + 1) % count;
+    return origin;
+  }
+
   /** Ejects an origin after a connection failure; returns how long, or undefined if it already was. */
   eject(origin: string, now = Date.now()): number | undefined {
     if ((this.#ejectedUntil.get(origin) ?? 0) > now) return undefined;
