@@ -12,7 +12,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -232,8 +232,14 @@ async function main(): Promise<number> {
     await jsm.streams.add({ name: 'LEDGER', subjects: [subject], storage: StorageType.File });
 
     log('porting and building order and inventory (content-hash cache)');
-    const order = await portAndBuild(work, 'order');
-    const inventory = await portAndBuild(work, 'inventory');
+    // a fixed directory: the bundle names its source paths, so the build cache only hits at the same path
+    const buildDir = join(tmpdir(), 'migrate-e2e-faults-build');
+    await mkdir(buildDir, { recursive: true });
+    for (const service of ['order', 'inventory']) {
+      await rm(join(buildDir, `${service}-service`), { recursive: true, force: true });
+    }
+    const order = await portAndBuild(buildDir, 'order');
+    const inventory = await portAndBuild(buildDir, 'inventory');
     const pgUrl = `postgres://postgres@127.0.0.1:${PORTS.postgres}/postgres?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
     const springInventory = new URL(facts.services.inventory.url);
     const hostConfig = {
