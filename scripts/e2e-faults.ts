@@ -187,6 +187,22 @@ interface ScenarioReport {
   errors: Record<string, number>;
 }
 
+/** Undo steps, run in reverse at the end, on failure, and on SIGINT/SIGTERM (servers and JVMs are stopped). */
+const cleanups: (() => Promise<unknown>)[] = [];
+
+async function runCleanups(): Promise<void> {
+  for (const step of cleanups.splice(0).reverse()) {
+    await step().catch((error: unknown) => log(`cleanup: ${String(error)}`));
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping everything this run started`);
+    void runCleanups().finally(() => process.exit(130));
+  });
+}
+
 async function main(): Promise<number> {
   const started = performance.now();
   const work = await mkdtemp(join(tmpdir(), 'migrate-e2e-faults-'));
@@ -203,7 +219,6 @@ async function main(): Promise<number> {
     NATS_HOST: '127.0.0.1',
     NATS_PORT: String(PORTS.nats),
   };
-  const cleanups: (() => Promise<unknown>)[] = [];
   let summary: Record<string, unknown> = {};
   let ok = false;
   try {
@@ -489,8 +504,7 @@ async function main(): Promise<number> {
     log(error instanceof Error ? (error.stack ?? error.message) : String(error));
     summary.error = error instanceof Error ? error.message.split('\n')[0] : String(error);
   } finally {
-    for (const step of cleanups.reverse())
-      await step().catch((error: unknown) => log(`cleanup: ${String(error)}`));
+    await runCleanups();
     if (process.env.E2E_KEEP !== '1') await rm(work, { recursive: true, force: true });
   }
   summary.seconds = Number(((performance.now() - started) / 1000).toFixed(1));
