@@ -117,9 +117,9 @@ const healthSchema = z
     wasmPath: z.string().startsWith('/').optional(),
     intervalMs: z.number().int().min(50).default(1000),
     /** A check without an answer within this long failed. */
-    timeoutMs: z.number().int().min(10).default(1000),
+    timeoutMs: z.number().int().min(10).default(2000),
     /** Consecutive failed checks (no answer, or 5xx) before an origin is taken out. */
-    unhealthyAfter: z.number().int().min(1).default(2),
+    unhealthyAfter: z.number().int().min(1).default(3),
     /** Consecutive good checks (any answer below 500) before it is put back. */
     healthyAfter: z.number().int().min(1).default(1),
   })
