@@ -263,14 +263,14 @@ describe('gateway under upstream faults', () => {
     // a cold component: its first 20 answers are slow, then it is as fast as the container
     const wasm = await upstream((req, res) => {
       served += 1;
-      const delay = served <= 20 ? 150 : 0;
+      const delay = served <= 20 ? 600 : 0;
       setTimeout(() => echo('wasm')(req, res, Buffer.alloc(0)), delay);
     });
     const { gateway } = await gatewayFor({
       container: [container.url],
       wasm: [wasm.url],
       weight: 0,
-      gates: { windowMs: 30_000, minSamples: 10, warmup, latencyP99: { maxRatio: 3, minMs: 50 } },
+      gates: { windowMs: 30_000, minSamples: 10, warmup, latencyP99: { maxRatio: 3, minMs: 300 } },
     });
     gateway.setWeight('order', 50, 'test');
     const load = startLoad(gateway.url, {
