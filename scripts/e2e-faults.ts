@@ -306,10 +306,10 @@ async function main(): Promise<number> {
           .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
       );
       const out = openSync(join(work, 'estate', 'order-service.restarted.log'), 'a');
+      // detached: a session of its own (as estate.sh's setsid does), and child.pid is the JVM itself
       const child = spawn(
-        'setsid',
+        'java',
         [
-          'java',
           '-XX:TieredStopAtLevel=1',
           '-Xss512k',
           '-XX:+UseSerialGC',

@@ -51,8 +51,18 @@ export type RetryReason = 'not-delivered' | 'idempotent' | 'idempotency-key';
 export interface ForwardEnv {
   config: GatewayConfig;
   pools: UpstreamPools;
-  /** Called once per upstream attempt with its outcome (metrics, windows, events). */
-  onOutcome(route: RouteState, side: Side, ms: number, failed: boolean, shadow: boolean): void;
+  /**
+   * Called once per upstream attempt with its outcome (metrics, windows, events). `answered` false: no answer
+   * came back (refused, reset, timed out), so its duration is not a latency.
+   */
+  onOutcome(
+    route: RouteState,
+    side: Side,
+    ms: number,
+    failed: boolean,
+    shadow: boolean,
+    answered?: boolean,
+  ): void;
   onRetry(
     route: RouteState,
     from: Side,
@@ -302,7 +312,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       this.onCaptured?.(undefined);
       return;
     }
-    if (this.#origin !== '') env.onOutcome(route, this.side, ms, true, false);
+    if (this.#origin !== '') env.onOutcome(route, this.side, ms, true, false, this.#started);
     const code = getErrorCode(error);
     if (!this.#started && connectionErrorCodes.has(code) && this.#origin !== '') {
       const ejectedMs = route.upstreams[this.side].eject(this.#origin);

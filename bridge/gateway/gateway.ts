@@ -117,8 +117,8 @@ export class Gateway {
       overrideToken:
         config.override.token ??
         (config.override.tokenEnv === undefined ? undefined : env[config.override.tokenEnv]),
-      onOutcome: (route, side, ms, failed, shadow) => {
-        route.windows[side].record(ms, failed);
+      onOutcome: (route, side, ms, failed, shadow, answered = true) => {
+        route.windows[side].record(ms, failed, Date.now(), answered);
         if (side === 'wasm') route.wasmSinceChange += 1;
         const m = route.metrics[side];
         m.observe(ms / 1000, failed);
@@ -138,7 +138,7 @@ export class Gateway {
       onFailover: (route, from, to) => {
         route.failoverRequests[from] += 1;
         // the side that was out would have failed this request: its window (and so its gates) see it
-        route.windows[from].record(0, true);
+        route.windows[from].record(0, true, Date.now(), false);
         if (route.failoverSince[from] !== undefined) return;
         route.failoverSince[from] = Date.now();
         route.failovers[from] += 1;
