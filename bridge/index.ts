@@ -10,6 +10,7 @@ export {
 export { createAdminClient, type AdminClientOptions } from './gateway/admin-client.ts';
 export type { GatewayState, RouteSnapshot } from './gateway/gateway-state.ts';
 export type { GatewayEvent } from './gateway/event-log.ts';
+export type { WarmResult } from './gateway/warm.ts';
 // The component host (bridge/host): runs components with real capability backends.
 export {
   createHost,

@@ -19,6 +19,7 @@ const shadowBody = z
   .object({ enabled: z.boolean(), sampleRate: z.number().min(0).max(1).optional() })
   .strict();
 const rollbackBody = z.object({ reason: z.string().optional() }).strict();
+const warmBody = z.object({ requests: z.number().int().min(0).max(1000).optional() }).strict();
 
 function send(
   res: ServerResponse,
@@ -150,11 +151,17 @@ async function routeAdmin(gateway: Gateway, req: IncomingMessage, res: ServerRes
           'see the config.rejected event',
         );
   }
-  const match = /^\/api\/routes\/([^/]+)\/(weight|shadow|rollback)$/.exec(url.pathname);
+  const match = /^\/api\/routes\/([^/]+)\/(weight|shadow|rollback|warm)$/.exec(url.pathname);
   if (match !== null) {
     if (method !== 'POST') return sendError(res, 405, 'MIG_METHOD', `use POST for ${url.pathname}`);
     const name = decodeURIComponent(match[1]!);
     const body = await readJson(req);
+    if (match[2] === 'warm') {
+      const input = parseBody(warmBody, body);
+      const warm = await gateway.warm(name, input.requests);
+      const route = gateway.getState().routes.find((r) => r.name === name);
+      return send(res, 200, { schemaVersion: '1', route, warm });
+    }
     if (match[2] === 'weight') {
       const input = parseBody(weightBody, body);
       gateway.setWeight(name, input.weight, 'admin', {

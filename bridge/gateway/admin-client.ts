@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import { AppError, ErrorCode, wrapError } from '../../shared/errors.ts';
 import type { GatewayState, RouteSnapshot } from './gateway-state.ts';
+import type { WarmResult } from './warm.ts';
 
 export interface AdminClientOptions {
   /** Admin API base URL, e.g. http://127.0.0.1:9901 */
@@ -21,8 +22,8 @@ export function createAdminClient(options: AdminClientOptions) {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? null : JSON.stringify(body),
-        headersTimeout: 5_000,
-        bodyTimeout: 5_000,
+        headersTimeout: 60_000,
+        bodyTimeout: 60_000,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
     } catch (error) {
@@ -74,6 +75,14 @@ export function createAdminClient(options: AdminClientOptions) {
         enabled,
         ...(sampleRate === undefined ? {} : { sampleRate }),
       }),
+    warm: (route: string, requests?: number) =>
+      call<{ route: RouteSnapshot; warm: WarmResult }>(
+        'POST',
+        `/api/routes/${encodeURIComponent(route)}/warm`,
+        {
+          ...(requests === undefined ? {} : { requests }),
+        },
+      ),
     rollback: (route: string, reason?: string) =>
       call<{ route: RouteSnapshot }>('POST', `/api/routes/${encodeURIComponent(route)}/rollback`, {
         ...(reason === undefined ? {} : { reason }),

@@ -104,11 +104,50 @@ const gatesSchema = z
       .object({ maxRatio: z.number().min(1), minMs: z.number().min(0).default(5) })
       .strict()
       .optional(),
+    /**
+     * No gate judges the route until this long after a weight change and until wasm served this many
+     * requests since it; both sides' windows then start together, so they are compared over the same time.
+     */
+    warmup: z
+      .object({
+        minRequests: z.number().int().min(0).default(20),
+        minMs: z.number().int().min(0).default(5000),
+      })
+      .strict()
+      .default({ minRequests: 20, minMs: 5000 }),
     /** Breach when more than this share of shadow comparisons differ (after noise filtering). */
     diffRate: z
       .object({ max: z.number().min(0).max(1) })
       .strict()
       .optional(),
+  })
+  .strict();
+
+/** Active health checks: each origin of both sides is asked `GET path` every `intervalMs`. */
+const healthSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Path asked on container origins (Spring: `/actuator/health`); default: the route's prefix. */
+    path: z.string().startsWith('/').optional(),
+    /** Path asked on wasm origins; default: `path`. */
+    wasmPath: z.string().startsWith('/').optional(),
+    intervalMs: z.number().int().min(50).default(1000),
+    /** A check without an answer within this long failed. */
+    timeoutMs: z.number().int().min(10).default(2000),
+    /** Consecutive failed checks (no answer, or 5xx) before an origin is taken out. */
+    unhealthyAfter: z.number().int().min(1).default(3),
+    /** Consecutive good checks (any answer below 500) before it is put back. */
+    healthyAfter: z.number().int().min(1).default(1),
+  })
+  .strict();
+
+/** What `migrate shift` sends to the wasm side before raising its weight (a cold component is slow at first). */
+const warmSchema = z
+  .object({
+    /** GET path for the synthetic requests; default: the health check's wasm path, else the prefix. */
+    path: z.string().startsWith('/').optional(),
+    /** Synthetic requests per wasm origin. */
+    requests: z.number().int().min(0).max(1000).default(10),
   })
   .strict();
 
@@ -128,6 +167,8 @@ const routeSchema = z
     weight: z.number().min(0).max(100).default(0),
     shadow: shadowSchema.default(shadowSchema.parse({})),
     gates: gatesSchema.default(gatesSchema.parse({})),
+    health: healthSchema.default(healthSchema.parse({})),
+    warm: warmSchema.default(warmSchema.parse({})),
   })
   .strict()
   .refine((route) => route.weight === 0 || route.wasm.length > 0, {
@@ -190,9 +231,28 @@ export const gatewayConfigSchema = z
         budgetRatio: z.number().min(0).max(1).default(0.2),
         /** Retries always allowed per second, per route, on top of the ratio. */
         minPerSecond: z.number().int().min(0).default(10),
+        /**
+         * Request bodies up to this size are held in memory so the request can be sent again. Larger bodies
+         * stream through and are never retried.
+         */
+        maxBodyBytes: z
+          .number()
+          .int()
+          .min(0)
+          .default(64 * 1024),
+        /**
+         * A non-idempotent request carrying this header (non-empty) may be retried on the other side after it
+         * was sent and lost: the client promises the upstream deduplicates by it. Empty string: off.
+         */
+        idempotencyKeyHeader: z.string().default('idempotency-key'),
       })
       .strict()
-      .default({ budgetRatio: 0.2, minPerSecond: 10 }),
+      .default({
+        budgetRatio: 0.2,
+        minPerSecond: 10,
+        maxBodyBytes: 64 * 1024,
+        idempotencyKeyHeader: 'idempotency-key',
+      }),
     /** Keep-alive connections per upstream origin. */
     upstreamConnections: z.number().int().positive().default(128),
     events: z
@@ -226,6 +286,7 @@ export type RouteConfig = GatewayConfig['routes'][number];
 export type ShadowConfig = RouteConfig['shadow'];
 export type GatesConfig = RouteConfig['gates'];
 export type RecordConfig = z.infer<typeof recordSchema>;
+export type HealthConfig = RouteConfig['health'];
 export type Side = 'container' | 'wasm';
 /** The gates a route can have. */
 export type GateName = 'errorRate' | 'latencyP99' | 'diffRate';

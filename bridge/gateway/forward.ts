@@ -44,15 +44,44 @@ export function getErrorCode(error: unknown): string {
   return typeof code === 'string' ? code : 'UNKNOWN';
 }
 
+/** Why a failed attempt is sent again on the other side. */
+export type RetryReason = 'not-delivered' | 'idempotent' | 'idempotency-key';
+
 /** Everything the forwarding code needs from the gateway, swapped as a whole on reload. */
 export interface ForwardEnv {
   config: GatewayConfig;
   pools: UpstreamPools;
-  /** Called once per upstream attempt with its outcome (metrics, windows, events). */
-  onOutcome(route: RouteState, side: Side, ms: number, failed: boolean, shadow: boolean): void;
-  onRetry(route: RouteState, method: string, path: string, error: string): void;
+  /**
+   * Called once per upstream attempt with its outcome (metrics, windows, events). `answered` false: no answer
+   * came back (refused, reset, timed out), so its duration is not a latency.
+   */
+  onOutcome(
+    route: RouteState,
+    side: Side,
+    ms: number,
+    failed: boolean,
+    shadow: boolean,
+    answered?: boolean,
+  ): void;
+  onRetry(
+    route: RouteState,
+    from: Side,
+    to: Side,
+    method: string,
+    path: string,
+    error: string,
+    reason: RetryReason,
+  ): void;
   /** An upstream origin was ejected after a connection failure (`ms` > 0) or answered again (`ms` = 0). */
   onUpstreamHealth(route: RouteState, side: Side, origin: string, ms: number, error?: string): void;
+  /** Every origin of `from` is out: this request goes to `to` whatever the weight. */
+  onFailover(route: RouteState, from: Side, to: Side): void;
+  /** A request that cannot be retried was sent and lost: it may or may not have been executed. */
+  onAmbiguous(route: RouteState, side: Side, method: string, path: string, error: string): void;
+}
+
+export function otherSide(side: Side): Side {
+  return side === 'wasm' ? 'container' : 'wasm';
 }
 
 /** Request headers for the upstream: the client's, minus hop-by-hop, plus X-Forwarded-*. Flat name/value list. */
@@ -92,13 +121,23 @@ function responseHeaders(headers: IncomingHttpHeaders, side: Side): IncomingHttp
 }
 
 /** Writes a gateway-made error answer (never an upstream's), as JSON with a stable code. */
-export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   const body = JSON.stringify({ error: { code, message } });
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  });
   res.end(body);
 }
 
@@ -122,9 +161,14 @@ export interface ExchangeInit {
 }
 
 /**
- * One client request on its way through the gateway: dispatches to a side, streams the answer back, retries
- * once on container when wasm could not be reached, and reports the outcome. Implements undici's handler
- * interface so the response goes from the upstream socket to the client without an intermediate stream.
+ * One client request on its way through the gateway: dispatches to a side (or to the other one when every
+ * origin of the chosen side is out), streams the answer back, retries once on the other side when that is
+ * safe, and reports the outcome. Implements undici's handler interface so the response goes from the upstream
+ * socket to the client without an intermediate stream.
+ *
+ * Delivery: undici calls onRequestStart on a connected socket right before it writes the request. An attempt
+ * that failed before that was never delivered, so any method may be sent again; after it, only idempotent
+ * methods or requests carrying the idempotency key are, and a lost non-idempotent request is ambiguous.
  */
 export class Exchange implements Dispatcher.DispatchHandler {
   readonly init: ExchangeInit;
@@ -134,6 +178,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
   #started = false;
   #start = 0;
   #retried = false;
+  /** This attempt reached onRequestStart (its bytes were about to be written). */
+  #sent = false;
+  /** Some attempt of this request was written to an upstream. */
+  #everSent = false;
   #clientGone = false;
   #captured: Buffer[] | undefined;
   #capturedBytes = 0;
@@ -155,17 +203,25 @@ export class Exchange implements Dispatcher.DispatchHandler {
   dispatch(side: Side): void {
     const { env, route, method, path, headers, body } = this.init;
     let origin = route.upstreams[side].pick();
-    if (origin === undefined && side === 'wasm') {
-      // every wasm origin is ejected: the request would have failed there. Count it against wasm (so the
-      // gates see it) and serve it from container without spending the retry budget.
-      env.onOutcome(route, 'wasm', 0, true, false);
-      side = 'container';
-      origin = route.upstreams.container.pick();
+    if (origin === undefined) {
+      const other = otherSide(side);
+      const alternative = route.upstreams[other].pick();
+      if (alternative !== undefined) {
+        env.onFailover(route, side, other);
+        side = other;
+        origin = alternative;
+      } else {
+        // every origin of both sides looks out: checks and ejections are guesses, so try the chosen side
+        // anyway (a refusal is not delivered and may still go to the other side) rather than answer 502
+        origin = route.upstreams[side].pickAny();
+      }
     }
     this.side = side;
     this.#started = false;
+    this.#sent = false;
     this.#start = performance.now();
     if (origin === undefined) {
+      this.#origin = '';
       this.onResponseError(undefined, Object.assign(new Error('no upstream'), { code: 'MIG_NO_UPSTREAM' }));
       return;
     }
@@ -185,12 +241,14 @@ export class Exchange implements Dispatcher.DispatchHandler {
       );
     } catch (error) {
       // invalid arguments (e.g. a header undici refuses) surface here, synchronously
-      this.onResponseError(undefined, error as Error);
+      this.onResponseError(undefined, Object.assign(error as Error, { code: 'MIG_INVALID_REQUEST' }));
     }
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
+    this.#sent = true;
+    this.#everSent = true;
     if (this.#clientGone) controller.abort(new Error('client went away'));
   }
 
@@ -225,54 +283,83 @@ export class Exchange implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     this.init.res.end();
     const failed = this.#status >= 500;
-    if (this.side === 'wasm' && this.init.route.upstreams.wasm.restore(this.#origin)) {
-      this.init.env.onUpstreamHealth(this.init.route, 'wasm', this.#origin, 0);
+    const { env, route } = this.init;
+    if (route.upstreams[this.side].restore(this.#origin)) {
+      env.onUpstreamHealth(route, this.side, this.#origin, 0);
     }
-    this.init.env.onOutcome(this.init.route, this.side, performance.now() - this.#start, failed, false);
+    env.onOutcome(route, this.side, performance.now() - this.#start, failed, false);
     if (this.#capture !== undefined) {
       this.#capture.body = this.#captured === undefined ? undefined : Buffer.concat(this.#captured);
       this.onCaptured?.(this.#captured === undefined ? undefined : this.#capture);
     } else this.onCaptured?.(undefined);
   }
 
+  /** Whether this failed attempt may be sent again, and why. */
+  #retryReason(code: string): RetryReason | undefined {
+    const { env, req, method, body } = this.init;
+    if (this.#started || this.#retried || isStream(body) || this.#origin === '') return undefined;
+    if (!this.#sent) return connectionErrorCodes.has(code) ? 'not-delivered' : undefined;
+    if (!connectionErrorCodes.has(code) && code !== 'UND_ERR_HEADERS_TIMEOUT') return undefined;
+    if (isIdempotent(method)) return 'idempotent';
+    return hasIdempotencyKey(req, env.config.retry.idempotencyKeyHeader) ? 'idempotency-key' : undefined;
+  }
+
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
-    const { env, route, res, method, body } = this.init;
+    const { env, route, res, method, path } = this.init;
     const ms = performance.now() - this.#start;
     if (this.#clientGone) {
       env.onOutcome(route, this.side, ms, false, false);
       this.onCaptured?.(undefined);
       return;
     }
-    env.onOutcome(route, this.side, ms, true, false);
+    if (this.#origin !== '') env.onOutcome(route, this.side, ms, true, false, this.#started);
     const code = getErrorCode(error);
-    if (this.side === 'wasm' && !this.#started && connectionErrorCodes.has(code) && this.#origin !== '') {
-      const ejectedMs = route.upstreams.wasm.eject(this.#origin);
-      if (ejectedMs !== undefined) env.onUpstreamHealth(route, 'wasm', this.#origin, ejectedMs, code);
+    if (!this.#started && connectionErrorCodes.has(code) && this.#origin !== '') {
+      const ejectedMs = route.upstreams[this.side].eject(this.#origin);
+      if (ejectedMs !== undefined) env.onUpstreamHealth(route, this.side, this.#origin, ejectedMs, code);
     }
-    if (
-      !this.#started &&
-      !this.#retried &&
-      this.side === 'wasm' &&
-      connectionErrorCodes.has(code) &&
-      isIdempotent(method) &&
-      !isStream(body) &&
-      route.retryBudget.tryAcquire(env.config.retry)
-    ) {
+    const reason = this.#retryReason(code);
+    if (reason !== undefined && route.retryBudget.tryAcquire(env.config.retry)) {
+      const from = this.side;
+      const to = otherSide(from);
       this.#retried = true;
       route.retries += 1;
-      env.onRetry(route, method, this.init.path, code);
-      this.dispatch('container');
+      env.onRetry(route, from, to, method, path, code, reason);
+      this.dispatch(to);
       return;
     }
     this.onCaptured?.(undefined);
     if (error instanceof BodyTooLargeError) {
       sendError(res, 413, 'MIG_BODY_TOO_LARGE', error.message);
+    } else if (this.#everSent && !isIdempotent(method)) {
+      // written to an upstream and lost: it may have been executed. Never sent again without a key.
+      env.onAmbiguous(route, this.side, method, path, code);
+      sendError(
+        res,
+        502,
+        'MIG_UPSTREAM_AMBIGUOUS',
+        `${this.side} upstream failed after the request was sent (${code}); it may or may not have been executed`,
+        { 'x-migrate-ambiguous': 'true' },
+      );
     } else if (timeoutErrorCodes.has(code)) {
       sendError(res, 504, 'MIG_UPSTREAM_TIMEOUT', `${this.side} upstream timed out (${code})`);
     } else {
-      sendError(res, 502, 'MIG_UPSTREAM_UNAVAILABLE', `${this.side} upstream failed: ${code}`);
+      sendError(
+        res,
+        502,
+        'MIG_UPSTREAM_UNAVAILABLE',
+        `${this.side} upstream failed: ${code}`,
+        this.#everSent ? {} : { 'x-migrate-delivered': 'false' },
+      );
     }
   }
+}
+
+/** True when the request carries a non-empty idempotency key (and the feature is on). */
+export function hasIdempotencyKey(req: IncomingMessage, header: string): boolean {
+  if (header === '') return false;
+  const value = req.headers[header.toLowerCase()];
+  return typeof value === 'string' ? value.trim() !== '' : Array.isArray(value) && value.length > 0;
 }
 
 function isStream(body: unknown): boolean {

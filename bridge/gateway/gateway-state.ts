@@ -1,3 +1,4 @@
+import type { Side } from './config-schema.ts';
 import type { GatewayEvent } from './event-log.ts';
 import type { RouteState } from './route-state.ts';
 import type { DiffSample } from './shadow-tracker.ts';
@@ -18,8 +19,17 @@ export interface RouteSnapshot {
   noise: Record<string, number>;
   diffSamples: readonly DiffSample[];
   gatesBreached: string[];
+  /** False during the warm-up after a weight change: gates do not judge yet. */
+  gatesArmed: boolean;
+  weightChangedAt: string;
   rollbacks: number;
   retries: number;
+  /** Per side: whether its requests go to the other side now (every origin out), and totals. */
+  failover: Record<Side, { active: boolean; since: string | undefined; episodes: number; requests: number }>;
+  /** Non-idempotent requests lost after being sent, by side. */
+  ambiguous: Record<Side, number>;
+  /** Origins that are out now (passively ejected or failing health checks). */
+  unhealthy: Record<Side, string[]>;
 }
 
 /** The admin API's `GET /api/state` document. */
@@ -57,7 +67,30 @@ export function getRouteSnapshot(route: RouteState): RouteSnapshot {
     noise: tracker.noise(route.config.shadow),
     diffSamples: tracker.samples,
     gatesBreached: [...route.breached].sort(),
+    gatesArmed: route.armed,
+    weightChangedAt: new Date(route.changedAt).toISOString(),
     rollbacks: route.rollbacks,
     retries: route.retries,
+    failover: {
+      container: failoverOf(route, 'container'),
+      wasm: failoverOf(route, 'wasm'),
+    },
+    ambiguous: { ...route.ambiguous },
+    unhealthy: {
+      container: route.upstreams.container.origins.filter(
+        (o) => !route.upstreams.container.isHealthy(o, now),
+      ),
+      wasm: route.upstreams.wasm.origins.filter((o) => !route.upstreams.wasm.isHealthy(o, now)),
+    },
+  };
+}
+
+function failoverOf(route: RouteState, side: Side): RouteSnapshot['failover'][Side] {
+  const since = route.failoverSince[side];
+  return {
+    active: since !== undefined,
+    since: since === undefined ? undefined : new Date(since).toISOString(),
+    episodes: route.failovers[side],
+    requests: route.failoverRequests[side],
   };
 }

@@ -8,6 +8,8 @@ import type { GatewayConfig, Side } from './config-schema.ts';
 import { EventLog } from './event-log.ts';
 import { evaluateGates } from './gates.ts';
 import { handleRequest, type RequestEnv } from './handle-request.ts';
+import { HealthChecker } from './health-checker.ts';
+import { warmRoute, type WarmResult } from './warm.ts';
 import { loadGatewayConfig } from './load-config.ts';
 import { TrafficRecorder } from './recorder.ts';
 import { RouteState } from './route-state.ts';
@@ -44,6 +46,7 @@ export class Gateway {
   #reloadTimer: NodeJS.Timeout | undefined;
   #adminToken: string;
   #recorder: { key: string; recorder: TrafficRecorder } | undefined;
+  readonly #health: HealthChecker;
   #startedAt = new Date().toISOString();
   url = '';
   adminUrl = '';
@@ -58,6 +61,18 @@ export class Gateway {
     });
     for (const route of config.routes) this.#routes.set(route.name, new RouteState(route));
     this.#applyRecord(config);
+    this.#health = new HealthChecker((route, side, origin, change, result) => {
+      const name = route.config.name;
+      if (change === 'restored')
+        this.events.emit('upstream.restored', { route: name, side, origin, by: 'health' });
+      else
+        this.events.emit(change === 'down' ? 'upstream.unhealthy' : 'upstream.healthy', {
+          route: name,
+          side,
+          origin,
+          ...result,
+        });
+    });
     this.#env = this.#createEnv();
     this.#applyEventsFile(config);
   }
@@ -125,21 +140,42 @@ export class Gateway {
       overrideToken:
         config.override.token ??
         (config.override.tokenEnv === undefined ? undefined : env[config.override.tokenEnv]),
-      onOutcome: (route, side, ms, failed, shadow) => {
-        route.windows[side].record(ms, failed);
+      onOutcome: (route, side, ms, failed, shadow, answered = true) => {
+        route.windows[side].record(ms, failed, Date.now(), answered);
+        if (side === 'wasm') route.wasmSinceChange += 1;
         const m = route.metrics[side];
         m.observe(ms / 1000, failed);
         if (shadow) m.shadowRequests += 1;
       },
-      onRetry: (route, method, path, error) => {
+      onRetry: (route, from, to, method, path, error, reason) => {
         this.events.emit('request.retried', {
           route: route.config.name,
-          from: 'wasm',
-          to: 'container',
+          from,
+          to,
           method,
           path,
           error,
+          reason,
         });
+      },
+      onFailover: (route, from, to) => {
+        route.failoverRequests[from] += 1;
+        // the side that was out would have failed this request: its window (and so its gates) see it
+        route.windows[from].record(0, true, Date.now(), false);
+        if (route.failoverSince[from] !== undefined) return;
+        route.failoverSince[from] = Date.now();
+        route.failovers[from] += 1;
+        this.events.emit('failover', {
+          route: route.config.name,
+          from,
+          to,
+          weight: route.weight,
+          reason: `every ${from} upstream is out (unreachable or failing health checks)`,
+        });
+      },
+      onAmbiguous: (route, side, method, path, error) => {
+        route.ambiguous[side] += 1;
+        this.events.emit('request.ambiguous', { route: route.config.name, side, method, path, error });
       },
       onUpstreamHealth: (route, side, origin, ms, error) => {
         if (ms > 0) {
@@ -215,6 +251,7 @@ export class Gateway {
     this.adminUrl = await listen(this.#admin, config.admin.host, config.admin.port);
     this.#timer = setInterval(() => this.checkGates(), this.#options.gateIntervalMs ?? 100);
     this.#timer.unref();
+    this.#health.sync([...this.#routes.values()]);
     if (this.#options.configFile !== undefined && this.#options.watch !== false)
       this.#watch(this.#options.configFile);
     this.events.emit('gateway.started', {
@@ -296,6 +333,7 @@ export class Gateway {
         keep.add(origin);
     }
     void this.#pools.retain(keep);
+    if (this.#server !== undefined) this.#health.sync([...this.#routes.values()]);
     this.events.emit('config.reloaded', {
       trigger,
       added,
@@ -346,6 +384,7 @@ export class Gateway {
     }
     const from = route.weight;
     route.weight = weight;
+    if (weight !== from) route.markWeightChange();
     if (weight <= from || options.force === true) route.frozen = false;
     this.events.emit('weight.changed', {
       route: name,
@@ -376,13 +415,44 @@ export class Gateway {
     route.weight = 0;
     route.frozen = false;
     route.rollbacks += 1;
-    route.resetWindow();
+    route.markWeightChange();
     this.events.emit('route.rolled-back', { route: name, from, to: 0, source, ...details });
+  }
+
+  /** Sends the synthetic warm-up requests of a route to its wasm side (not counted by the gates). */
+  async warm(name: string, requests?: number): Promise<WarmResult> {
+    const route = this.getRouteOrThrow(name);
+    if (route.upstreams.wasm.empty) {
+      throw new AppError(ErrorCode.unsupported, `route ${name} has no wasm upstream to warm`);
+    }
+    const result = await warmRoute(route, this.#pools, this.#config, requests ?? route.config.warm.requests);
+    this.events.emit('route.warmed', { route: name, ...result });
+    return result;
+  }
+
+  /** Ends failovers whose side has a usable origin again. */
+  #checkFailovers(route: RouteState, now: number): void {
+    for (const side of ['container', 'wasm'] as const) {
+      const since = route.failoverSince[side];
+      if (since === undefined || !route.upstreams[side].hasHealthy(now)) continue;
+      route.failoverSince[side] = undefined;
+      this.events.emit('failover.ended', { route: route.config.name, side, afterMs: now - since });
+    }
   }
 
   /** One pass of the gates over every route; runs on a timer, callable from tests. */
   checkGates(now = Date.now()): void {
     for (const route of this.#routes.values()) {
+      this.#checkFailovers(route, now);
+      if (route.tryArm(now)) {
+        this.events.emit('gates.armed', {
+          route: route.config.name,
+          weight: route.weight,
+          afterMs: now - route.changedAt,
+          wasmRequests: route.wasmSinceChange,
+        });
+      }
+      if (!route.armed) continue;
       const breaches = evaluateGates(route, now);
       const names = new Set(breaches.map((b) => b.gate));
       for (const gate of route.breached) {
@@ -458,6 +528,7 @@ export class Gateway {
         server.closeIdleConnections();
       });
     await Promise.all([close(this.#server), close(this.#admin)]);
+    await this.#health.stop();
     await this.#pools.close();
     await this.#recorder?.recorder.close();
     this.#recorder = undefined;

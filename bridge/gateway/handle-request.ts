@@ -75,6 +75,54 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/**
+ * Takes a request body for forwarding. Up to `keep` bytes it is read whole into memory, so the request can be
+ * sent again (retry, failover); past that it streams: the chunks read so far, then the rest of the request,
+ * failing once it passes `max`. A declared length above `keep` streams from the start.
+ */
+function takeBody(
+  req: IncomingMessage,
+  length: number | undefined,
+  keep: number,
+  max: number,
+): Promise<Buffer | Readable> {
+  if (length !== undefined && length > keep) return Promise.resolve(req);
+  if (length === undefined && keep === 0) return Promise.resolve(req.pipe(new LimitStream(max)));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', reject);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      chunks.push(chunk);
+      if (size > max) {
+        cleanup();
+        req.resume();
+        reject(new BodyTooLargeError(`request body is larger than ${max} bytes`));
+        return;
+      }
+      if (size <= keep) return;
+      cleanup();
+      req.pause();
+      const rest = new LimitStream(max);
+      for (const c of chunks) rest.write(c);
+      req.pipe(rest);
+      resolve(rest);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(chunks, size));
+    };
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', reject);
+  });
+}
+
 /** The data plane: one call per client request. */
 export function handleRequest(env: RequestEnv, req: IncomingMessage, res: ServerResponse): void {
   const url = req.url ?? '/';
@@ -124,9 +172,19 @@ export function handleRequest(env: RequestEnv, req: IncomingMessage, res: Server
     (!hasBody || (length !== undefined && length <= shadow.maxBodyBytes)) &&
     Math.random() < route.shadowSampleRate;
   if (!shadowed) {
-    let body: Readable | null = null;
-    if (hasBody) body = length === undefined ? req.pipe(new LimitStream(maxBody)) : req;
-    new Exchange({ ...init, body }).dispatch(choice.side);
+    if (!hasBody) {
+      new Exchange({ ...init, body: null }).dispatch(choice.side);
+      return;
+    }
+    takeBody(req, length, env.config.retry.maxBodyBytes, maxBody).then(
+      (body) => new Exchange({ ...init, body }).dispatch(choice.side),
+      (error: unknown) => {
+        if (error instanceof BodyTooLargeError) {
+          res.setHeader('connection', 'close');
+          sendError(res, 413, 'MIG_BODY_TOO_LARGE', error.message);
+        } else sendError(res, 400, 'MIG_BAD_REQUEST', 'could not read the request body');
+      },
+    );
     return;
   }
   const start = (body: Buffer | null): void => {

@@ -62,6 +62,48 @@ export function renderMetrics(routes: readonly RouteState[]): string {
       lines.push(`migrate_gateway_request_duration_seconds_count{${base}} ${m.requests}`);
     }
   }
+  const perSide = (
+    name: string,
+    type: string,
+    help: string,
+    value: (r: RouteState, side: Side) => number,
+  ): void => {
+    family(name, type, help);
+    for (const r of routes) {
+      for (const side of sides)
+        lines.push(`${name}{route="${label(r.config.name)}",side="${side}"} ${value(r, side)}`);
+    }
+  };
+  perSide(
+    'migrate_gateway_failover_active',
+    'gauge',
+    '1 while every upstream of this side is out and its requests go to the other side.',
+    (r, side) => (r.failoverSince[side] === undefined ? 0 : 1),
+  );
+  perSide(
+    'migrate_gateway_failovers_total',
+    'counter',
+    'Failover episodes: every upstream of this side went out.',
+    (r, side) => r.failovers[side],
+  );
+  perSide(
+    'migrate_gateway_failover_requests_total',
+    'counter',
+    'Requests meant for this side and sent to the other one because this side was out.',
+    (r, side) => r.failoverRequests[side],
+  );
+  perSide(
+    'migrate_gateway_ambiguous_total',
+    'counter',
+    'Non-idempotent requests sent to this side and lost (answered 502, x-migrate-ambiguous: true).',
+    (r, side) => r.ambiguous[side],
+  );
+  perSide(
+    'migrate_gateway_upstreams_healthy',
+    'gauge',
+    'Upstream origins of this side that are in use (not ejected, passing health checks).',
+    (r, side) => r.upstreams[side].origins.filter((o) => r.upstreams[side].isHealthy(o)).length,
+  );
   const perRoute = (name: string, type: string, help: string, value: (r: RouteState) => number): void => {
     family(name, type, help);
     for (const r of routes) lines.push(`${name}{route="${label(r.config.name)}"} ${value(r)}`);
@@ -92,7 +134,7 @@ export function renderMetrics(routes: readonly RouteState[]): string {
   perRoute(
     'migrate_gateway_retries_total',
     'counter',
-    'Requests retried on container after a wasm connection error.',
+    'Requests sent again on the other side (never delivered, idempotent, or with an idempotency key).',
     (r) => r.retries,
   );
   return `${lines.join('\n')}\n`;

@@ -83,6 +83,20 @@ export class RouteState {
   retries = 0;
   shadowDiffs = 0;
   shadowCompared = 0;
+  /** Since when every origin of a side is out and its requests go to the other side (undefined: not now). */
+  readonly failoverSince: Record<Side, number | undefined> = { container: undefined, wasm: undefined };
+  /** Failover episodes, by the side that was out. */
+  readonly failovers: Record<Side, number> = { container: 0, wasm: 0 };
+  /** Requests sent to the other side because every origin of this side was out. */
+  readonly failoverRequests: Record<Side, number> = { container: 0, wasm: 0 };
+  /** Non-idempotent requests sent to this side and lost (answered 502 with x-migrate-ambiguous). */
+  readonly ambiguous: Record<Side, number> = { container: 0, wasm: 0 };
+  /** When the weight last changed (start, admin, reload, rollback); gates wait for the warm-up after it. */
+  changedAt = Date.now();
+  /** Wasm requests (shadow copies included) since the weight last changed. */
+  wasmSinceChange = 0;
+  /** True once the warm-up after the last weight change is over; gates judge only then. */
+  armed = false;
 
   constructor(config: RouteConfig) {
     this.config = config;
@@ -105,8 +119,10 @@ export class RouteState {
   applyConfig(next: RouteConfig): void {
     const previous = this.config;
     this.config = next;
+    const weight = this.weight;
     if (next.weight !== previous.weight) this.weight = next.weight;
     if (next.wasm.length === 0) this.weight = 0;
+    if (this.weight !== weight) this.markWeightChange();
     if (next.shadow.enabled !== previous.shadow.enabled) this.shadowEnabled = next.shadow.enabled;
     if (next.shadow.sampleRate !== previous.shadow.sampleRate) this.shadowSampleRate = next.shadow.sampleRate;
     if (next.container.join() !== previous.container.join())
@@ -116,6 +132,28 @@ export class RouteState {
       this.windows = this.#newWindows(next.gates.windowMs);
       this.tracker = new ShadowTracker(next.gates.windowMs);
     }
+  }
+
+  /** A new weight: the gates wait for the warm-up again and judge only traffic after it. */
+  markWeightChange(now = Date.now()): void {
+    this.changedAt = now;
+    this.wasmSinceChange = 0;
+    this.armed = false;
+    this.resetWindow();
+  }
+
+  /**
+   * Arms the gates once the warm-up is over (time since the weight change and wasm requests since it). Both
+   * windows start empty at that instant, so the two sides are compared over the same time. True when it
+   * armed them now.
+   */
+  tryArm(now = Date.now()): boolean {
+    if (this.armed) return false;
+    const warmup = this.config.gates.warmup;
+    if (now - this.changedAt < warmup.minMs || this.wasmSinceChange < warmup.minRequests) return false;
+    this.armed = true;
+    this.resetWindow();
+    return true;
   }
 
   /** Forgets the window (after a rollback), so a new step is judged on new traffic. */

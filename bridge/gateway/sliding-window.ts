@@ -10,7 +10,9 @@ interface Slot {
   requests: number;
   errors: number;
   firstErrorAt: number;
+  /** Latencies of answered requests only: a refused connection or a failover is fast and says nothing. */
   latency: Uint32Array;
+  answered: number;
 }
 
 /** What a side looked like over the window. */
@@ -42,6 +44,7 @@ export class SlidingWindow {
       errors: 0,
       firstErrorAt: 0,
       latency: new Uint32Array(latencyBuckets),
+      answered: 0,
     }));
   }
 
@@ -54,18 +57,22 @@ export class SlidingWindow {
       slot.errors = 0;
       slot.firstErrorAt = 0;
       slot.latency.fill(0);
+      slot.answered = 0;
     }
     return slot;
   }
 
-  record(ms: number, failed: boolean, now = Date.now()): void {
+  /** Records one outcome; `answered` false (no answer at all) counts as an error without a latency. */
+  record(ms: number, failed: boolean, now = Date.now(), answered = true): void {
     const slot = this.#slot(now);
     slot.requests += 1;
     if (failed) {
       if (slot.errors === 0) slot.firstErrorAt = now;
       slot.errors += 1;
     }
+    if (!answered) return;
     slot.latency[latencyIndex(ms)]! += 1;
+    slot.answered += 1;
   }
 
   reset(): void {
@@ -77,6 +84,7 @@ export class SlidingWindow {
     let requests = 0;
     let errors = 0;
     let firstErrorAt: number | undefined;
+    let answered = 0;
     const latency = new Uint32Array(latencyBuckets);
     for (const slot of this.#slots) {
       if (slot.start === 0 || slot.start <= oldest) continue;
@@ -85,13 +93,14 @@ export class SlidingWindow {
       if (slot.errors > 0 && (firstErrorAt === undefined || slot.firstErrorAt < firstErrorAt)) {
         firstErrorAt = slot.firstErrorAt;
       }
+      answered += slot.answered;
       for (let i = 0; i < latencyBuckets; i += 1) latency[i]! += slot.latency[i]!;
     }
     return {
       requests,
       errors,
       errorRate: requests === 0 ? 0 : errors / requests,
-      p99Ms: percentile(latency, requests, 0.99),
+      p99Ms: percentile(latency, answered, 0.99),
       firstErrorAt,
     };
   }

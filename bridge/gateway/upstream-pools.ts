@@ -48,15 +48,19 @@ export class UpstreamPools {
 }
 
 /**
- * Round robin over a side's origins, with passive outlier ejection: an origin that could not be reached is
- * skipped for a while (1 s, doubling while it keeps failing, at most 30 s), so requests stop paying for a
- * dead upstream and the retry budget is kept for the requests that were already on their way.
+ * Round robin over a side's origins, with two ways to take an origin out:
+ * - passive ejection: an origin that could not be reached is skipped for a while (1 s, doubling while it keeps
+ *   failing, at most 30 s) and put back when it answers again;
+ * - active health checks: an origin whose checks failed `unhealthyAfter` times in a row is out until a check
+ *   succeeds again (see health-checker.ts).
  */
 export class UpstreamSet {
   readonly origins: readonly string[];
   #next = 0;
   readonly #ejectedUntil = new Map<string, number>();
   readonly #failures = new Map<string, number>();
+  /** Origins the active health checks took out. */
+  readonly #down = new Set<string>();
 
   constructor(origins: readonly string[]) {
     this.origins = origins.map((o) => o.replace(/\/$/, ''));
@@ -66,21 +70,40 @@ export class UpstreamSet {
     return this.origins.length === 0;
   }
 
-  /** True when at least one origin is not ejected. */
-  hasHealthy(now = Date.now()): boolean {
-    if (this.#ejectedUntil.size === 0) return this.origins.length > 0;
-    return this.origins.some((o) => !((this.#ejectedUntil.get(o) ?? 0) > now));
+  #usable(origin: string, now: number): boolean {
+    if (this.#down.size > 0 && this.#down.has(origin)) return false;
+    return this.#ejectedUntil.size === 0 || !((this.#ejectedUntil.get(origin) ?? 0) > now);
   }
 
-  /** The next origin that is not ejected, or undefined when every origin is. */
+  /** True when at least one origin is neither ejected nor down. */
+  hasHealthy(now = Date.now()): boolean {
+    if (this.#ejectedUntil.size === 0 && this.#down.size === 0) return this.origins.length > 0;
+    return this.origins.some((o) => this.#usable(o, now));
+  }
+
+  /** True when the origin would be picked now. */
+  isHealthy(origin: string, now = Date.now()): boolean {
+    return this.#usable(origin, now);
+  }
+
+  /** The next origin that is neither ejected nor down, or undefined when there is none. */
   pick(now = Date.now()): string | undefined {
     const count = this.origins.length;
     for (let tries = 0; tries < count; tries += 1) {
       const origin = this.origins[this.#next]!;
       this.#next = (this.#next + 1) % count;
-      if (this.#ejectedUntil.size === 0 || !((this.#ejectedUntil.get(origin) ?? 0) > now)) return origin;
+      if (this.#usable(origin, now)) return origin;
     }
     return undefined;
+  }
+
+  /** The next origin whatever its state (when nothing anywhere looks usable, trying beats refusing). */
+  pickAny(): string | undefined {
+    const count = this.origins.length;
+    if (count === 0) return undefined;
+    const origin = this.origins[this.#next % count]!;
+    this.#next = (this.#next + 1) % count;
+    return origin;
   }
 
   /** Ejects an origin after a connection failure; returns how long, or undefined if it already was. */
@@ -99,5 +122,17 @@ export class UpstreamSet {
     this.#failures.delete(origin);
     this.#ejectedUntil.delete(origin);
     return true;
+  }
+
+  /** Records an active check's verdict; true when it changed the origin's state. */
+  setDown(origin: string, down: boolean): boolean {
+    if (down === this.#down.has(origin)) return false;
+    if (down) this.#down.add(origin);
+    else this.#down.delete(origin);
+    return true;
+  }
+
+  isDown(origin: string): boolean {
+    return this.#down.has(origin);
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createAdminClient, type RouteSnapshot } from '../../bridge/index.ts';
+import { createAdminClient, type RouteSnapshot, type WarmResult } from '../../bridge/index.ts';
 import { AppError, ErrorCode } from '../../shared/errors.ts';
 import type { CliCommand, CommandContext } from '../command.ts';
 
@@ -61,13 +61,22 @@ export function formatRouteLine(route: RouteSnapshot): string {
   return `${route.name} (${route.prefix}): wasm ${route.weight}%, ${shadow}${route.frozen ? ', frozen' : ''}`;
 }
 
+/** A pure, one-line description of a warm-up. */
+export function formatWarmLine(warm: WarmResult): string {
+  const timing =
+    warm.firstMs === undefined
+      ? ''
+      : ` (first ${warm.firstMs.toFixed(1)} ms, last ${warm.lastMs?.toFixed(1)} ms)`;
+  return `warmed ${warm.origins} wasm upstream(s) with ${warm.requests} GET ${warm.path}: ${warm.ok} ok, ${warm.failed} failed${timing}`;
+}
+
 /** `migrate shift`: moves a route's traffic through the running gateway's admin API. */
 export const shiftCommand: CliCommand = {
   name: 'shift <route> <target>',
   summary: 'set a route to a wasm weight (0-100), turn shadowing on/off (shadow, unshadow), or roll back',
   group: 'shift',
   examples: [
-    'migrate shift order 10          # 10% of users (sticky) to the wasm component',
+    'migrate shift order 10          # warm the component up, then 10% of users (sticky) to it',
     'migrate shift order shadow --sample-rate 0.2',
     'migrate shift order rollback --json',
   ],
@@ -76,12 +85,14 @@ export const shiftCommand: CliCommand = {
     configureAdminOptions(command);
     command.option('--sample-rate <share>', 'with shadow: share of requests copied, 0-1');
     command.option('--force', 'raise the weight of a route a gate has frozen');
+    command.option('--no-warm', 'raise the weight without sending warm-up requests to the wasm side first');
   },
   async run(context, args, options) {
     const [route, target] = args as [string, string];
     const client = createAdminClientFromOptions(context, options);
     let result: { route: RouteSnapshot };
     let action: string;
+    let warm: WarmResult | undefined;
     if (target === 'rollback') {
       action = 'rollback';
       result = await client.rollback(route, 'migrate shift');
@@ -107,11 +118,19 @@ export const shiftCommand: CliCommand = {
         );
       }
       action = 'weight';
+      // a cold component answers its first requests slowly: warm it before it gets users
+      if (weight > 0 && options.warm !== false) warm = (await client.warm(route)).warm;
       result = await client.setWeight(route, weight, options.force === true);
     }
     if (context.output.json) {
-      await context.output.resultJson({ schemaVersion: '1', action, route: result.route });
+      await context.output.resultJson({
+        schemaVersion: '1',
+        action,
+        route: result.route,
+        ...(warm === undefined ? {} : { warm }),
+      });
     } else {
+      if (warm !== undefined) context.output.log(formatWarmLine(warm));
       await context.output.result(formatRouteLine(result.route));
     }
   },

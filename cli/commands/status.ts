@@ -25,6 +25,20 @@ export function formatStatus(state: GatewayState): string {
     }
     if (route.gatesBreached.length > 0) lines.push(`    gates breached: ${route.gatesBreached.join(', ')}`);
     if (route.rollbacks > 0) lines.push(`    rollbacks: ${route.rollbacks}`);
+    if (!route.gatesArmed)
+      lines.push(`    gates: warming up since the weight change at ${route.weightChangedAt}`);
+    for (const side of ['container', 'wasm'] as const) {
+      const failover = route.failover?.[side];
+      if (failover?.active === true) {
+        lines.push(
+          `    FAILOVER: every ${side} upstream is out since ${failover.since}; its requests go to the other side`,
+        );
+      }
+      const out = route.unhealthy?.[side] ?? [];
+      if (out.length > 0) lines.push(`    ${side} upstreams out: ${out.join(', ')}`);
+    }
+    const ambiguous = (route.ambiguous?.container ?? 0) + (route.ambiguous?.wasm ?? 0);
+    if (ambiguous > 0) lines.push(`    ambiguous (sent and lost, answered 502): ${ambiguous}`);
   }
   const recent = state.events.filter((e) => e.type !== 'request.retried').slice(-5);
   if (recent.length > 0) {

@@ -21,7 +21,7 @@ export const SERVICES: readonly Service[] = ['order', 'inventory', 'product', 'n
 const log = (message: string): void => void process.stderr.write(`[e2e] ${message}\n`);
 
 /** Host capability names for the facade capabilities a build reports. */
-const GRANTS: Record<string, string> = {
+export const GRANTS: Record<string, string> = {
   sql: 'sql',
   kv: 'kv',
   redis: 'redis',

@@ -29,7 +29,8 @@ describe('gateway gates', () => {
             container: [container.url],
             wasm: [wasm.url],
             weight: 50,
-            gates,
+            // these tests are about judging, not warm-up: gates arm at once (see the warm-up test)
+            gates: { warmup: { minMs: 0, minRequests: 0 }, ...gates },
           },
         ],
       }),
@@ -39,6 +40,7 @@ describe('gateway gates', () => {
       () => wasm.close(),
       () => gateway.stop(),
     );
+    await waitFor(() => (gateway.getState().routes[0]!.gatesArmed ? true : undefined));
     return { gateway, wasm };
   }
 

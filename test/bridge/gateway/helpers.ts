@@ -35,14 +35,16 @@ export function echo(
   };
 }
 
-export async function startUpstream(behaviour: UpstreamBehaviour): Promise<Upstream> {
+/** An HTTP server on loopback running `behaviour`; on `port` when given (to restart a killed one), else a free one. */
+export async function startUpstream(behaviour: UpstreamBehaviour, port = 0): Promise<Upstream> {
   const server = createServer((req, res) => {
-    upstream.requests += 1;
+    // the gateway's active health checks are not traffic: tests count only what clients caused
+    if (req.headers['user-agent'] !== 'migrate-gateway-health') upstream.requests += 1;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => behaviour(req, res, Buffer.concat(chunks)));
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
   const close = (): Promise<void> =>
     new Promise((done) => {
       server.close(() => done());
@@ -77,6 +79,7 @@ export interface ClientResult {
   status: number;
   side: string | undefined;
   body: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /** Sends one request through a keep-alive pool and reads the whole answer. */
@@ -93,7 +96,12 @@ export async function send(
   });
   const body = await response.body.text();
   const side = response.headers['x-migrate-side'];
-  return { status: response.statusCode, side: typeof side === 'string' ? side : undefined, body };
+  return {
+    status: response.statusCode,
+    side: typeof side === 'string' ? side : undefined,
+    body,
+    headers: response.headers,
+  };
 }
 
 /**
@@ -124,7 +132,9 @@ export function startLoad(
   const done = Promise.all(Array.from({ length: options.workers }, (_, w) => worker(w)));
   return {
     results,
-    async stop() {
+    /** Stops the workers and closes the pool; calling it again is harmless. */
+    async stop(): Promise<void> {
+      if (stopped) return;
       stopped = true;
       await done;
       await pool.close();

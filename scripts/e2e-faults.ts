@@ -1,0 +1,515 @@
+/**
+ * `npm run e2e:faults`: the split survives real faults. The four Spring services (order and inventory are
+ * split), order and inventory as components in `migrate host` (a child process, so it can be killed and
+ * stopped), the gateway in front, and bounded loopback load of mixed GET /api/inventory and POST /api/order.
+ * Each fault runs at wasm weights 10, 50 and 90: the host killed (SIGKILL) and restarted, the host hung
+ * (SIGSTOP) and resumed, the order JVM killed and restarted, Postgres restarted, NATS restarted. Postgres and
+ * NATS are this run's own (a private cluster and server on ports 28432/28422), never the machine's.
+ *
+ * Then the ledger: for every POST, a 201 ⇒ exactly one order row and one NATS event (captured by a JetStream
+ * stream on the private server); a failure ⇒ no row, unless it is one of the counted ambiguous answers.
+ * Progress on stderr; the last stdout line is one JSON object. Exit 0 when nothing failed, 1 otherwise.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connect, StorageType, type NatsConnection } from 'nats';
+import pg from 'pg';
+import { Gateway, gatewayConfigSchema, type GatewayEvent } from '../bridge/index.ts';
+import { ESTATE_ROOT, type EstateFacts } from '../test/contract/spring-estate.ts';
+import { checkLedger, isFailed, startMixedLoad, type Outcome } from './e2e/fault-load.ts';
+import { GRANTS, portAndBuild, type PortedService } from './e2e/components.ts';
+import { isOpen, startPrivateNats, startPrivatePostgres, waitUntil } from './e2e/private-infra.ts';
+import { claimRedisDb, flushRedisDb, REDIS_URL } from './e2e/resources.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RUN = `faults_${process.pid}`;
+const PORTS = {
+  postgres: 28432,
+  nats: 28422,
+  order: Number(process.env.ORDER_PORT ?? 28081),
+  inventory: Number(process.env.INVENTORY_PORT ?? 28082),
+  product: Number(process.env.PRODUCT_PORT ?? 28083),
+  notification: Number(process.env.NOTIFICATION_PORT ?? 28084),
+  wasmOrder: 28181,
+  wasmInventory: 28182,
+};
+const WEIGHTS = [10, 50, 90];
+const TOKEN = `e2e-faults-${process.pid}-token`;
+const SKU = 'iphone_13';
+
+const log = (message: string): void => void process.stderr.write(`[e2e:faults] ${message}\n`);
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+function estate(command: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'bash',
+      [
+        join(ESTATE_ROOT, 'scripts', command === 'build' ? 'build.sh' : 'estate.sh'),
+        ...(command === 'build' ? [] : [command]),
+      ],
+      { cwd: ESTATE_ROOT, env: { ...process.env, ...env }, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, _stdout, stderr) =>
+        error ? reject(new Error(`estate ${command}: ${stderr || error.message}`)) : resolve(),
+    );
+  });
+}
+
+/** The migrate host as a child process (`migrate host --config`), so it can be SIGKILLed and SIGSTOPped. */
+class HostProcess {
+  child: ChildProcess | undefined;
+  readonly configFile: string;
+  readonly logFile: string;
+  constructor(configFile: string, logFile: string) {
+    this.configFile = configFile;
+    this.logFile = logFile;
+  }
+
+  async start(): Promise<void> {
+    const out = openSync(this.logFile, 'a');
+    this.child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin/migrate.js'), 'host', '--config', this.configFile, '--json'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', out, out],
+      },
+    );
+    await waitUntil(
+      'the host',
+      async () => (await isOpen(PORTS.wasmOrder)) && (await isOpen(PORTS.wasmInventory)),
+      180_000,
+    );
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    child.kill('SIGCONT');
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+function componentConfig(
+  built: PortedService,
+  port: number,
+  pgUrl: string,
+  natsUrl: string,
+  redisDb: number,
+  config: Record<string, string>,
+  allowedHosts: string[] = [],
+): Record<string, unknown> {
+  return {
+    name: built.service,
+    wasm: built.wasm,
+    port,
+    capabilities: [...new Set(built.capabilities.map((c) => GRANTS[c] ?? c))],
+    backends: {
+      postgres: { url: pgUrl, poolSize: 4 },
+      nats: { url: natsUrl },
+      redis: { url: `${REDIS_URL}/${redisDb}` },
+    },
+    allowedHosts,
+    config,
+    subscriptions: [],
+    limits: { instances: 4, timeoutMs: 15_000, memoryMb: 256 },
+  };
+}
+
+function gatewayConfig(facts: EstateFacts, eventsFile: string) {
+  const gates = {
+    windowMs: 10_000,
+    minSamples: 30,
+    errorRate: { maxIncrease: 0.05 },
+    // generous: this run is about faults; on a busy shared machine a one-instance component is slower
+    latencyP99: { maxRatio: 10, minMs: 1000 },
+    warmup: { minRequests: 20, minMs: 2000 },
+  };
+  // tolerant: on a busy shared machine (load 30+) a 500 ms check timeout flaps; a kill is found passively at once
+  const health = { path: '/actuator/health', intervalMs: 500, timeoutMs: 2000, unhealthyAfter: 3 };
+  return gatewayConfigSchema.parse({
+    listen: { host: '127.0.0.1', port: 0 },
+    admin: { host: '127.0.0.1', port: 0, token: TOKEN },
+    sticky: { from: 'header', name: 'x-user-id' },
+    events: { file: eventsFile },
+    timeouts: { connectMs: 1000, headersMs: 3000, bodyMs: 5000, clientRequestMs: 30_000 },
+    retry: { budgetRatio: 0.5, minPerSecond: 50 },
+    routes: [
+      {
+        name: 'order',
+        prefix: '/api/order',
+        container: [facts.services.order.url],
+        wasm: [`http://127.0.0.1:${PORTS.wasmOrder}`],
+        gates,
+        // GET /api/order lists every order: the component is asked a path it answers 404, cheaply
+        health: { ...health, wasmPath: '/api/order/health' },
+        warm: { path: '/api/order/health', requests: 5 },
+      },
+      {
+        name: 'inventory',
+        prefix: '/api/inventory',
+        container: [facts.services.inventory.url],
+        wasm: [`http://127.0.0.1:${PORTS.wasmInventory}`],
+        gates,
+        health: { ...health, wasmPath: `/api/inventory?skuCode=${SKU}` },
+        warm: { requests: 10 },
+      },
+    ],
+  });
+}
+
+interface Fault {
+  name: string;
+  /** The side a correct gateway may roll back from (a fault of wasm itself); rollbacks otherwise are false. */
+  wasmFault: boolean;
+  inject(): Promise<void> | void;
+  recover(): Promise<void> | void;
+}
+
+interface ScenarioReport {
+  scenario: string;
+  requests: number;
+  failed: number;
+  ambiguous: number;
+  failoverSeconds: number | undefined;
+  rollbacks: number;
+  falseRollbacks: number;
+  errors: Record<string, number>;
+}
+
+/** Undo steps, run in reverse at the end, on failure, and on SIGINT/SIGTERM (servers and JVMs are stopped). */
+const cleanups: (() => Promise<unknown>)[] = [];
+
+async function runCleanups(): Promise<void> {
+  for (const step of cleanups.splice(0).reverse()) {
+    await step().catch((error: unknown) => log(`cleanup: ${String(error)}`));
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping everything this run started`);
+    void runCleanups().finally(() => process.exit(130));
+  });
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const work = await mkdtemp(join(tmpdir(), 'migrate-e2e-faults-'));
+  const estateEnv: NodeJS.ProcessEnv = {
+    ESTATE_RUN_DIR: join(work, 'estate'),
+    ORDER_PORT: String(PORTS.order),
+    INVENTORY_PORT: String(PORTS.inventory),
+    PRODUCT_PORT: String(PORTS.product),
+    NOTIFICATION_PORT: String(PORTS.notification),
+    PGHOST: '127.0.0.1',
+    PGPORT: String(PORTS.postgres),
+    PGUSER: 'postgres',
+    PGDATABASE: 'postgres',
+    NATS_HOST: '127.0.0.1',
+    NATS_PORT: String(PORTS.nats),
+  };
+  let summary: Record<string, unknown> = {};
+  let ok = false;
+  try {
+    log(`private Postgres on ${PORTS.postgres}, NATS on ${PORTS.nats} (in ${work})`);
+    const postgres = await startPrivatePostgres(join(work, 'pg'), PORTS.postgres);
+    cleanups.push(() => postgres.stop());
+    const nats = await startPrivateNats(join(work, 'nats'), PORTS.nats);
+    cleanups.push(() => nats.stop());
+    const redisDb = await claimRedisDb(RUN);
+    cleanups.push(() => flushRedisDb(redisDb));
+
+    log('Spring jars and estate');
+    await estate('build', {});
+    cleanups.push(() => estate('stop', estateEnv));
+    await estate('start', { ...estateEnv, REDIS_DATABASE: String(redisDb) });
+    const facts = JSON.parse(await readFile(join(work, 'estate', 'estate.json'), 'utf8')) as EstateFacts;
+    const schema = facts.postgres.schema;
+    const subject = facts.nats.subject;
+
+    const nc: NatsConnection = await connect({
+      servers: nats.url,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 200,
+    });
+    cleanups.push(() => nc.close());
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.add({ name: 'LEDGER', subjects: [subject], storage: StorageType.File });
+
+    log('porting and building order and inventory (content-hash cache)');
+    // a fixed directory: the bundle names its source paths, so the build cache only hits at the same path
+    const buildDir = join(tmpdir(), 'migrate-e2e-faults-build');
+    await mkdir(buildDir, { recursive: true });
+    for (const service of ['order', 'inventory']) {
+      await rm(join(buildDir, `${service}-service`), { recursive: true, force: true });
+    }
+    const order = await portAndBuild(buildDir, 'order');
+    const inventory = await portAndBuild(buildDir, 'inventory');
+    const pgUrl = `postgres://postgres@127.0.0.1:${PORTS.postgres}/postgres?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const springInventory = new URL(facts.services.inventory.url);
+    const hostConfig = {
+      cacheDir: join(work, 'host-cache'),
+      components: [
+        componentConfig(
+          order,
+          PORTS.wasmOrder,
+          pgUrl,
+          nats.url,
+          redisDb,
+          { INVENTORY_URL: springInventory.origin, NATS_SUBJECT: subject },
+          [springInventory.host],
+        ),
+        componentConfig(inventory, PORTS.wasmInventory, pgUrl, nats.url, redisDb, {}),
+      ],
+    };
+    const hostFile = join(work, 'host.json');
+    await writeFile(hostFile, JSON.stringify(hostConfig, null, 2));
+    const host = new HostProcess(hostFile, join(work, 'host.log'));
+    cleanups.push(() => host.kill());
+    await host.start();
+
+    const gateway = new Gateway(gatewayConfig(facts, join(work, 'events.ndjson')), { watch: false });
+    const events: GatewayEvent[] = [];
+    gateway.events.subscribe((_line, event) => events.push(event));
+    await gateway.start();
+    cleanups.push(() => gateway.stop(2000));
+    log(`gateway at ${gateway.url}`);
+
+    let scenario = 'start';
+    const load = startMixedLoad(gateway.url, {
+      workers: 16,
+      postShare: 0.3,
+      pauseMs: 20,
+      scenario: () => scenario,
+      inventoryPath: `/api/inventory?skuCode=${SKU}`,
+      sku: SKU,
+    });
+    cleanups.push(() => load.stop());
+
+    const restartOrderJvm = async (): Promise<void> => {
+      const envFile = join(work, 'estate', 'estate.env');
+      const state = Object.fromEntries(
+        (await readFile(envFile, 'utf8'))
+          .split('\n')
+          .filter((l) => l.includes('='))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
+      const out = openSync(join(work, 'estate', 'order-service.restarted.log'), 'a');
+      // detached: a session of its own (as estate.sh's setsid does), and child.pid is the JVM itself
+      const child = spawn(
+        'java',
+        [
+          '-XX:TieredStopAtLevel=1',
+          '-Xss512k',
+          '-XX:+UseSerialGC',
+          '-Xmx256m',
+          '-jar',
+          join(ESTATE_ROOT, 'order-service/target/order-service.jar'),
+        ],
+        {
+          stdio: ['ignore', out, out],
+          detached: true,
+          env: {
+            ...process.env,
+            SERVER_PORT: String(PORTS.order),
+            DB_HOST: '127.0.0.1',
+            DB_PORT: String(PORTS.postgres),
+            DB_NAME: 'postgres',
+            DB_USER: 'postgres',
+            DB_PASSWORD: 'postgres',
+            DB_SCHEMA: schema,
+            INVENTORY_URL: facts.services.inventory.url,
+            NATS_URL: nats.url,
+            NATS_SUBJECT: subject,
+            REDIS_HOST: '127.0.0.1',
+            REDIS_PORT: '6379',
+            REDIS_DATABASE: String(redisDb),
+          },
+        },
+      );
+      child.unref();
+      state.PID_ORDER = String(child.pid);
+      await writeFile(
+        envFile,
+        `${Object.entries(state)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n')}\n`,
+      );
+      await waitUntil(
+        'the order JVM',
+        async () => {
+          try {
+            const r = await fetch(`${facts.services.order.url}/actuator/health`);
+            return r.ok;
+          } catch {
+            return false;
+          }
+        },
+        240_000,
+      );
+    };
+    const orderJvmPid = async (): Promise<number> => {
+      const text = await readFile(join(work, 'estate', 'estate.env'), 'utf8');
+      return Number(/PID_ORDER=(\d+)/.exec(text)?.[1]);
+    };
+
+    const faults: Fault[] = [
+      {
+        name: 'host-killed',
+        wasmFault: true,
+        inject: () => host.signal('SIGKILL'),
+        recover: () => host.start(),
+      },
+      {
+        name: 'host-hung',
+        wasmFault: true,
+        inject: () => host.signal('SIGSTOP'),
+        recover: () => host.signal('SIGCONT'),
+      },
+      {
+        name: 'order-jvm-killed',
+        wasmFault: false,
+        inject: async () => void process.kill(await orderJvmPid(), 'SIGKILL'),
+        recover: restartOrderJvm,
+      },
+      {
+        name: 'postgres-restarted',
+        wasmFault: false,
+        inject: () => postgres.restart(),
+        recover: () => undefined,
+      },
+      {
+        name: 'nats-restarted',
+        wasmFault: false,
+        inject: () => nats.restart(),
+        recover: () => undefined,
+      },
+    ];
+
+    const reports: ScenarioReport[] = [];
+    const allHealthy = (): boolean =>
+      gateway
+        .getState()
+        .routes.every(
+          (r) =>
+            r.unhealthy.container.length === 0 &&
+            r.unhealthy.wasm.length === 0 &&
+            !r.failover.container.active &&
+            !r.failover.wasm.active,
+        );
+    for (const fault of faults) {
+      for (const weight of WEIGHTS) {
+        const name = `${fault.name}@${weight}`;
+        scenario = `${name}:shift`;
+        const shiftAt = Date.now();
+        for (const route of ['order', 'inventory']) {
+          await gateway.warm(route);
+          gateway.setWeight(route, weight, 'e2e');
+        }
+        await waitUntil('gates armed', () => gateway.getState().routes.every((r) => r.gatesArmed), 60_000);
+        scenario = name;
+        await sleep(1500);
+        const faultAt = Date.now();
+        log(`${name}: injecting`);
+        await fault.inject();
+        await sleep(4000);
+        await fault.recover();
+        await waitUntil('every upstream back', allHealthy, 240_000);
+        await sleep(1500);
+        scenario = `${name}:after`;
+        const mine = load.outcomes.filter((o) => o.scenario.startsWith(name));
+        const firstReaction = events.find(
+          (e) =>
+            e.at >= faultAt &&
+            ['failover', 'upstream.ejected', 'upstream.unhealthy', 'route.rolled-back'].includes(e.type),
+        );
+        const rollbacks = events.filter((e) => e.at >= shiftAt && e.type === 'route.rolled-back');
+        const falseRollbacks = rollbacks.filter((e) => !fault.wasmFault || e.at < faultAt).length;
+        const errors: Record<string, number> = {};
+        for (const o of mine.filter(isFailed))
+          errors[o.error ?? String(o.status)] = (errors[o.error ?? String(o.status)] ?? 0) + 1;
+        const report: ScenarioReport = {
+          scenario: name,
+          requests: mine.length,
+          failed: mine.filter(isFailed).length,
+          ambiguous: mine.filter((o) => o.ambiguous).length,
+          failoverSeconds:
+            firstReaction === undefined || !(fault.wasmFault || fault.name === 'order-jvm-killed')
+              ? undefined
+              : (firstReaction.at - faultAt) / 1000,
+          rollbacks: rollbacks.length,
+          falseRollbacks,
+          errors,
+        };
+        reports.push(report);
+        log(JSON.stringify(report));
+      }
+    }
+    scenario = 'end';
+    await load.stop();
+
+    log('ledger: order rows and NATS events');
+    await sleep(2000);
+    const db = new pg.Client({ connectionString: postgres.url });
+    await db.connect();
+    const result = await db.query<{ price: string; order_number: string }>(
+      `SELECT li.price, o.order_number FROM "${schema}".t_orders o JOIN "${schema}".t_order_line_items li ON li.order_id = o.id`,
+    );
+    await db.end();
+    const rows = result.rows.map((r) => ({ price: Number(r.price), orderNumber: r.order_number }));
+    const eventCounts = new Map<string, number>();
+    const info = await jsm.streams.info('LEDGER');
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq += 1) {
+      const message = await jsm.streams.getMessage('LEDGER', { seq });
+      const orderNumber = message.json<{ orderNumber?: string }>().orderNumber;
+      if (orderNumber !== undefined) eventCounts.set(orderNumber, (eventCounts.get(orderNumber) ?? 0) + 1);
+    }
+    const outcomes: Outcome[] = load.outcomes;
+    const ledger = checkLedger(outcomes, rows, eventCounts);
+    log(JSON.stringify(ledger));
+    const failoverTimes = reports.map((r) => r.failoverSeconds).filter((s): s is number => s !== undefined);
+    summary = {
+      scenarios: reports.length,
+      requests: outcomes.length,
+      failed: outcomes.filter(isFailed).length,
+      ambiguous: outcomes.filter((o) => o.ambiguous).length,
+      orders_without_201: ledger.ordersWithout201,
+      '201_without_order': ledger.created201WithoutOrder,
+      duplicate_orders: ledger.duplicateOrders,
+      failover_seconds_max: failoverTimes.length === 0 ? null : Math.max(...failoverTimes),
+      false_rollbacks: reports.reduce((n, r) => n + r.falseRollbacks, 0),
+      posts: ledger.posts,
+      events_not_once: ledger.eventsNotOnce,
+      ambiguous_with_order: ledger.ambiguousWithOrder,
+      rollbacks: reports.reduce((n, r) => n + r.rollbacks, 0),
+    };
+    ok =
+      summary.failed === 0 &&
+      ledger.ordersWithout201 === 0 &&
+      ledger.created201WithoutOrder === 0 &&
+      ledger.duplicateOrders === 0 &&
+      summary.false_rollbacks === 0;
+  } catch (error) {
+    log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    summary.error = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  } finally {
+    await runCleanups();
+    if (process.env.E2E_KEEP !== '1') await rm(work, { recursive: true, force: true });
+  }
+  summary.seconds = Number(((performance.now() - started) / 1000).toFixed(1));
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  return ok ? 0 : 1;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,150 @@
+/**
+ * The load and the write ledger of `npm run e2e:faults`: bounded mixed GET/POST traffic through the gateway,
+ * every POST /api/order carrying a unique price so its row can be found, and the check that every answer
+ * matches what was written (rows in Postgres, events on NATS).
+ */
+import { Pool } from 'undici';
+
+export interface Outcome {
+  scenario: string;
+  method: 'GET' | 'POST';
+  status: number;
+  ambiguous: boolean;
+  /** The gateway's error code when it answered itself (`MIG_*`), or the client error. */
+  error?: string;
+  /** POST only: the unique price that marks its order line. */
+  price?: number;
+  orderNumber?: string;
+  at: number;
+}
+
+export interface LoadOptions {
+  workers: number;
+  /** Share of requests that are POST /api/order. */
+  postShare: number;
+  /** Pause of each worker between two requests (keeps the load bounded on a shared machine). */
+  pauseMs: number;
+  scenario: () => string;
+  inventoryPath: string;
+  sku: string;
+}
+
+export function startMixedLoad(url: string, options: LoadOptions) {
+  const pool = new Pool(url, { connections: options.workers, headersTimeout: 60_000, bodyTimeout: 60_000 });
+  const outcomes: Outcome[] = [];
+  let stopped = false;
+  let nextPrice = 100_000;
+  const one = async (worker: number, n: number): Promise<void> => {
+    const post = Math.random() < options.postShare;
+    const scenario = options.scenario();
+    const headers: Record<string, string> = { 'x-user-id': `user-${(n * 31 + worker) % 400}` };
+    const outcome: Outcome = {
+      scenario,
+      method: post ? 'POST' : 'GET',
+      status: 0,
+      ambiguous: false,
+      at: Date.now(),
+    };
+    let body: string | null = null;
+    if (post) {
+      outcome.price = nextPrice++;
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify({
+        orderLineItemsDtoList: [{ skuCode: options.sku, price: outcome.price, quantity: 1 }],
+      });
+    }
+    try {
+      const response = await pool.request({
+        path: post ? '/api/order' : options.inventoryPath,
+        method: outcome.method,
+        headers,
+        body,
+      });
+      const text = await response.body.text();
+      outcome.status = response.statusCode;
+      outcome.ambiguous = response.headers['x-migrate-ambiguous'] === 'true';
+      if (response.statusCode === 201) {
+        outcome.orderNumber = (JSON.parse(text) as { orderNumber?: string }).orderNumber;
+      } else if (response.statusCode >= 400) {
+        const gatewayError = /"code":"(MIG_[A-Z_]+)","message":"([^"]*)"/.exec(text);
+        outcome.error =
+          gatewayError === null
+            ? `${outcome.method} HTTP ${response.statusCode}: ${text.slice(0, 100)}`
+            : `${outcome.method} ${gatewayError[1]}: ${gatewayError[2]}`;
+      }
+    } catch (error) {
+      outcome.error = `${outcome.method} client: ${(error as { code?: string }).code ?? (error as Error).message}`;
+    }
+    outcomes.push(outcome);
+  };
+  const worker = async (w: number): Promise<void> => {
+    for (let n = 0; !stopped; n += 1) {
+      await one(w, n);
+      await new Promise((done) => setTimeout(done, options.pauseMs));
+    }
+  };
+  const done = Promise.all(Array.from({ length: options.workers }, (_, w) => worker(w)));
+  return {
+    outcomes,
+    async stop(): Promise<void> {
+      stopped = true;
+      await done;
+      await pool.close();
+    },
+  };
+}
+
+/** A failed request: anything but a 2xx that is not a counted ambiguous one. */
+export function isFailed(outcome: Outcome): boolean {
+  return !outcome.ambiguous && !(outcome.status >= 200 && outcome.status < 300);
+}
+
+export interface LedgerResult {
+  posts: number;
+  ordersWithout201: number;
+  created201WithoutOrder: number;
+  duplicateOrders: number;
+  /** 201s whose order number was not published exactly once. */
+  eventsNotOnce: number;
+  ambiguousWithOrder: number;
+  ambiguousWithoutOrder: number;
+}
+
+/**
+ * For every POST: a 201 ⇒ exactly one order row (by its unique price, with the answered order number) and one
+ * NATS event; a failure ⇒ no row, unless it is one of the counted ambiguous ones.
+ */
+export function checkLedger(
+  outcomes: readonly Outcome[],
+  rows: readonly { price: number; orderNumber: string }[],
+  events: ReadonlyMap<string, number>,
+): LedgerResult {
+  const byPrice = new Map<number, string[]>();
+  for (const row of rows) byPrice.set(row.price, [...(byPrice.get(row.price) ?? []), row.orderNumber]);
+  const result: LedgerResult = {
+    posts: 0,
+    ordersWithout201: 0,
+    created201WithoutOrder: 0,
+    duplicateOrders: 0,
+    eventsNotOnce: 0,
+    ambiguousWithOrder: 0,
+    ambiguousWithoutOrder: 0,
+  };
+  for (const outcome of outcomes) {
+    if (outcome.method !== 'POST' || outcome.price === undefined) continue;
+    result.posts += 1;
+    const found = byPrice.get(outcome.price) ?? [];
+    if (found.length > 1) result.duplicateOrders += 1;
+    if (outcome.status === 201) {
+      if (outcome.orderNumber === undefined || !found.includes(outcome.orderNumber)) {
+        result.created201WithoutOrder += 1;
+      }
+      if (outcome.orderNumber === undefined || events.get(outcome.orderNumber) !== 1)
+        result.eventsNotOnce += 1;
+    } else if (outcome.ambiguous) {
+      if (found.length > 0) result.ambiguousWithOrder += 1;
+      else result.ambiguousWithoutOrder += 1;
+    } else if (found.length > 0) result.ordersWithout201 += 1;
+  }
+  return result;
+}
