@@ -6,11 +6,13 @@
  *   {"inputs":…,"crashes":…,"by_reader":{"host-config":{"inputs":…,"crashes":…,"distinct":…},…},"seed":…}
  * and, on stderr, each distinct crash's reader, shrunk input and stack. Exits 1 when anything crashed.
  */
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { Crash, TargetResult } from './fuzz/run-target.ts';
 import { createSharedBuffer, readShared } from './fuzz/shared-state.ts';
-import { TARGET_NAMES, type TargetName } from './fuzz/targets.ts';
+import { SCRATCH_BASE, TARGET_NAMES, type TargetName } from './fuzz/targets.ts';
 import type { WorkerReply, WorkerRequest } from './fuzz/worker.ts';
 
 const { values } = parseArgs({
@@ -142,6 +144,11 @@ for (const reader of readers) {
   byReader[reader] = { inputs: result.inputs, crashes: result.crashes, distinct: result.distinct.length };
   totalInputs += result.inputs;
   totalCrashes += result.crashes;
+}
+// a worker stopped for a hang could not remove its scratch estate; workers share this process's pid
+for (const name of await readdir(SCRATCH_BASE)) {
+  if (name.startsWith('migrate-fuzz-') && name.includes(`-${process.pid}-`))
+    await rm(join(SCRATCH_BASE, name), { recursive: true, force: true });
 }
 console.log(JSON.stringify({ inputs: totalInputs, crashes: totalCrashes, by_reader: byReader, seed }));
 process.exitCode = totalCrashes > 0 ? 1 : 0;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isNode, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { AppError, ErrorCode, wrapError, type SourceLocation } from './errors.ts';
+import { findCollectionKey } from './yaml-keys.ts';
 
 /** How a config file is named in messages and where its fields are documented. */
 export interface ConfigKind {
@@ -42,6 +43,13 @@ export function parseConfigText<S extends z.ZodType>(
     throw new AppError(ErrorCode.config, `invalid YAML in ${kind.label}: ${syntax.message.split('\n')[0]}`, {
       location: locate(syntax.pos[0]),
       hint: 'fix the YAML syntax at the location shown',
+    });
+  }
+  const collectionKey = findCollectionKey(doc);
+  if (collectionKey !== undefined) {
+    throw new AppError(ErrorCode.config, `invalid YAML in ${kind.label}: a map key is a list or a map`, {
+      location: locate(collectionKey),
+      hint: 'use a plain scalar key (a name) there',
     });
   }
   let data: unknown;

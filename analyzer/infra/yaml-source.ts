@@ -12,6 +12,7 @@ import {
   type Document,
   type Node,
 } from 'yaml';
+import { findCollectionKey } from '../../shared/yaml-keys.ts';
 import type { InfraProblem } from './common.ts';
 
 export interface YamlDoc {
@@ -61,6 +62,19 @@ export function parseYamlFile(text: string, file: string): YamlFile {
           severity: 'error',
         });
       }
+      continue;
+    }
+    const collectionKey = findCollectionKey(doc);
+    if (collectionKey !== undefined) {
+      const pos = lineCounter.linePos(collectionKey);
+      problems.push({
+        code: 'yaml-invalid',
+        file,
+        line: pos.line,
+        column: pos.col,
+        message: 'a map key is a list or a map; use a plain scalar key',
+        severity: 'error',
+      });
       continue;
     }
     let value: unknown;

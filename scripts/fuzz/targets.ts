@@ -129,9 +129,14 @@ routes:
 `,
 };
 
+/** Where scratch estates go (memory-backed when there is one); each is named `migrate-fuzz-<reader>-<pid>-…`. */
+export const SCRATCH_BASE = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+
 async function createScratch(name: string): Promise<string> {
-  const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-  const dir = join(base, `migrate-fuzz-${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  const dir = join(
+    SCRATCH_BASE,
+    `migrate-fuzz-${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+  );
   await mkdir(dir, { recursive: true });
   return dir;
 }

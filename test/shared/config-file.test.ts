@@ -19,6 +19,17 @@ describe('parseConfigText on YAML that parses but cannot load', () => {
     );
   });
 
+  it('refuses a map key that is a list, deeply nested, at its line, without expanding it', () => {
+    const key = `${'['.repeat(300)}1${']'.repeat(300)}`;
+    expect(() => parseHostConfig(`components: []\n${key}: x\n`, 'host.yaml')).toThrow(
+      expect.objectContaining({
+        code: 'MIG_CONFIG',
+        message: expect.stringContaining('a map key is a list or a map'),
+        location: expect.objectContaining({ line: 2, column: 1 }),
+      }),
+    );
+  });
+
   it('refuses an alias bomb instead of expanding it', () => {
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (const [i, name] of ['b', 'c', 'd', 'e', 'f'].entries()) {

@@ -105,6 +105,14 @@ describe('readComposeFile', () => {
 });
 
 describe('composeReader', () => {
+  it('reports a map key that is a list (nested 300 deep) instead of stringifying it', () => {
+    const key = `${'['.repeat(300)}1${']'.repeat(300)}`;
+    const facts = parseCompose(`services:\n  a:\n    image: x\n${key}: y\n`, 'compose.yaml');
+    expect(facts.problems).toEqual([
+      expect.objectContaining({ line: 4, message: 'a map key is a list or a map; use a plain scalar key' }),
+    ]);
+  });
+
   it('refuses an env_file that is a device or a FIFO instead of reading forever', async () => {
     const { execFileSync } = await import('node:child_process');
     const { writeFile, mkdtemp, rm } = await import('node:fs/promises');
