@@ -88,7 +88,7 @@ describe('sample services link on the runtimes they are built for (Wasmtime 49)'
     expect(config!.reason).toMatch(
       /component imports instance `wasi:config\/store@0\.2\.0-draft-2024-09-27`, but a matching implementation was not found/,
     );
-  });
+  }, 300_000);
 
   it.each(['spin', 'spin4'] as const)(
     'refuses order-service on %s before compiling, with the way out',
@@ -101,6 +101,7 @@ describe('sample services link on the runtimes they are built for (Wasmtime 49)'
         hint: expect.stringMatching(/target wasmCloud for this service/),
       });
     },
+    300_000,
   );
 });
 
