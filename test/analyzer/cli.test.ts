@@ -103,7 +103,7 @@ describe('migrate analyze', () => {
     };
     expect(Object.keys(order.paths)).toEqual(['/api/order']);
     expect(order.paths['/api/order']!.post.responses['201']).toBeDefined();
-  });
+  }, 600_000);
 
   it('exits 2 with a hint and no stack trace for a missing directory', async () => {
     const run = await runCliCaptured(['analyze', 'does/not/exist']);

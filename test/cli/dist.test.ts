@@ -56,5 +56,5 @@ describe('the compiled CLI (dist/)', () => {
     );
     expect(existsSync(join(out, 'src/caps/capabilities.ts'))).toBe(true);
     expect(existsSync(join(out, 'dist/wit/deps'))).toBe(true);
-  }, 240_000);
+  });
 });

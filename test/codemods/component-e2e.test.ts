@@ -67,7 +67,7 @@ beforeAll(async () => {
     'component-e2e.json',
   );
   host = await createHost({ config, logger: { log: () => undefined } });
-}, 180_000);
+});
 
 afterAll(async () => {
   await host?.close();

@@ -161,5 +161,5 @@ describe('hand-written Node service (express + pg + nats + fetch + env + randomU
     } finally {
       await connection.close();
     }
-  });
+  }, 600_000); // codemods the service and type-checks it with tsc: minutes of CPU on a busy machine
 });

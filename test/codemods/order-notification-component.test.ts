@@ -139,7 +139,7 @@ beforeAll(async () => {
     config,
     logger: { log: (level, component, message) => logs.push(`${level} ${component} ${message}`) },
   });
-}, 300_000);
+});
 
 afterAll(async () => {
   await host?.close();

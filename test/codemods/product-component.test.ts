@@ -48,7 +48,7 @@ beforeAll(async () => {
     'product-component.json',
   );
   host = await createHost({ config, logger: { log: () => undefined } });
-}, 240_000);
+});
 
 afterAll(async () => {
   await host?.close();

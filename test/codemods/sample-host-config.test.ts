@@ -47,7 +47,7 @@ describe('samples/spring-orders/host.yaml', () => {
       if (plan.exports.includes('wasmcloud:messaging/handler@0.2.0'))
         expect(component.subscriptions).not.toEqual([]);
     }
-  }, 300_000);
+  }, 600_000);
 
   it('points order at the inventory component, allowed, and notification at the subject order publishes', () => {
     const byName = new Map(config.components.map((c) => [c.name, c]));

@@ -93,7 +93,7 @@ beforeAll(async () => {
         logs.push(`${level} ${component} ${(fields?.['context'] as string | undefined) ?? '-'} ${message}`),
     },
   });
-}, 240_000);
+});
 
 afterAll(async () => {
   await host?.close();

@@ -51,7 +51,7 @@ describe('gateway in front of the spring-orders estate', () => {
     await gateway?.stop();
     await exec('bash', [estate, 'stop'], { env: env(), timeout: 120_000 }).catch(() => undefined);
     await rm(runDir, { recursive: true, force: true });
-  }, 180_000);
+  });
 
   it('routes /api/* of every service to its container at weight 0', async () => {
     const get = async (path: string): Promise<{ status: number; side: string | null; body: unknown }> => {

@@ -66,7 +66,7 @@ beforeAll(async () => {
     'sql-tx.json',
   );
   host = await createHost({ config, logger: { log: (_level, _name, message) => void logs.push(message) } });
-}, 180_000);
+});
 
 afterAll(async () => {
   await host?.close();

@@ -41,7 +41,7 @@ describe('migrate build', () => {
       {},
       work,
     );
-  }, 180_000);
+  });
 
   afterAll(async () => {
     await rm(work, { recursive: true, force: true });
@@ -149,5 +149,5 @@ describe('migrate build', () => {
       'caps/component-http.ts',
     ])
       expect(existsSync(join(work, 'ported', 'src', file))).toBe(true);
-  }, 300_000);
+  }, 600_000);
 });

@@ -37,7 +37,7 @@ describe('port with the OpenAPI types of migrate analyze', () => {
       expect(controller).toContain("satisfies JsonOf<components['schemas']['OrderResponse'][]>");
       expect(controller).toContain("satisfies JsonOf< components['schemas']['OrderPlacedResponse'] >");
     }
-  }, 180_000);
+  }, 600_000);
 
   it('fails type checking when the port and the API contract disagree', async () => {
     // The contract says an inventory answer also has a warehouse; the ported DTO has none: tsc must say so.
@@ -55,5 +55,5 @@ describe('port with the OpenAPI types of migrate analyze', () => {
     await writeProject(join(dir, 'inventory'), ported.files);
     const diagnostics = typeCheck(join(dir, 'inventory'));
     expect(diagnostics.join('\n')).toMatch(/inventory-controller\.ts:\d+ .*warehouse/s);
-  }, 120_000);
+  }, 600_000);
 });

@@ -88,7 +88,7 @@ beforeAll(async () => {
     NATS_SUBJECT: `orders.placed.${SCHEMA}`,
   });
   await start('product-service', PORTS.product, {});
-}, 600_000);
+});
 
 afterAll(async () => {
   for (const child of children) child.kill('SIGTERM');
@@ -106,7 +106,7 @@ afterAll(async () => {
 it('ports the four sample services with no TODOs, into projects that pass tsc --strict', () => {
   expect(summary).toEqual({ methods: expect.any(Number), methods_todo: 0 });
   for (const service of SERVICES) expect(typeCheck(join(dir, service))).toEqual([]);
-}, 300_000);
+}, 600_000);
 
 defineContractSuite({
   name: 'ported to TypeScript, plain Node',
