@@ -6,6 +6,7 @@ import { gatewayCommand } from './commands/gateway.ts';
 import { hostCommand } from './commands/host.ts';
 import { planCommand } from './commands/plan.ts';
 import { portCommand } from './commands/port.ts';
+import { rolloutCommand } from './commands/rollout.ts';
 import { shiftCommand } from './commands/shift.ts';
 import { statusCommand } from './commands/status.ts';
 import { verifyCommand } from './commands/verify.ts';
@@ -23,6 +24,7 @@ export const commands: readonly CliCommand[] = [
   hostCommand,
   gatewayCommand,
   shiftCommand,
+  rolloutCommand,
   statusCommand,
   verifyCommand,
 ];
