@@ -6,14 +6,7 @@ import { createAdminClient, type Gateway } from '../../bridge/index.ts';
 import { createRolloutReport, readStateFile, runRollout, type RolloutRecord } from '../../rollout/index.ts';
 import type { AppError } from '../../shared/errors.ts';
 import { runCliCaptured } from '../helpers/run-cli.ts';
-import {
-  startGateway,
-  startLoad,
-  startUpstream,
-  testConfig,
-  token,
-  waitFor,
-} from '../bridge/gateway/helpers.ts';
+import { startGateway, startLoad, startUpstream, testConfig, token } from '../bridge/gateway/helpers.ts';
 import { answer, testStep, writeTestPlan } from './rollout-helpers.ts';
 
 const statePathOf = (planPath: string): string => join(planPath, '..', 'plan.rollout.ndjson');
@@ -79,7 +72,7 @@ describe('migrate rollout against a real gateway', () => {
       plan,
       statePath: statePathOf(path),
       gateway: client,
-      verify: async () => evidence,
+      verify: () => Promise.resolve(evidence),
       pollMs: 50,
     });
     expect(outcome.status).toBe('completed');
@@ -107,7 +100,7 @@ describe('migrate rollout against a real gateway', () => {
       plan,
       statePath: statePathOf(path),
       gateway: client,
-      verify: async () => undefined,
+      verify: () => Promise.resolve(undefined),
     }).catch((e: unknown) => e)) as AppError;
     expect(error.code).toBe('MIG_CONFIG');
     expect(error.hint).toContain('--legacy alpha-service=<url>');
@@ -157,7 +150,7 @@ describe('migrate rollout against a real gateway', () => {
     ).toBe(true);
   });
 
-  it('resumes after kill -9 mid-hold without repeating completed steps', async () => {
+  it('resumes after kill -9 mid-hold without repeating completed steps', { timeout: 180_000 }, async () => {
     const { client, gateway } = await setup();
     const { path } = await writeTestPlan([
       { id: 'alpha-service', steps: [testStep('shadow'), testStep(50, 2000), testStep(100)] },
@@ -169,7 +162,7 @@ describe('migrate rollout against a real gateway', () => {
       ['bin/migrate.js', 'rollout', path, '--admin', gateway.adminUrl, '--poll-ms', '50'],
       {
         env,
-        stdio: 'ignore',
+        stdio: ['ignore', 'ignore', 'pipe'],
       },
     );
     const exited = new Promise<void>((done) => child.on('exit', () => done()));
@@ -177,23 +170,24 @@ describe('migrate rollout against a real gateway', () => {
       child.kill('SIGKILL');
       await exited;
     });
-    let before: RolloutRecord[] = [];
+    let childErr = '';
+    child.stderr.on('data', (c: Buffer) => (childErr += c.toString()));
     const poll = async (): Promise<void> => {
+      // bounded: 3000 looks 20 ms apart; the condition, not the time, is what the test waits for
       for (let i = 0; i < 3000; i++) {
-        const text = await readFile(statePath, 'utf8').catch(() => '');
-        if (
-          text.includes('"event":"step-started","service":"alpha-service","step":"50%"') ||
-          /"step-started"[^\n]*"50%"/.test(text)
-        )
-          return;
+        const lines = (await readFile(statePath, 'utf8').catch(() => ''))
+          .split('\n')
+          .filter((l) => l.endsWith('}'));
+        const records = lines.map((l) => JSON.parse(l) as RolloutRecord);
+        if (records.some((r) => r.event === 'step-started' && r.index === 1)) return;
         await new Promise((d) => setTimeout(d, 20));
       }
-      throw new Error('the 50% step never started');
+      throw new Error(`the 50% step never started: ${childErr}`);
     };
     await poll();
     child.kill('SIGKILL');
     await exited;
-    before = (await readStateFile(statePath)).records;
+    const before = (await readStateFile(statePath)).records;
     expect(before.some((r) => r.event === 'step-passed' && r.index === 0)).toBe(true);
     const run = await runCliCaptured(
       ['rollout', path, '--resume', '--admin', gateway.adminUrl, '--poll-ms', '50'],
@@ -217,6 +211,5 @@ describe('migrate rollout against a real gateway', () => {
     });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('--resume');
-    void waitFor;
   });
 });
