@@ -3,7 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdminClient, type Gateway } from '../../bridge/index.ts';
-import { createRolloutReport, readStateFile, runRollout, type RolloutRecord } from '../../rollout/index.ts';
+import {
+  appendRecord,
+  createRolloutReport,
+  getPlanHash,
+  readStateFile,
+  runRollout,
+  type RolloutRecord,
+} from '../../rollout/index.ts';
 import type { AppError } from '../../shared/errors.ts';
 import { runCliCaptured } from '../helpers/run-cli.ts';
 import { startGateway, startLoad, startUpstream, testConfig, token } from '../bridge/gateway/helpers.ts';
@@ -211,5 +218,69 @@ describe('migrate rollout against a real gateway', () => {
     });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('--resume');
+  });
+
+  it('abort sets an in-progress service back to 0 and records it; status and --dry-run show it', async () => {
+    const { client, gateway } = await setup();
+    const { plan, path } = await writeTestPlan([
+      { id: 'alpha-service', steps: [testStep('shadow'), testStep(50), testStep(100)] },
+      { id: 'beta-service', steps: [testStep(50), testStep(100)] },
+    ]);
+    const statePath = statePathOf(path);
+    const at = new Date().toISOString();
+    await appendRecord(statePath, { v: 1, at, event: 'rollout-started', planHash: getPlanHash(plan) });
+    await appendRecord(statePath, {
+      v: 1,
+      at,
+      event: 'step-started',
+      service: 'alpha-service',
+      step: 'shadow',
+      index: 0,
+    });
+    await appendRecord(statePath, {
+      v: 1,
+      at,
+      event: 'step-passed',
+      service: 'alpha-service',
+      step: 'shadow',
+      index: 0,
+      checks: [],
+    });
+    await appendRecord(statePath, {
+      v: 1,
+      at,
+      event: 'step-started',
+      service: 'alpha-service',
+      step: '50%',
+      index: 1,
+    });
+    await client.setWeight('alpha', 50);
+
+    const dry = await runCliCaptured(['rollout', path, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('50%: weight 50%');
+    expect(dry.stdout).not.toContain('shadow: weight 0');
+
+    const abort = await runCliCaptured(['rollout', 'abort', path, '--admin', gateway.adminUrl, '--json'], {
+      MIGRATE_GATEWAY_TOKEN: token,
+    });
+    expect(abort.code).toBe(0);
+    expect(JSON.parse(abort.stdout)).toMatchObject({ aborted: ['alpha-service'] });
+    expect(await weightOf(client, 'alpha')).toBe(0);
+    const { records } = await readStateFile(statePath);
+    expect(records.at(-1)).toMatchObject({ event: 'service-aborted', service: 'alpha-service' });
+
+    const status = await runCliCaptured(['rollout', 'status', path]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('alpha-service (wave 1): aborted');
+    expect(status.stdout).toContain('beta-service (wave 1): pending');
+    const resumed = await runCliCaptured(
+      ['rollout', path, '--resume', '--only', 'alpha-service', '--admin', gateway.adminUrl],
+      {
+        MIGRATE_GATEWAY_TOKEN: token,
+      },
+    );
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toContain('alpha-service stopped (aborted)');
   });
 });
