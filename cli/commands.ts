@@ -7,6 +7,7 @@ import { gatewayCommand } from './commands/gateway.ts';
 import { hostCommand } from './commands/host.ts';
 import { planCommand } from './commands/plan.ts';
 import { portCommand } from './commands/port.ts';
+import { rolloutCommand } from './commands/rollout.ts';
 import { shiftCommand } from './commands/shift.ts';
 import { splitMessagesCommand } from './commands/split-messages.ts';
 import { statusCommand } from './commands/status.ts';
@@ -29,6 +30,7 @@ export const commands: readonly CliCommand[] = [
   gatewayCommand,
   splitMessagesCommand,
   shiftCommand,
+  rolloutCommand,
   statusCommand,
   downCommand,
 ];

@@ -1,10 +1,11 @@
-// Public door of rollout/ (the conductor): the decision log and its state file, where a rollout stands, and
-// gate evaluation over the gateway's metrics. Executing steps through the gateway comes next.
+// Public door of rollout/ (the conductor): the decision log and its state file, where a rollout stands, gate
+// evaluation over the gateway's metrics, the conductor that executes steps through the gateway, and the report.
 export {
   RolloutRecordSchema,
   ROLLOUT_RECORD_VERSION,
   type RolloutRecord,
   type GateCheck,
+  type VerifyEvidence,
 } from './records.ts';
 export { appendRecord, readStateFile, type StateFileContents } from './state-file.ts';
 export {
@@ -16,3 +17,20 @@ export {
 } from './progress.ts';
 export { evaluateStep, type StepVerdict, type RouteMetrics } from './gates.ts';
 export { createStepRecord, getHeldMs } from './decide.ts';
+export {
+  runRollout,
+  abortRollout,
+  findRoute,
+  type RolloutGateway,
+  type RolloutVerifier,
+  type RolloutEvent,
+  type RolloutOptions,
+  type RolloutOutcome,
+} from './run-rollout.ts';
+export {
+  createRolloutReport,
+  renderRolloutText,
+  describeRemainingSteps,
+  ROLLOUT_REPORT_VERSION,
+  type RolloutReport,
+} from './report.ts';

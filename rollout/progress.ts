@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Plan } from '../planner/index.ts';
 import type { RolloutRecord } from './records.ts';
 
-export type ServiceStatus = 'pending' | 'in-progress' | 'completed' | 'rolled-back' | 'frozen';
+export type ServiceStatus = 'pending' | 'in-progress' | 'completed' | 'rolled-back' | 'frozen' | 'aborted';
 
 export interface ServiceProgress {
   service: string;
@@ -27,7 +27,7 @@ export interface RolloutProgress {
   wave: number | undefined;
   /** Steps that may run now: the next step of each pending or in-progress service of the current wave. */
   next: { service: string; step: number }[];
-  /** Services that stopped on a breach (rolled back or frozen) and need a decision. */
+  /** Services that stopped on a breach (rolled back or frozen) or an abort, and need a decision. */
   stopped: ServiceProgress[];
   /** Records about services the plan does not include. */
   unknownServices: string[];
@@ -87,6 +87,9 @@ export function getRolloutProgress(plan: Plan, records: readonly RolloutRecord[]
         entry.status = 'completed';
         entry.nextStep = steps;
         break;
+      case 'service-aborted':
+        entry.status = 'aborted';
+        break;
     }
   }
   const services = [...progress.values()].sort((a, b) => a.wave - b.wave || (a.service < b.service ? -1 : 1));
@@ -99,7 +102,9 @@ export function getRolloutProgress(plan: Plan, records: readonly RolloutRecord[]
     services,
     wave,
     next,
-    stopped: services.filter((s) => s.status === 'rolled-back' || s.status === 'frozen'),
+    stopped: services.filter(
+      (s) => s.status === 'rolled-back' || s.status === 'frozen' || s.status === 'aborted',
+    ),
     unknownServices: [...unknown].sort(),
     done: wave === undefined,
   };

@@ -19,13 +19,24 @@ const stepRef = {
 
 /** One gate's measurement at a decision. */
 export const GateCheckSchema = z.object({
-  gate: z.enum(['minSamples', 'errorRate', 'latencyP99', 'diffRate', 'hold']),
+  gate: z.enum(['minSamples', 'errorRate', 'latencyP99', 'diffRate', 'hold', 'mismatches', 'gateway']),
   ok: z.boolean(),
   value: z.number().nullable().describe('null when there was nothing to measure'),
   threshold: z.number(),
   detail: z.string(),
 });
 export type GateCheck = z.infer<typeof GateCheckSchema>;
+
+/** What a verify step found (a summary of verify's result; the full result is `migrate verify --json`'s). */
+export const VerifyEvidenceSchema = z.object({
+  requests: z.number().int().min(0),
+  matched: z.number().int().min(0),
+  mismatches: z.number().int().min(0).describe('unexplained mismatches; a verify step passes only at 0'),
+  explainedDifferences: z.number().int().min(0),
+  noise: z.array(z.string()).describe('fields learned as noise'),
+  notes: z.array(z.string()),
+});
+export type VerifyEvidence = z.infer<typeof VerifyEvidenceSchema>;
 
 export const RolloutRecordSchema = z.discriminatedUnion('event', [
   z.object({
@@ -34,14 +45,27 @@ export const RolloutRecordSchema = z.discriminatedUnion('event', [
     planHash: z.string().describe('sha256 of the plan the rollout follows'),
   }),
   z.object({ ...base, ...stepRef, event: z.literal('step-started') }),
-  z.object({ ...base, ...stepRef, event: z.literal('step-passed'), checks: z.array(GateCheckSchema) }),
+  z.object({
+    ...base,
+    ...stepRef,
+    event: z.literal('step-passed'),
+    checks: z.array(GateCheckSchema),
+    evidence: VerifyEvidenceSchema.optional(),
+  }),
   z.object({
     ...base,
     ...stepRef,
     event: z.literal('step-breached'),
     action: z.enum(['rollback', 'freeze']),
     checks: z.array(GateCheckSchema),
+    evidence: VerifyEvidenceSchema.optional(),
   }),
   z.object({ ...base, service: z.string(), event: z.literal('service-completed') }),
+  z.object({
+    ...base,
+    service: z.string(),
+    event: z.literal('service-aborted'),
+    reason: z.string().describe('who aborted and why, e.g. `migrate rollout abort`'),
+  }),
 ]);
 export type RolloutRecord = z.infer<typeof RolloutRecordSchema>;
