@@ -29,8 +29,8 @@ export const commands: readonly CliCommand[] = [
   hostCommand,
   gatewayCommand,
   splitMessagesCommand,
-  shiftCommand,
   rolloutCommand,
+  shiftCommand,
   statusCommand,
   downCommand,
 ];

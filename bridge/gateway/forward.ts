@@ -298,6 +298,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
   #retryReason(code: string): RetryReason | undefined {
     const { env, req, method, body } = this.init;
     if (this.#started || this.#retried || isStream(body) || this.#origin === '') return undefined;
+    // a route with one side only has nowhere to send it again: the original failure is the answer
+    if (this.init.route.upstreams[otherSide(this.side)].empty) return undefined;
     if (!this.#sent) return connectionErrorCodes.has(code) ? 'not-delivered' : undefined;
     if (!connectionErrorCodes.has(code) && code !== 'UND_ERR_HEADERS_TIMEOUT') return undefined;
     if (isIdempotent(method)) return 'idempotent';

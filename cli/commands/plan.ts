@@ -116,7 +116,6 @@ export const planCommand: CliCommand = {
   examples: [
     'migrate plan samples/spring-orders                       # prompts on a terminal; writes plan.yaml',
     'migrate plan --analysis estate.json --answers answers.yaml --out plan.yaml --format markdown',
-    'migrate plan samples/spring-orders --target order-service=embedded --steps verify,shadow,5,50,100 --force',
     'migrate plan --check plan.yaml                            # after editing it by hand',
   ],
   reports: true,

@@ -175,7 +175,7 @@ describe('gateway under upstream faults', () => {
     expect(gateway.getState().routes[0]!.weight).toBe(0);
 
     await upstream(echo('container'), port);
-    const ended = await waitFor(() => eventsOf(gateway, 'failover.ended')[0], 10_000);
+    const ended = await waitFor(() => eventsOf(gateway, 'failover.ended')[0]);
     expect(ended).toMatchObject({ route: 'order', side: 'container' });
     const after = load.results.length;
     await waitFor(() =>
@@ -206,7 +206,7 @@ describe('gateway under upstream faults', () => {
     expect(statuses.every((s) => s === 201)).toBe(true);
     await waitFor(() => eventsOf(gateway, 'failover').find((e) => e.from === 'wasm'));
     await upstream(receiver('wasm'), port);
-    await waitFor(() => eventsOf(gateway, 'failover.ended')[0], 10_000);
+    await waitFor(() => eventsOf(gateway, 'failover.ended')[0]);
     const back = await send(pool, '/api/order', { method: 'POST', body: 'b' });
     expect(back).toMatchObject({ status: 201, side: 'wasm' });
     expect(gateway.getState().routes[0]!.weight).toBe(100);
@@ -285,13 +285,13 @@ describe('gateway under upstream faults', () => {
 
   it('does not judge a cold component during the warm-up after a shift', async () => {
     const { gateway, load } = await coldStart({ minMs: 200, minRequests: 30 });
-    await waitFor(() => eventsOf(gateway, 'gates.armed')[0], 20_000);
+    await waitFor(() => eventsOf(gateway, 'gates.armed')[0]);
     const armedAt = load.results.length;
     // well past the gate's sample minimum on both sides, after the warm-up
     await waitFor(() => {
       const w = gateway.getState().routes[0]!.window;
       return w.wasm.requests >= 100 && w.container.requests >= 100 ? true : undefined;
-    }, 20_000);
+    });
     gateway.checkGates();
     await load.stop();
     expect(load.results.length).toBeGreaterThan(armedAt);
@@ -301,7 +301,7 @@ describe('gateway under upstream faults', () => {
 
   it('without a warm-up the same cold start is a (false) latency breach', async () => {
     const { gateway } = await coldStart({ minMs: 0, minRequests: 0 });
-    const breach = await waitFor(() => eventsOf(gateway, 'gate.breach')[0], 20_000);
+    const breach = await waitFor(() => eventsOf(gateway, 'gate.breach')[0]);
     expect((breach.breaches as { gate: string }[])[0]!.gate).toBe('latencyP99');
   });
 
