@@ -15,6 +15,7 @@ const ASSETS: readonly { dir: string; keep: (file: string) => boolean }[] = [
   { dir: 'codemods/facade', keep: (file) => file.endsWith('.ts') },
   { dir: 'codemods/transforms/shims', keep: (file) => file.endsWith('.ts') },
   { dir: 'codemods/wit/packages', keep: () => true },
+  { dir: 'deploy/kubernetes/schemas', keep: (file) => file.endsWith('.yaml') },
 ];
 
 let copied = 0;
