@@ -22,3 +22,13 @@ export {
   type ManifestSet,
   type ManifestWarning,
 } from './types.ts';
+export {
+  applyManifests,
+  deleteManaged,
+  isObjectReady,
+  waitReady,
+  type AppliedObject,
+  type ApplyOptions,
+  type ClusterOptions,
+  type WaitOptions,
+} from './apply-manifests.ts';
