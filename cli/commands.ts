@@ -4,6 +4,7 @@ import { buildCommand } from './commands/build.ts';
 import { codemodCommand } from './commands/codemod.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { hostCommand } from './commands/host.ts';
+import { manifestsCommand } from './commands/manifests.ts';
 import { portCommand } from './commands/port.ts';
 import { shiftCommand } from './commands/shift.ts';
 import { statusCommand } from './commands/status.ts';
@@ -15,6 +16,7 @@ export const commands: readonly CliCommand[] = [
   codemodCommand,
   gatewayCommand,
   hostCommand,
+  manifestsCommand,
   portCommand,
   shiftCommand,
   statusCommand,
