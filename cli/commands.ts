@@ -5,6 +5,7 @@ import { codemodCommand } from './commands/codemod.ts';
 import { downCommand } from './commands/down.ts';
 import { gatewayCommand } from './commands/gateway.ts';
 import { hostCommand } from './commands/host.ts';
+import { manifestsCommand } from './commands/manifests.ts';
 import { planCommand } from './commands/plan.ts';
 import { portCommand } from './commands/port.ts';
 import { rolloutCommand } from './commands/rollout.ts';
@@ -26,6 +27,7 @@ export const commands: readonly CliCommand[] = [
   buildCommand,
   verifyCommand,
   upCommand,
+  manifestsCommand,
   hostCommand,
   gatewayCommand,
   splitMessagesCommand,

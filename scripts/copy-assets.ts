@@ -18,6 +18,7 @@ const ASSETS: readonly { dir: string; keep: (file: string) => boolean }[] = [
   // The link check: the runtimes' host worlds and the Wasmtime script it runs.
   { dir: 'runtimes', keep: (file) => file.endsWith('.wit') },
   { dir: 'codemods/build', keep: (file) => file.endsWith('.py') },
+  { dir: 'deploy/kubernetes/schemas', keep: (file) => file.endsWith('.yaml') },
 ];
 
 let copied = 0;

@@ -1,0 +1,34 @@
+/**
+ * deploy/kubernetes' public door: the hybrid estate on Kubernetes. Pure manifest generation from the Estate
+ * (`generateManifests`), validation against the real schemas (`findManifestProblems`), and the one edge that
+ * talks to a cluster (`applyManifests`, `waitReady`, `deleteManaged`) by server-side apply as field manager
+ * `migrate`.
+ */
+export {
+  generateManifests,
+  sortForApply,
+  DEFAULT_GATEWAY_IMAGE,
+  type GenerateOptions,
+} from './generate-manifests.ts';
+export { findManifestProblems, assertValidManifests, type ManifestProblem } from './validate-manifests.ts';
+export { formatManifestsYaml } from './to-yaml.ts';
+export { getManagedSelector, LABEL_ESTATE, LABEL_MANAGED_BY, LABEL_SERVICE } from './labels.ts';
+export {
+  TARGETS,
+  ROUTERS,
+  type KubeObject,
+  type KubeRouter,
+  type KubeTarget,
+  type ManifestSet,
+  type ManifestWarning,
+} from './types.ts';
+export {
+  applyManifests,
+  deleteManaged,
+  isObjectReady,
+  waitReady,
+  type AppliedObject,
+  type ApplyOptions,
+  type ClusterOptions,
+  type WaitOptions,
+} from './apply-manifests.ts';
