@@ -39,7 +39,7 @@ export async function writeTestPlan(
       dependsOn: [],
       target: 'wasmcloud',
       targetReason: 'test',
-      readiness: { wasmcloud: readiness, spin: readiness, embedded: readiness },
+      readiness: { wasmcloud: readiness, spin: readiness, spin4: readiness, embedded: readiness },
       bindings: [],
       secrets: [],
       effort: { points: 1, raw: 1, basis: 'analysis', formula: '1' },
