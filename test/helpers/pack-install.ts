@@ -92,6 +92,7 @@ export async function packProject(work: string): Promise<string> {
   };
   const entries = [
     ...build.include,
+    'runtimes', // the runtimes' host worlds, copied into dist/ by the build
     'bin',
     'scripts/copy-assets.ts',
     'package.json',

@@ -133,7 +133,17 @@ describe('migrate build', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/MIG_USAGE unknown target lambda/);
     const run = await runCliCaptured(
-      ['port', 'order-service', '--estate', estate, '--out', 'ported', '--build', '--target', 'wasmcloud'],
+      [
+        'port',
+        'order-service',
+        '--estate',
+        estate,
+        '--out',
+        'ported-order',
+        '--build',
+        '--target',
+        'wasmcloud',
+      ],
       {},
       work,
     );
@@ -141,13 +151,13 @@ describe('migrate build', () => {
     // the binding module and the component.
     expect(run.stderr).not.toMatch(/error/);
     expect(run.code).toBe(0);
-    expect(existsSync(join(work, 'ported', 'dist', 'order-service.wasm'))).toBe(true);
+    expect(existsSync(join(work, 'ported-order', 'dist', 'order-service.wasm'))).toBe(true);
     for (const file of [
       'component.ts',
       'component-bind.ts',
       'caps/capabilities.ts',
       'caps/component-http.ts',
     ])
-      expect(existsSync(join(work, 'ported', 'src', file))).toBe(true);
+      expect(existsSync(join(work, 'ported-order', 'src', file))).toBe(true);
   }, 600_000);
 });

@@ -60,10 +60,15 @@ async function schemaExists(name: string): Promise<boolean> {
   }
 }
 
+/** Running, not merely a zombie waiting to be reaped (an orphan's reaper may be slow or absent in a container). */
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
   } catch {
     return false;
   }
