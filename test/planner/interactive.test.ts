@@ -52,6 +52,8 @@ describe('migrate plan on a terminal', () => {
     await tty.waitFor(/Move inventory-service to WebAssembly\?/);
     await tty.keys('Enter');
     await tty.waitFor(/❯ spin\s+ready 98\s+\(recommended\)/);
+    await tty.keys('Down'); // spin4 ties with spin (Spin 4 serves what Spin 3 does) and comes next
+    await tty.waitFor(/❯ spin4\s+ready 98/);
     await tty.keys('Down');
     await tty.waitFor(/❯ wasmcloud\s+ready 95/);
     await tty.keys('Enter');
