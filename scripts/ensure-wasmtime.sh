@@ -16,6 +16,8 @@ command -v python3 >/dev/null || { log "python3 is not installed: migrate build 
 log "creating $venv with wasmtime==49.0.0"
 mkdir -p "$(dirname "$venv")"
 python3 -m venv "$venv"
-"$python" -m pip install --quiet --disable-pip-version-check 'wasmtime==49.0.0' >&2
+# One retry: where the package index is out of reach, pip's configured local wheel folders still serve it, and five
+# retries with back-off only add half a minute to every fresh machine's first run.
+"$python" -m pip install --quiet --disable-pip-version-check --retries 1 --timeout 15 'wasmtime==49.0.0' >&2
 "$python" -c "$check"
 echo "$python"
