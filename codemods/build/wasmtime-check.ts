@@ -5,9 +5,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { userCacheDir } from '../../shared/cache-dir.ts';
 import { AppError, ErrorCode } from '../../shared/errors.ts';
 import type { WitInterface } from '../wit/wit-parser.ts';
 
@@ -15,7 +15,7 @@ const SCRIPT = fileURLToPath(new URL('./wasmtime-link.py', import.meta.url));
 
 /** Where scripts/ensure-wasmtime.sh puts the venv. */
 export function getWasmtimeVenv(): string {
-  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'migrate', 'wasmtime-venv');
+  return userCacheDir('wasmtime-venv');
 }
 
 let found: string | null | undefined;

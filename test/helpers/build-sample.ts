@@ -5,14 +5,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildService, type BuiltService } from '../../codemods/build/build-service.ts';
+import { userCacheDir } from '../../shared/cache-dir.ts';
 import type { Target } from '../../shared/catalog.ts';
 import { portAndCodemod } from './port-service.ts';
 
 /** Built components and Wasmtime's compiled code, by content hash. */
-export const SAMPLE_BUILD_CACHE = join(
-  import.meta.dirname,
-  '../../node_modules/.cache/migrate/sample-builds',
-);
+export const SAMPLE_BUILD_CACHE = userCacheDir('sample-builds');
 
 /** The four sample services and the targets each supports (NATS keeps order and notification off Spin). */
 export const SAMPLE_TARGETS = {

@@ -3,25 +3,23 @@
 // (build-job.ts); test files only load what it wrote (test/helpers/components.ts).
 import { copyFile, cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildComponent, getDefaultBuildCacheDir } from '../../codemods/build/build-component.ts';
 import { buildService, type BuiltService } from '../../codemods/build/build-service.ts';
 import { writeWorld } from '../../codemods/wit/world.ts';
 import type { Target } from '../../shared/catalog.ts';
+import { userCacheDir } from '../../shared/cache-dir.ts';
 import { writeFileAtomic } from '../../shared/fs.ts';
 import { ALL_FIXTURE_SPECS, FIXTURE_SPECS, FIXTURES } from '../bridge/host/fixture-specs.ts';
 import { TINY } from '../codemods/build/tiny-service.ts';
 import { portAndCodemod } from '../helpers/port-service.ts';
 
 /**
- * The suite's build cache (content hash → .wasm): kept between runs in node_modules/.cache, so a fresh install
- * builds everything once. MIGRATE_TEST_BUILD_CACHE points it elsewhere (a cold run: an empty folder).
+ * The suite's build cache (content hash → .wasm): in the user's cache folder, so every checkout and fresh clone on
+ * one machine shares it (a component is built once per machine for given inputs). MIGRATE_TEST_BUILD_CACHE points
+ * it elsewhere (a cold run: an empty folder).
  */
 export function getTestBuildCacheDir(): string {
-  return (
-    process.env['MIGRATE_TEST_BUILD_CACHE'] ??
-    fileURLToPath(new URL('../../node_modules/.cache/migrate/test-components/', import.meta.url))
-  );
+  return process.env['MIGRATE_TEST_BUILD_CACHE'] ?? userCacheDir('test-components');
 }
 
 export type ComponentJob =
