@@ -66,7 +66,8 @@ describe('gateway with a hung upstream', () => {
       wasm: [wasm.url],
       weight: 0,
       // the check timeout cannot fire within the test: only silence can take the origin out
-      health: { intervalMs: 50, timeoutMs: 600_000, unhealthyAfter: 1, hungAfterMs: 200 },
+      // two seconds of silence: on a busy machine (load 47 seen) a check of the idle wasm side took over 1 s
+      health: { intervalMs: 50, timeoutMs: 600_000, unhealthyAfter: 1, hungAfterMs: 2000 },
     });
     expect((await send(pool, '/api/order')).side).toBe('container');
     stopped = true;
@@ -74,7 +75,7 @@ describe('gateway with a hung upstream', () => {
       eventsOf(gateway, 'upstream.unhealthy').find((e) => e.side === 'container'),
     );
     expect(down).toMatchObject({ origin: container.url, healthy: false, error: 'hung' });
-    expect(down.silentMs).toBeGreaterThanOrEqual(200);
+    expect(down.silentMs).toBeGreaterThanOrEqual(2000);
     expect(gateway.getState().routes[0]!.unhealthy.container).toEqual([container.url]);
     // weight 0, yet the answer comes from wasm: a failover, recorded as such
     expect((await send(pool, '/api/order')).side).toBe('wasm');
@@ -107,7 +108,7 @@ describe('gateway with a hung upstream', () => {
       echo('container')(req, res, body);
     });
     const wasm = await upstream(echo('wasm'));
-    const hungAfterMs = 300;
+    const hungAfterMs = 1000;
     const { gateway, pool } = await gatewayFor({
       container: [container.url],
       wasm: [wasm.url],
@@ -126,7 +127,7 @@ describe('gateway with a hung upstream', () => {
       answered += 1;
     }
     expect(answered).toBeGreaterThan(0);
-    expect(eventsOf(gateway, 'upstream.unhealthy')).toEqual([]);
+    expect(eventsOf(gateway, 'upstream.unhealthy').filter((e) => e.side === 'container')).toEqual([]);
     expect(gateway.getState().routes[0]!.unhealthy.container).toEqual([]);
   });
 });
