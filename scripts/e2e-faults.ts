@@ -4,7 +4,7 @@
  * stopped), the gateway in front, and bounded loopback load of mixed GET /api/inventory and POST /api/order.
  * Each fault runs at wasm weights 10, 50 and 90: the host killed (SIGKILL) and restarted, the host hung
  * (SIGSTOP) and resumed, the order JVM killed and restarted, Postgres restarted, NATS restarted. Postgres and
- * NATS are this run's own (a private cluster and server on ports 28432/28422), never the machine's.
+ * NATS are this run's own (a private cluster and server on ports 28432/28422 by default), never the machine's.
  *
  * Then the ledger: for every POST, a 201 ⇒ exactly one order row and one NATS event (captured by a JetStream
  * stream on the private server); a failure ⇒ no row, unless it is one of the counted ambiguous answers.
@@ -13,29 +13,38 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, StorageType, type NatsConnection } from 'nats';
 import pg from 'pg';
 import { Gateway, gatewayConfigSchema, type GatewayEvent } from '../bridge/index.ts';
 import { ESTATE_ROOT, type EstateFacts } from '../test/contract/spring-estate.ts';
-import { checkLedger, isFailed, startMixedLoad, type Outcome } from './e2e/fault-load.ts';
+import {
+  checkLedger,
+  countInFlight,
+  isFailed,
+  isSharedOutage,
+  startMixedLoad,
+  type Outcome,
+} from './e2e/fault-load.ts';
 import { GRANTS, portAndBuild, type PortedService } from './e2e/components.ts';
 import { isOpen, startPrivateNats, startPrivatePostgres, waitUntil } from './e2e/private-infra.ts';
 import { claimRedisDb, flushRedisDb, REDIS_URL } from './e2e/resources.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RUN = `faults_${process.pid}`;
+/** Every port the run opens, from one base (default 28000; `E2E_FAULTS_PORT_BASE` moves them all). */
+const BASE = Number(process.env.E2E_FAULTS_PORT_BASE ?? 28000);
 const PORTS = {
-  postgres: 28432,
-  nats: 28422,
-  order: Number(process.env.ORDER_PORT ?? 28081),
-  inventory: Number(process.env.INVENTORY_PORT ?? 28082),
-  product: Number(process.env.PRODUCT_PORT ?? 28083),
-  notification: Number(process.env.NOTIFICATION_PORT ?? 28084),
-  wasmOrder: 28181,
-  wasmInventory: 28182,
+  postgres: BASE + 432,
+  nats: BASE + 422,
+  order: BASE + 81,
+  inventory: BASE + 82,
+  product: BASE + 83,
+  notification: BASE + 84,
+  wasmOrder: BASE + 181,
+  wasmInventory: BASE + 182,
 };
 const WEIGHTS = [10, 50, 90];
 const TOKEN = `e2e-faults-${process.pid}-token`;
@@ -135,14 +144,23 @@ function gatewayConfig(facts: EstateFacts, eventsFile: string) {
     latencyP99: { maxRatio: 10, minMs: 1000 },
     warmup: { minRequests: 20, minMs: 2000 },
   };
-  // tolerant: on a busy shared machine (load 30+) a 500 ms check timeout flaps; a kill is found passively at once
-  const health = { path: '/actuator/health', intervalMs: 500, timeoutMs: 2000, unhealthyAfter: 3 };
+  // a kill is found passively at once (refused connections) and by checks within 3 intervals; a hang (SIGSTOP)
+  // by silence: a check waiting 500 ms with nothing at all coming back from the origin. The check timeout
+  // stays tolerant: on a busy shared machine (load 30+) a 500 ms timeout flapped.
+  const health = {
+    path: '/actuator/health',
+    intervalMs: 100,
+    timeoutMs: 2000,
+    unhealthyAfter: 3,
+    hungAfterMs: 500,
+  };
   return gatewayConfigSchema.parse({
     listen: { host: '127.0.0.1', port: 0 },
     admin: { host: '127.0.0.1', port: 0, token: TOKEN },
     sticky: { from: 'header', name: 'x-user-id' },
     events: { file: eventsFile },
-    timeouts: { connectMs: 1000, headersMs: 3000, bodyMs: 5000, clientRequestMs: 30_000 },
+    // headers within 10 s: at load 30+ a cold component's first POSTs took over 3 s, and a timed-out POST is ambiguous
+    timeouts: { connectMs: 1000, headersMs: 10_000, bodyMs: 10_000, clientRequestMs: 30_000 },
     retry: { budgetRatio: 0.5, minPerSecond: 50 },
     routes: [
       {
@@ -172,15 +190,23 @@ interface Fault {
   name: string;
   /** The side a correct gateway may roll back from (a fault of wasm itself); rollbacks otherwise are false. */
   wasmFault: boolean;
+  /** The side the fault takes out (its failover is timed); undefined for a dependency both sides share. */
+  side: 'wasm' | 'container' | undefined;
   inject(): Promise<void> | void;
   recover(): Promise<void> | void;
 }
 
 interface ScenarioReport {
   scenario: string;
+  faultSide: 'wasm' | 'container' | undefined;
   requests: number;
   failed: number;
   ambiguous: number;
+  /** Requests (and POSTs) sent before the fault and answered after it. */
+  inFlightAtFault: number;
+  postsInFlightAtFault: number;
+  /** Service 5xx answers while a dependency both sides share was restarting (not counted as failed). */
+  sharedOutage: number;
   failoverSeconds: number | undefined;
   rollbacks: number;
   falseRollbacks: number;
@@ -205,6 +231,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 async function main(): Promise<number> {
   const started = performance.now();
+  const loadAtStart = loadavg()[0]!;
   const work = await mkdtemp(join(tmpdir(), 'migrate-e2e-faults-'));
   const estateEnv: NodeJS.ProcessEnv = {
     ESTATE_RUN_DIR: join(work, 'estate'),
@@ -367,30 +394,35 @@ async function main(): Promise<number> {
     const faults: Fault[] = [
       {
         name: 'host-killed',
+        side: 'wasm',
         wasmFault: true,
         inject: () => host.signal('SIGKILL'),
         recover: () => host.start(),
       },
       {
         name: 'host-hung',
+        side: 'wasm',
         wasmFault: true,
         inject: () => host.signal('SIGSTOP'),
         recover: () => host.signal('SIGCONT'),
       },
       {
         name: 'order-jvm-killed',
+        side: 'container',
         wasmFault: false,
         inject: async () => void process.kill(await orderJvmPid(), 'SIGKILL'),
         recover: restartOrderJvm,
       },
       {
         name: 'postgres-restarted',
+        side: undefined,
         wasmFault: false,
         inject: () => postgres.restart(),
         recover: () => undefined,
       },
       {
         name: 'nats-restarted',
+        side: undefined,
         wasmFault: false,
         inject: () => nats.restart(),
         recover: () => undefined,
@@ -408,6 +440,8 @@ async function main(): Promise<number> {
             !r.failover.container.active &&
             !r.failover.wasm.active,
         );
+    /** Service 5xx answers during a shared dependency's restart: reported apart from `failed`. */
+    const sharedOutage = new Set<Outcome>();
     for (const fault of faults) {
       for (const weight of WEIGHTS) {
         const name = `${fault.name}@${weight}`;
@@ -423,35 +457,50 @@ async function main(): Promise<number> {
         const faultAt = Date.now();
         log(`${name}: injecting`);
         await fault.inject();
-        await sleep(4000);
+        const injectedAt = Date.now();
+        await sleep(3000);
         await fault.recover();
         await waitUntil('every upstream back', allHealthy, 240_000);
         await sleep(1500);
         scenario = `${name}:after`;
         const mine = load.outcomes.filter((o) => o.scenario.startsWith(name));
+        // failover: from the fault to the first time the gateway took the faulted side out (an origin of it
+        // ejected, unhealthy or hung) or sent one of its requests to the other side (failover, retry)
         const firstReaction = events.find(
           (e) =>
             e.at >= faultAt &&
-            ['failover', 'upstream.ejected', 'upstream.unhealthy', 'route.rolled-back'].includes(e.type),
+            (((e.type === 'upstream.ejected' || e.type === 'upstream.unhealthy') && e.side === fault.side) ||
+              ((e.type === 'failover' || e.type === 'request.retried') && e.from === fault.side)),
         );
+        // a shared dependency is out from its stop until 3 s after it accepts connections again
+        const outage = fault.side === undefined ? { from: faultAt, to: injectedAt + 3000 } : undefined;
+        for (const o of mine) if (isSharedOutage(o, outage)) sharedOutage.add(o);
+        const failed = mine.filter((o) => isFailed(o) && !sharedOutage.has(o));
         const rollbacks = events.filter((e) => e.at >= shiftAt && e.type === 'route.rolled-back');
         const falseRollbacks = rollbacks.filter((e) => !fault.wasmFault || e.at < faultAt).length;
         const errors: Record<string, number> = {};
-        for (const o of mine.filter(isFailed))
+        for (const o of failed)
           errors[o.error ?? String(o.status)] = (errors[o.error ?? String(o.status)] ?? 0) + 1;
         const report: ScenarioReport = {
           scenario: name,
+          faultSide: fault.side,
           requests: mine.length,
-          failed: mine.filter(isFailed).length,
+          failed: failed.length,
           ambiguous: mine.filter((o) => o.ambiguous).length,
+          inFlightAtFault: countInFlight(mine, faultAt),
+          postsInFlightAtFault: countInFlight(mine, faultAt, 'POST'),
+          sharedOutage: mine.filter((o) => sharedOutage.has(o)).length,
           failoverSeconds:
-            firstReaction === undefined || !(fault.wasmFault || fault.name === 'order-jvm-killed')
+            fault.side === undefined || firstReaction === undefined
               ? undefined
               : (firstReaction.at - faultAt) / 1000,
           rollbacks: rollbacks.length,
           falseRollbacks,
           errors,
         };
+        if (fault.side !== undefined && firstReaction === undefined) {
+          log(`${name}: the gateway never took the ${fault.side} side out`);
+        }
         reports.push(report);
         log(JSON.stringify(report));
       }
@@ -482,17 +531,26 @@ async function main(): Promise<number> {
     summary = {
       scenarios: reports.length,
       requests: outcomes.length,
-      failed: outcomes.filter(isFailed).length,
+      failed: outcomes.filter((o) => isFailed(o) && !sharedOutage.has(o)).length,
       ambiguous: outcomes.filter((o) => o.ambiguous).length,
       orders_without_201: ledger.ordersWithout201,
       '201_without_order': ledger.created201WithoutOrder,
       duplicate_orders: ledger.duplicateOrders,
       failover_seconds_max: failoverTimes.length === 0 ? null : Math.max(...failoverTimes),
       false_rollbacks: reports.reduce((n, r) => n + r.falseRollbacks, 0),
+      in_flight_at_faults: reports.reduce((n, r) => n + r.inFlightAtFault, 0),
+      posts_in_flight_at_faults: reports.reduce((n, r) => n + r.postsInFlightAtFault, 0),
+      scenarios_ambiguous_over_in_flight: reports
+        .filter((r) => r.ambiguous > r.inFlightAtFault)
+        .map((r) => r.scenario),
+      shared_outage: sharedOutage.size,
+      failovers_missing: reports.filter((r) => r.faultSide !== undefined && r.failoverSeconds === undefined)
+        .length,
       posts: ledger.posts,
       events_not_once: ledger.eventsNotOnce,
       ambiguous_with_order: ledger.ambiguousWithOrder,
       rollbacks: reports.reduce((n, r) => n + r.rollbacks, 0),
+      load_average: [loadAtStart, loadavg()[0]!].map((l) => Number(l.toFixed(1))),
     };
     ok =
       summary.failed === 0 &&

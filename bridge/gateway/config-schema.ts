@@ -138,6 +138,12 @@ const healthSchema = z
     unhealthyAfter: z.number().int().min(1).default(3),
     /** Consecutive good checks (any answer below 500) before it is put back. */
     healthyAfter: z.number().int().min(1).default(1),
+    /**
+     * An origin is hung, and taken out at once, when a check has waited this long and nothing at all (no check,
+     * no client request) came back from it meanwhile: a stopped process still accepts connections, so only
+     * silence tells. A busy origin that still answers anything is not hung. 0 turns it off.
+     */
+    hungAfterMs: z.number().int().min(0).default(1000),
   })
   .strict();
 

@@ -258,6 +258,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     headers: IncomingHttpHeaders,
   ): void {
     this.#started = true;
+    this.init.route.upstreams[this.side].noteAnswer(this.#origin);
     const res = this.init.res;
     if (this.init.captureLimit !== undefined) {
       this.#captured = [];

@@ -437,6 +437,9 @@ export class Gateway {
       if (since === undefined || !route.upstreams[side].hasHealthy(now)) continue;
       route.failoverSince[side] = undefined;
       this.events.emit('failover.ended', { route: route.config.name, side, afterMs: now - since });
+      // wasm carried the container's share meanwhile: its figures from then are no fair comparison, so the
+      // gates warm up again, as after a weight change
+      if (side === 'container') route.markWeightChange(now);
     }
   }
 
@@ -452,7 +455,9 @@ export class Gateway {
           wasmRequests: route.wasmSinceChange,
         });
       }
-      if (!route.armed) continue;
+      // while the container side is out there is no baseline: wasm answers everything (slower, busier) and
+      // the container's share of failures is the container's. Gates hold until it is back and warmed up.
+      if (!route.armed || route.failoverSince.container !== undefined) continue;
       const breaches = evaluateGates(route, now);
       const names = new Set(breaches.map((b) => b.gate));
       for (const gate of route.breached) {

@@ -204,6 +204,7 @@ export function handleRequest(env: RequestEnv, req: IncomingMessage, res: Server
         const origin = route.upstreams[side].pick();
         if (origin === undefined) return resolve(undefined);
         const handler = new CollectHandler(shadow.maxBodyBytes, (response) => {
+          if (response !== undefined) route.upstreams[side].noteAnswer(origin);
           if (asShadow) {
             const failed = response === undefined || response.status >= 500;
             env.onOutcome(route, side, performance.now() - started, failed, true);

@@ -7,6 +7,8 @@ export interface CheckResult {
   healthy: boolean;
   status?: number;
   error?: string;
+  /** For `error: 'hung'`: how long nothing came back from the origin. */
+  silentMs?: number;
 }
 
 export type HealthChange = (
@@ -20,7 +22,24 @@ export type HealthChange = (
 interface OriginState {
   failures: number;
   successes: number;
-  inFlight: boolean;
+  /** When the check still waiting for its answer was sent; undefined when none is. */
+  pendingSince: number | undefined;
+}
+
+/**
+ * True when an origin is hung: it answered before, a check has been waiting at least `hungAfterMs`, and nothing
+ * came back from the origin (to a check or a client request) in that time. Answers of any kind, however slow,
+ * mean it is alive. An origin that never answered (`lastAnswerAt` 0) is left to the check timeouts: a first
+ * check can be slow (connecting, a cold process) without anything being wrong.
+ */
+export function isHung(
+  pendingSince: number | undefined,
+  lastAnswerAt: number,
+  now: number,
+  hungAfterMs: number,
+): boolean {
+  if (pendingSince === undefined || hungAfterMs <= 0 || lastAnswerAt === 0) return false;
+  return now - Math.max(pendingSince, lastAnswerAt) >= hungAfterMs;
 }
 
 const sides: readonly Side[] = ['container', 'wasm'];
@@ -58,7 +77,10 @@ export class HealthChecker {
       if (!route.config.health.enabled) continue;
       const tick = (): void => {
         for (const side of sides) {
-          for (const origin of route.upstreams[side].origins) void this.#check(route, side, origin);
+          for (const origin of route.upstreams[side].origins) {
+            this.#checkHung(route, side, origin);
+            void this.#check(route, side, origin);
+          }
         }
       };
       const timer = setInterval(tick, route.config.health.intervalMs);
@@ -68,21 +90,39 @@ export class HealthChecker {
     }
   }
 
-  async #check(route: RouteState, side: Side, origin: string): Promise<void> {
+  #stateOf(route: RouteState, side: Side, origin: string): OriginState {
     const key = `${route.config.name} ${side} ${origin}`;
     let state = this.#state.get(key);
     if (state === undefined) {
-      state = { failures: 0, successes: 0, inFlight: false };
+      state = { failures: 0, successes: 0, pendingSince: undefined };
       this.#state.set(key, state);
     }
-    if (state.inFlight) return;
-    state.inFlight = true;
+    return state;
+  }
+
+  /** Takes an origin out at once when its pending check and its client traffic have both gone silent. */
+  #checkHung(route: RouteState, side: Side, origin: string, now = Date.now()): void {
+    const state = this.#stateOf(route, side, origin);
+    const set = route.upstreams[side];
+    const hungAfterMs = route.config.health.hungAfterMs;
+    if (set.isDown(origin) || !isHung(state.pendingSince, set.lastAnswerAt(origin), now, hungAfterMs)) return;
+    set.setDown(origin, true);
+    state.successes = 0;
+    const silentMs = now - Math.max(state.pendingSince ?? now, set.lastAnswerAt(origin));
+    this.#onChange(route, side, origin, 'down', { healthy: false, error: 'hung', silentMs });
+  }
+
+  async #check(route: RouteState, side: Side, origin: string): Promise<void> {
+    const state = this.#stateOf(route, side, origin);
+    if (state.pendingSince !== undefined) return;
+    state.pendingSince = Date.now();
     const result = await this.#probe(origin, healthPath(route, side), route.config.health.timeoutMs);
-    state.inFlight = false;
+    state.pendingSince = undefined;
     if (this.#stopped) return;
     const health = route.config.health;
     const set = route.upstreams[side];
     if (!set.origins.includes(origin)) return; // removed by a reload meanwhile
+    if (result.status !== undefined) set.noteAnswer(origin);
     if (result.healthy) {
       state.failures = 0;
       state.successes += 1;

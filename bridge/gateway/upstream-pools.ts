@@ -61,6 +61,8 @@ export class UpstreamSet {
   readonly #failures = new Map<string, number>();
   /** Origins the active health checks took out. */
   readonly #down = new Set<string>();
+  /** When each origin last answered anything (a client request or a check): silence is how a hang shows. */
+  readonly #lastAnswer = new Map<string, number>();
 
   constructor(origins: readonly string[]) {
     this.origins = origins.map((o) => o.replace(/\/$/, ''));
@@ -134,5 +136,15 @@ export class UpstreamSet {
 
   isDown(origin: string): boolean {
     return this.#down.has(origin);
+  }
+
+  /** Records that the origin answered (response headers of a request or a check). */
+  noteAnswer(origin: string, now = Date.now()): void {
+    this.#lastAnswer.set(origin, now);
+  }
+
+  /** When the origin last answered anything; 0 when never. */
+  lastAnswerAt(origin: string): number {
+    return this.#lastAnswer.get(origin) ?? 0;
   }
 }

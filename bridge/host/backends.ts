@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { connect, type NatsConnection, type Subscription } from 'nats';
+import { retryWhileNotSent } from './pg-connect-retry.ts';
 import { fromPgResult, toPgParam, type PgValue } from './pg-values.ts';
 import { SqlSessions } from './sql-sessions.ts';
 import { fail, message, ok, type CallOutcome } from './sync-call.ts';
@@ -31,6 +32,11 @@ export interface ComponentGrant {
  * per worker): SQL statements between BEGIN and COMMIT/ROLLBACK of one instance share a connection.
  */
 export type Dispatch = (op: string, args: unknown[], instance?: object) => Promise<CallOutcome>;
+
+/** How long a statement waits for a restarting Postgres to accept connections again (see pg-connect-retry.ts). */
+const PG_RESTART_WAIT = { waitMs: 5000, stepMs: 100 };
+/** How long a publish waits for the NATS connection to come back after a disconnect. */
+const NATS_RECONNECT_WAIT_MS = 5000;
 
 /**
  * Connections shared by every component of one host (one pg pool per URL, one NATS and one Redis client per
@@ -190,7 +196,10 @@ export class Backends {
           witError: { tag: 'invalid-params', val: message(error) },
         });
       }
-      return this.#sqlSessions.run(instance, pool, sql, (target) => target.query({ text: sql, values }));
+      return retryWhileNotSent(
+        () => this.#sqlSessions.run(instance, pool, sql, (target) => target.query({ text: sql, values })),
+        PG_RESTART_WAIT,
+      );
     };
     try {
       if (op === 'sql.query') {
@@ -207,7 +216,10 @@ export class Backends {
       }
       if (op === 'sql.queryBatch') {
         const sql = args[0] as string;
-        await this.#sqlSessions.run(instance, pool, sql, (target) => target.query(sql));
+        await retryWhileNotSent(
+          () => this.#sqlSessions.run(instance, pool, sql, (target) => target.query(sql)),
+          PG_RESTART_WAIT,
+        );
         return ok(undefined);
       }
       if (op === 'sql.prepare') {
@@ -271,6 +283,16 @@ export class Backends {
     return runRedisOp(this.#redisClient(settings), op, args);
   }
 
+  /** True once the connection to `url` is up (at once when it is), false after `ms` without it. */
+  async #waitForNats(url: string, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (this.#natsUp.get(url) === false) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    return true;
+  }
+
   async #msg(grant: ComponentGrant, op: string, args: unknown[]): Promise<CallOutcome> {
     const settings = grant.backends.nats;
     if (settings === undefined) return fail('no NATS backend configured');
@@ -280,7 +302,9 @@ export class Backends {
     } catch (error) {
       return fail(`nats unavailable: ${message(error)}`);
     }
-    if (this.#natsUp.get(settings.url) === false || nc.isClosed())
+    // a server restart is a second or two: wait for the reconnect (as a JVM client buffers meanwhile) rather
+    // than fail the guest's publish at once; a longer outage still fails
+    if (!(await this.#waitForNats(settings.url, NATS_RECONNECT_WAIT_MS)) || nc.isClosed())
       return fail('nats unavailable: disconnected, reconnecting');
     try {
       if (op === 'msg.publish') {

@@ -15,7 +15,11 @@ export interface Outcome {
   /** POST only: the unique price that marks its order line. */
   price?: number;
   orderNumber?: string;
+  /** When the request was sent and when its answer (or error) was complete, epoch ms. */
   at: number;
+  endedAt: number;
+  /** The side that answered (`x-migrate-side`), when an upstream did. */
+  side?: string;
 }
 
 export interface LoadOptions {
@@ -44,6 +48,7 @@ export function startMixedLoad(url: string, options: LoadOptions) {
       status: 0,
       ambiguous: false,
       at: Date.now(),
+      endedAt: 0,
     };
     let body: string | null = null;
     if (post) {
@@ -63,6 +68,8 @@ export function startMixedLoad(url: string, options: LoadOptions) {
       const text = await response.body.text();
       outcome.status = response.statusCode;
       outcome.ambiguous = response.headers['x-migrate-ambiguous'] === 'true';
+      const side = response.headers['x-migrate-side'];
+      if (typeof side === 'string') outcome.side = side;
       if (response.statusCode === 201) {
         outcome.orderNumber = (JSON.parse(text) as { orderNumber?: string }).orderNumber;
       } else if (response.statusCode >= 400) {
@@ -75,6 +82,7 @@ export function startMixedLoad(url: string, options: LoadOptions) {
     } catch (error) {
       outcome.error = `${outcome.method} client: ${(error as { code?: string }).code ?? (error as Error).message}`;
     }
+    outcome.endedAt = Date.now();
     outcomes.push(outcome);
   };
   const worker = async (w: number): Promise<void> => {
@@ -97,6 +105,23 @@ export function startMixedLoad(url: string, options: LoadOptions) {
 /** A failed request: anything but a 2xx that is not a counted ambiguous one. */
 export function isFailed(outcome: Outcome): boolean {
   return !outcome.ambiguous && !(outcome.status >= 200 && outcome.status < 300);
+}
+
+/**
+ * A failure of a dependency both sides share, not of the split: an answer the service itself gave (5xx with an
+ * `x-migrate-side`, not a gateway `MIG_*` error) to a request in flight while that dependency was down
+ * (`outage` from its stop to a grace after it was back). No gateway could have answered it from the other side.
+ */
+export function isSharedOutage(outcome: Outcome, outage: { from: number; to: number } | undefined): boolean {
+  if (outage === undefined || !isFailed(outcome) || outcome.side === undefined) return false;
+  return outcome.status >= 500 && outcome.endedAt >= outage.from && outcome.at <= outage.to;
+}
+
+/** Requests sent before `instant` and answered after it: what a fault at that instant can catch. */
+export function countInFlight(outcomes: readonly Outcome[], instant: number, method?: string): number {
+  return outcomes.filter(
+    (o) => o.at <= instant && o.endedAt > instant && (method === undefined || o.method === method),
+  ).length;
 }
 
 export interface LedgerResult {

@@ -238,6 +238,62 @@ describe('gateway under upstream faults', () => {
     expect((await send(pool, '/api/order')).side).toBe('container');
   });
 
+  it('holds the gates while the container is out and warms them up again once it is back', async () => {
+    const container = await upstream(echo('container'));
+    const port = Number(new URL(container.url).port);
+    let slow = false;
+    // wasm takes the container's share while it is out, and is slower for it: no fault of wasm
+    const wasm = await upstream((req, res, body) =>
+      setTimeout(() => echo('wasm')(req, res, body), slow ? 300 : 0),
+    );
+    const { gateway } = await gatewayFor({
+      container: [container.url],
+      wasm: [wasm.url],
+      weight: 50,
+      health: { intervalMs: 50, timeoutMs: 500, unhealthyAfter: 1 },
+      gates: {
+        windowMs: 30_000,
+        minSamples: 10,
+        warmup: { minMs: 0, minRequests: 10 },
+        latencyP99: { maxRatio: 3, minMs: 100 },
+      },
+    });
+    const load = startLoad(gateway.url, {
+      workers: 4,
+      maxRequests: 100_000,
+      path: '/api/order',
+      keyCount: 50,
+    });
+    cleanup.push(() => load.stop());
+    await waitFor(() => eventsOf(gateway, 'gates.armed')[0]);
+    await waitFor(() =>
+      ['container', 'wasm'].every((side) => load.results.filter((r) => r.side === side).length > 20)
+        ? true
+        : undefined,
+    );
+    slow = true;
+    await container.kill();
+    await waitFor(() => eventsOf(gateway, 'failover')[0]);
+    const served = load.results.length;
+    // enough slow wasm answers to fill the window: a p99 above 3 × the container's, were the gates judging
+    await waitFor(() => (load.results.length - served > 40 ? true : undefined));
+    expect(eventsOf(gateway, 'gate.breach')).toEqual([]);
+    expect(eventsOf(gateway, 'route.rolled-back')).toEqual([]);
+    expect(gateway.getState().routes[0]!.weight).toBe(50);
+
+    slow = false;
+    await upstream(echo('container'), port);
+    await waitFor(() => eventsOf(gateway, 'failover.ended')[0]);
+    await waitFor(() => (eventsOf(gateway, 'gates.armed').length > 1 ? true : undefined));
+    await load.stop();
+    const order = gateway.events
+      .recent(200)
+      .map((e) => e.type)
+      .filter((type) => ['gates.armed', 'failover', 'failover.ended'].includes(type));
+    expect(order).toEqual(['gates.armed', 'failover', 'failover.ended', 'gates.armed']);
+    expect(load.results.filter((r) => r.status !== 200)).toEqual([]);
+  });
+
   it('takes out an origin that hangs (accepts, never answers) through health-check timeouts', async () => {
     let hung = false;
     const container = await upstream((req, res) => {

@@ -112,6 +112,15 @@ describe('backend faults', () => {
     ).toBe(true);
   });
 
+  it('holds a publish while NATS restarts and sends it once the connection is back', async () => {
+    expect((await call('messaging', 'POST', `/publish/${run}.warm`, 'x')).status).toBe(202);
+    await nats!.kill();
+    // sent while the server is down: it waits for the reconnect instead of failing at once
+    const publishing = call('messaging', 'POST', `/publish/${run}.restart`, 'during');
+    await nats!.start();
+    expect(await publishing).toMatchObject({ status: 202 });
+  });
+
   it('returns error values while NATS is down, then recovers', async () => {
     expect((await call('messaging', 'POST', `/publish/${run}.a`, 'x')).status).toBe(202);
     let down: { status: number; body: unknown } | undefined;
