@@ -22,7 +22,7 @@ import {
   type EffectScope,
   type RepositoryInfo,
 } from './effects.ts';
-import type { JavaAnnotation, JavaClass, JavaFileFacts, JavaMethod, JavaSite } from './facts.ts';
+import type { JavaAnnotation, JavaCall, JavaClass, JavaFileFacts, JavaMethod, JavaSite } from './facts.ts';
 import { simpleTypeName } from './extract.ts';
 import { toSnakeCase } from './spring-data.ts';
 
@@ -382,10 +382,14 @@ function readBeans(index: JavaServiceIndex): BeanInfo[] {
 
 /** Shortest chains from the entries through the call graph (BFS, entries in sorted order). */
 function buildChains(index: JavaServiceIndex, entries: readonly string[]): Map<string, CallStep[]> {
-  const methods = new Map<string, { cls: JavaClass; m: JavaMethod; file: string }>();
+  // overloads share a symbol (`greetings()` and `greetings(name)`): the symbol reaches what any of them calls
+  const methods = new Map<string, { cls: JavaClass; m: JavaMethod; file: string; calls: JavaCall[] }>();
   for (const { cls, file } of index.classes)
-    for (const m of cls.methods)
-      if (!methods.has(symbolOf(cls, m))) methods.set(symbolOf(cls, m), { cls, m, file });
+    for (const m of cls.methods) {
+      const known = methods.get(symbolOf(cls, m));
+      if (known === undefined) methods.set(symbolOf(cls, m), { cls, m, file, calls: [...m.calls] });
+      else known.calls.push(...m.calls);
+    }
   const chains = new Map<string, CallStep[]>();
   const queue: string[] = [];
   for (const entry of [...new Set(entries)].sort()) {
@@ -398,7 +402,7 @@ function buildChains(index: JavaServiceIndex, entries: readonly string[]): Map<s
     const symbol = queue[i]!;
     const node = methods.get(symbol)!;
     const chain = chains.get(symbol)!;
-    for (const call of node.m.calls) {
+    for (const call of node.calls) {
       if (call.receiverType === undefined) continue;
       for (const target of index.resolveTargets(call.receiverType)) {
         for (const tm of target.cls.methods) {
