@@ -15,7 +15,10 @@ import {
   toClinicTarget,
   type ClinicEstate,
 } from '../test/clinic/clinic-estate.ts';
-import { runClinicContract } from './e2e/clinic-contract.ts';
+import { runContract } from './e2e/contract.ts';
+
+/** The clinic's suite, test/clinic/env-target.e2e.ts. */
+const CLINIC_SUITE = { config: 'vitest.clinic.config.ts', targetVariable: 'CLINIC_TARGET' };
 
 const log = (message: string): void => void process.stderr.write(`[e2e:clinic] ${message}\n`);
 
@@ -33,7 +36,7 @@ async function main(): Promise<number> {
     at = performance.now();
     estate = await startClinicEstate();
     summary['start_s'] = seconds(at);
-    const result = await runClinicContract(work, 'spring', toClinicTarget(estate.facts));
+    const result = await runContract(work, 'spring', toClinicTarget(estate.facts), CLINIC_SUITE);
     summary['passed'] = result.passed;
     summary['failed'] = result.failed;
     if (result.failures.length > 0) summary['failures'] = result.failures;

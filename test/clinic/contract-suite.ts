@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectJsonError, quoteIdent, request, waitFor } from '../contract/contract-suite.ts';
 
 /**
  * Where an implementation of the spring-clinic estate runs. The same suite runs against the Spring services and,
@@ -25,12 +26,6 @@ export interface ClinicTarget {
 
 /** A target known when the suite is defined, or one resolved once an outer `beforeAll` has run. */
 export type ClinicTargetSource = ClinicTarget | { name: string; resolve: () => ClinicTarget };
-
-interface JsonResponse {
-  status: number;
-  contentType: string;
-  body: unknown;
-}
 
 interface Owner {
   id: number;
@@ -58,44 +53,6 @@ interface Visit {
 
 /** A bound for an event that never comes: delivery takes milliseconds, seconds on a busy machine. */
 const EVENT_WAIT_MS = 90_000;
-
-async function request(method: 'GET' | 'POST', url: string, body?: unknown): Promise<JsonResponse> {
-  const init: RequestInit = { method, headers: { accept: 'application/json' } };
-  if (body !== undefined) {
-    init.headers = { ...init.headers, 'content-type': 'application/json' };
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  }
-  const response = await fetch(url, init);
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    // Not JSON: keep the raw text so the assertion shows it.
-  }
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: parsed };
-}
-
-function expectJsonError(response: JsonResponse, status: number): void {
-  expect({ status: response.status, body: response.body }).toMatchObject({ status });
-  expect(response.contentType).toMatch(/json/);
-  expect(response.body).toEqual(expect.objectContaining({ message: expect.any(String) }));
-  expect((response.body as { message: string }).message.length).toBeGreaterThan(0);
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** The vets records-service seeds into an empty database, in id order. */
 const SEEDED_VETS = [
