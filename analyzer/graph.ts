@@ -372,6 +372,7 @@ export function buildEdges(
       }
     }
   }
+  for (const { joined } of inputs) addGatewayRoutes(joined, hostToService, add);
   // code evidence: keep the first few sites per edge, stable
   const list = [...edges.values()];
   for (const edge of list) {
@@ -385,3 +386,43 @@ export function buildEdges(
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** `spring.cloud.gateway.routes[0].uri`, also under `server.webflux`/`server.webmvc`/`mvc` (newer Spring Cloud). */
+const GATEWAY_ROUTE_URI =
+  /^spring\.cloud\.gateway(?:\.server\.web(?:flux|mvc)|\.mvc)?\.routes\[(\d+)\]\.uri$/;
+
+/**
+ * Spring Cloud Gateway routes declared in configuration: each route's `uri` (`lb://records-service`,
+ * `http://records-service:8080`, a placeholder) is an http edge from the gateway to the service it names.
+ */
+function addGatewayRoutes(
+  joined: JoinedService,
+  hostToService: ReadonlyMap<string, string>,
+  add: (edge: Edge) => void,
+): void {
+  const from = joined.service.id;
+  for (const [key, entry] of joined.properties) {
+    const match = GATEWAY_ROUTE_URI.exec(key);
+    if (match === null) continue;
+    const idKey = key.replace(/\.uri$/, '.id');
+    const routeId = joined.properties.get(idKey)?.value ?? `#${match[1]}`;
+    const evidence: Evidence[] = [
+      { from: 'properties', text: `${key}=${entry.value}`, source: { file: entry.file, line: entry.line } },
+    ];
+    const values = entry.value.includes('${')
+      ? resolveExpression(entry.value, new Map(), joined.envs).map((r) => {
+          evidence.push(...r.evidence);
+          return r.value;
+        })
+      : [entry.value];
+    const targets = new Set<string>();
+    for (const value of values) {
+      const host = getHost(value);
+      const target = host === undefined ? undefined : hostToService.get(host);
+      if (target !== undefined && target !== from) targets.add(target);
+    }
+    const detail = `gateway route ${routeId} → ${entry.value}`;
+    if (targets.size === 0) add({ from, to: null, toKind: 'unresolved', kind: 'http', detail, evidence });
+    for (const to of targets) add({ from, to, toKind: 'service', kind: 'http', detail, evidence });
+  }
+}

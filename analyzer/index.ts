@@ -16,7 +16,7 @@ import { mergeInfraFacts, type InfraFacts, type InfraReader } from './infra/type
 import { loadLanguagePlugins } from './languages/index.ts';
 import type { DiscoveredService, LanguageAnalysis, LanguagePlugin, SourceFile } from './languages/types.ts';
 import { ESTATE_SCHEMA_VERSION, type Effect, type Estate, type Finding, type Service } from './model.ts';
-import { getCapabilityMap, getReadiness } from './readiness.ts';
+import { getCapabilityMap, getPlatformReadiness, getReadiness } from './readiness.ts';
 import { walkEstate } from './walk.ts';
 import { sortEstate } from './sort.ts';
 
@@ -322,7 +322,8 @@ export async function analyzeEstate(rootArg: string, options: AnalyzeOptions = {
       endpoints: analysis.endpoints,
       effects,
       types: analysis.types,
-      readiness: getReadiness(analysis.effects),
+      readiness: analysis.platform === undefined ? getReadiness(analysis.effects) : getPlatformReadiness(),
+      ...(analysis.platform === undefined ? {} : { platform: analysis.platform }),
     };
   });
   await saving;

@@ -173,6 +173,15 @@ export const DeploymentSchema = z.object({
 });
 export type Deployment = z.infer<typeof DeploymentSchema>;
 
+export const PlatformRoleSchema = z.object({
+  role: z
+    .enum(['service-registry', 'config-server', 'admin-server'])
+    .describe('what the platform needs it for: `service-registry` (Eureka), `config-server`, `admin-server`'),
+  reason: z.string().describe('why it is not migrated like a service, and what replaces it'),
+  source: SourceRefSchema.describe('the annotation that makes it one (`@EnableEurekaServer`…)'),
+});
+export type PlatformRole = z.infer<typeof PlatformRoleSchema>;
+
 export const ServiceSchema = z.object({
   id: z.string().describe('stable id: the module directory name'),
   name: z.string(),
@@ -187,6 +196,9 @@ export const ServiceSchema = z.object({
   effects: z.array(EffectSchema),
   types: z.array(TypeDeclSchema),
   readiness: targetMap(ReadinessSchema),
+  platform: PlatformRoleSchema.optional().describe(
+    'set when the service is platform infrastructure (a Eureka, Config or Admin server): it stays as it is, so every target rates it blocked 0',
+  ),
 });
 export type Service = z.infer<typeof ServiceSchema>;
 

@@ -107,13 +107,48 @@ function operation(e: Endpoint, known: ReadonlySet<string>): Schema {
   return op;
 }
 
+/** `Controller_handler`, then `Controller_handler_2`…: OpenAPI requires operationIds to be unique. */
+function uniqueOperationId(id: string, taken: Set<string>): string {
+  let unique = id;
+  for (let n = 2; taken.has(unique); n++) unique = `${id}_${n}`;
+  taken.add(unique);
+  return unique;
+}
+
+function mergeOperation(into: Schema, other: Schema): void {
+  into.summary = `${String(into.summary)}, ${String(other.summary)}`;
+  const mine = (into.parameters ?? []) as Schema[];
+  const theirs = (other.parameters ?? []) as Schema[];
+  const key = (p: Schema): string => `${String(p.in)} ${String(p.name)}`;
+  const merged = mine.map((p) =>
+    p.in !== 'path' && !theirs.some((t) => key(t) === key(p) && t.required === true)
+      ? { ...p, required: false }
+      : p,
+  );
+  for (const t of theirs)
+    if (!mine.some((p) => key(p) === key(t))) merged.push(t.in === 'path' ? t : { ...t, required: false });
+  if (merged.length > 0) into.parameters = merged;
+}
+
 export function createOpenApi(service: Service): Record<string, unknown> {
   const known = new Set(service.types.map((t) => t.name));
   const paths: Record<string, Record<string, Schema>> = {};
+  const operationIds = new Set<string>();
   for (const e of service.endpoints) {
     if (e.method === 'MESSAGE' || e.method === 'ANY') continue;
     const path = e.path.replace(/\{(\w+)(:[^}]*)?\}/g, '{$1}');
-    (paths[path] ??= {})[e.method.toLowerCase()] = operation(e, known);
+    const byMethod = (paths[path] ??= {});
+    const method = e.method.toLowerCase();
+    const op = operation(e, known);
+    const existing = byMethod[method];
+    if (existing !== undefined) {
+      // Two handlers on one method and path, told apart by `params`/`headers` (`owners()` and `owners(name)`):
+      // one OpenAPI operation whose parameters are the union, optional unless both require them.
+      mergeOperation(existing, op);
+      continue;
+    }
+    op.operationId = uniqueOperationId(String(op.operationId), operationIds);
+    byMethod[method] = op;
   }
   const schemas: Record<string, Schema> = {};
   for (const t of service.types) schemas[t.name] ??= typeSchema(t, known);

@@ -49,6 +49,12 @@ export function scoreReadiness(effects: readonly RawEffect[], target: Target): R
   return { level, score: Math.max(0, Math.min(100, score)), blockers };
 }
 
+/** Platform infrastructure (a Eureka, Config or Admin server) is not migrated: blocked 0 on every target. */
+export function getPlatformReadiness(): Service['readiness'] {
+  const none = (): Readiness => ({ level: 'blocked', score: 0, blockers: [] });
+  return { wasmcloud: none(), spin: none(), spin4: none(), embedded: none() };
+}
+
 export function getReadiness(effects: readonly RawEffect[]): Service['readiness'] {
   return {
     wasmcloud: scoreReadiness(effects, 'wasmcloud'),

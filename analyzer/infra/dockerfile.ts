@@ -224,13 +224,19 @@ export function parseDockerfile(text: string, file: string): DockerfileFacts {
   const problems: InfraProblem[] = [];
   const facts: DockerfileFacts = { file, stages: [], exposedPorts: [], env: [], labels: {}, problems };
   const globalArgs = new Map<string, string>();
+  // ARG and ENV values of the current stage, for `EXPOSE ${PORT}`
+  let stageVars = new Map<string, string>();
   const stageStates: StageState[] = [];
   const rawLines = text.split(/\r?\n/);
   for (const ins of splitInstructions(text, problems, file)) {
     const inStage = facts.stages.length > 0;
     switch (ins.keyword) {
       case 'ARG': {
-        if (!inStage) for (const [k, v] of parseKeyValuesArg(ins.args)) globalArgs.set(k, v);
+        for (const [k, v] of parseKeyValuesArg(ins.args)) {
+          if (!inStage) globalArgs.set(k, v);
+          const value = v !== '' ? v : globalArgs.get(k);
+          if (inStage && value !== undefined && value !== '') stageVars.set(k, value);
+        }
         break;
       }
       case 'FROM': {
@@ -251,6 +257,7 @@ export function parseDockerfile(text: string, file: string): DockerfileFacts {
         const name = (rest[1] ?? '').toLowerCase() === 'as' ? rest[2] : undefined;
         const earlier = facts.stages.find((s) => s.name !== undefined && s.name === image.toLowerCase());
         if (facts.stages.length > 0) stageStates.push(snapshot(facts));
+        stageVars = new Map();
         facts.stages.push({
           index: facts.stages.length,
           baseImage: image,
@@ -263,7 +270,12 @@ export function parseDockerfile(text: string, file: string): DockerfileFacts {
         break;
       }
       case 'EXPOSE':
-        for (const word of splitWords(ins.args)) {
+        for (const written of splitWords(ins.args)) {
+          // `EXPOSE ${PORT}` is valid: Docker expands ARG and ENV values; one it cannot know is no problem
+          const word = written.includes('$')
+            ? substitute(substitute(written, stageVars), globalArgs)
+            : written;
+          if (word.includes('$') || word === '') continue;
           const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp))?$/i.exec(word);
           if (!m) {
             problems.push({
@@ -295,6 +307,7 @@ export function parseDockerfile(text: string, file: string): DockerfileFacts {
         break;
       case 'ENV':
         for (const [name, value] of parseKeyValues(ins.args)) {
+          stageVars.set(name, substitute(value, stageVars));
           facts.env = facts.env.filter((e) => e.name !== name);
           facts.env.push({
             name,

@@ -147,7 +147,18 @@ export async function readKubernetes(absRoot: string, files: readonly string[]):
     if (included.has(k)) continue;
     results.set(k, await loadKustomization(absRoot, k, [], consumed, included, problems));
   }
-  for (const [k, objs] of results) if (!included.has(k)) objects.push(...objs);
+  // Overlays that include one base (`overlays/dev` and `overlays/prod` → `base`) yield its objects once each:
+  // an object is recorded once, as the first top-level kustomization (in path order) produced it.
+  const recorded = new Set<string>();
+  for (const [k, objs] of results) {
+    if (included.has(k)) continue;
+    for (const o of objs) {
+      const key = `${o.file}\0${o.line}`;
+      if (recorded.has(key)) continue;
+      recorded.add(key);
+      objects.push(o);
+    }
+  }
   for (const file of sorted) {
     if (consumed.has(file) || isKustomizationFile(posix.basename(file))) continue;
     objects.push(...(await loadManifest(absRoot, file, problems, false)));

@@ -3,7 +3,7 @@
  * types and beans; the core adds capabilities, readiness, edges and ordering. Adding a language is adding a
  * folder under `analyzer/languages/` and one entry in `analyzer/languages/index.ts`.
  */
-import type { Endpoint, Finding, RawEffect, TypeDecl } from '../model.ts';
+import type { Endpoint, Finding, PlatformRole, RawEffect, TypeDecl } from '../model.ts';
 
 export type LanguageId = 'java' | 'typescript';
 
@@ -52,6 +52,8 @@ export interface LanguageAnalysis {
   types: TypeDecl[];
   beans: BeanInfo[];
   findings: Finding[];
+  /** Set when the service is platform infrastructure (a Eureka, Config or Admin server), not an application. */
+  platform?: PlatformRole;
 }
 
 /** A per-file cache keyed by content hash; plug-ins store whatever per-file result they can rebuild from. */

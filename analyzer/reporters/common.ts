@@ -13,7 +13,9 @@ export function countKinds(service: Service): [EffectKind, number][] {
 }
 
 export const readinessCell = (service: Service, target: keyof Service['readiness']): string =>
-  `${service.readiness[target].level} ${service.readiness[target].score}`;
+  service.platform === undefined
+    ? `${service.readiness[target].level} ${service.readiness[target].score}`
+    : `platform (${service.platform.role})`;
 
 export function edgeLine(edge: Estate['edges'][number]): string {
   const to = edge.to ?? '(unresolved)';

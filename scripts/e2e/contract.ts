@@ -14,8 +14,28 @@ export interface SuiteResult {
   failures: string[];
 }
 
-/** Runs the contract suite (test/contract/env-target.e2e.ts) against `target` in a vitest child process. */
-export async function runContract(work: string, label: string, target: ContractTarget): Promise<SuiteResult> {
+/** Which contract suite to run: its vitest config and the variable that names the target file. */
+export interface ContractSuite {
+  config: string;
+  targetVariable: string;
+}
+
+/** The spring-orders suite, test/contract/env-target.e2e.ts. */
+export const ORDERS_SUITE: ContractSuite = {
+  config: 'vitest.e2e.config.ts',
+  targetVariable: 'CONTRACT_TARGET',
+};
+
+/**
+ * Runs a contract suite (by default the spring-orders one, test/contract/env-target.e2e.ts) against `target` in a
+ * vitest child process.
+ */
+export async function runContract(
+  work: string,
+  label: string,
+  target: ContractTarget | object,
+  suite: ContractSuite = ORDERS_SUITE,
+): Promise<SuiteResult> {
   const targetFile = join(work, `${label}.target.json`);
   const resultFile = join(work, `${label}.result.json`);
   await writeFile(targetFile, JSON.stringify(target, null, 2));
@@ -27,7 +47,7 @@ export async function runContract(work: string, label: string, target: ContractT
         join(ROOT, 'node_modules/vitest/vitest.mjs'),
         'run',
         '--config',
-        'vitest.e2e.config.ts',
+        suite.config,
         '--reporter=default',
         '--reporter=json',
         `--outputFile.json=${resultFile}`,
@@ -35,7 +55,7 @@ export async function runContract(work: string, label: string, target: ContractT
       {
         cwd: ROOT,
         stdio: ['ignore', process.stderr, process.stderr],
-        env: { ...process.env, CONTRACT_TARGET: targetFile },
+        env: { ...process.env, [suite.targetVariable]: targetFile },
       },
     );
     child.on('exit', () => resolve());

@@ -26,7 +26,7 @@ export interface ContractTarget {
 /** A target known when the suite is defined, or a named one resolved once an outer `beforeAll` has run. */
 export type ContractTargetSource = ContractTarget | { name: string; resolve: () => ContractTarget };
 
-interface JsonResponse {
+export interface JsonResponse {
   status: number;
   contentType: string;
   body: unknown;
@@ -42,7 +42,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A bound for an event that never comes: delivery takes milliseconds, seconds on a busy machine. */
 const NOTIFICATION_WAIT_MS = 90_000;
 
-async function request(method: 'GET' | 'POST', url: string, body?: unknown): Promise<JsonResponse> {
+export async function request(method: 'GET' | 'POST', url: string, body?: unknown): Promise<JsonResponse> {
   const init: RequestInit = { method, headers: { accept: 'application/json' } };
   if (body !== undefined) {
     init.headers = { ...init.headers, 'content-type': 'application/json' };
@@ -59,14 +59,14 @@ async function request(method: 'GET' | 'POST', url: string, body?: unknown): Pro
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: parsed };
 }
 
-function expectJsonError(response: JsonResponse, status: number): void {
+export function expectJsonError(response: JsonResponse, status: number): void {
   expect({ status: response.status, body: response.body }).toMatchObject({ status });
   expect(response.contentType).toMatch(/json/);
   expect(response.body).toEqual(expect.objectContaining({ message: expect.any(String) }));
   expect((response.body as { message: string }).message.length).toBeGreaterThan(0);
 }
 
-function quoteIdent(name: string): string {
+export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
@@ -77,7 +77,11 @@ function normaliseItems(
   return items.map((i) => ({ skuCode: i.skuCode, price: Number(i.price), quantity: Number(i.quantity) }));
 }
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = await probe();

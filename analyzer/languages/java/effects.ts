@@ -147,6 +147,36 @@ function joinUrl(base: string | undefined, path: string | undefined): string | u
   return `${base.replace(/\/$/, '')}/${path.replace(/^\//, '')}`;
 }
 
+/**
+ * An outbound call of WebClient or RestClient. The base URL is the class's `baseUrl(…)`, or the placeholder a
+ * `.uri(url + "/path")` starts with (`${records.url}/owners/{id}` → url `${records.url}`, path `/owners/{id}`).
+ */
+function httpClientHit(
+  verb: string,
+  chainPath: string | undefined,
+  chainUri: string | undefined,
+  api: string,
+  scope: EffectScope,
+): EffectHit {
+  const method = verb === 'method' ? 'ANY' : verb.toUpperCase();
+  let base = scope.cls.baseUrl;
+  let path = chainPath;
+  const leading =
+    chainUri === undefined ? undefined : /^(\$\{[^}]+\}|[a-z][\w+.-]*:\/\/[^/]+)(.*)$/i.exec(chainUri);
+  if (base === undefined && leading !== undefined && leading !== null) {
+    base = leading[1];
+    path = leading[2] === '' ? undefined : leading[2];
+  }
+  const url = joinUrl(base, path);
+  return hit('http-out', {
+    summary: `${method} ${url ?? '?'}`,
+    api,
+    operation: method,
+    ...(base === undefined ? {} : { url: base }),
+    ...(path === undefined ? {} : { path }),
+  });
+}
+
 function repositoryHit(repo: RepositoryInfo, call: JavaCall, type: string): EffectHit | undefined {
   let op: RepositoryOperation | undefined = parseRepositoryMethod(call.name);
   const query = repo.queries[call.name];
@@ -246,10 +276,15 @@ export function getCallEffect(call: JavaCall, scope: EffectScope): EffectHit | u
     case 'System':
       if (name === 'currentTimeMillis' || name === 'nanoTime')
         return hit('clock', { summary: `System.${name}`, api });
-      if (name === 'getenv')
-        return call.args[0] === undefined
+      if (name === 'getenv') {
+        // `System.getenv().getOrDefault("K", …)` names its key in the chained call
+        const key =
+          call.args[0] ??
+          (call.chain[0] === 'get' || call.chain[0] === 'getOrDefault' ? call.chainKey : undefined);
+        return key === undefined
           ? hit('config', { summary: 'System.getenv', api })
-          : configHit(call.args[0], 'System.getenv');
+          : configHit(key, 'System.getenv');
+      }
       if (name === 'getProperty' && call.args[0] !== undefined)
         return configHit(call.args[0], 'System.getProperty');
       if (name === 'loadLibrary' || name === 'load')
@@ -276,17 +311,16 @@ export function getCallEffect(call: JavaCall, scope: EffectScope): EffectHit | u
         ? configHit(call.args[0] ?? '?', 'Environment.getProperty')
         : undefined;
     case 'RestClient':
-    case 'WebClient': {
-      if (!HTTP_VERBS.has(name)) return undefined;
-      const method = name === 'method' ? 'ANY' : name.toUpperCase();
-      const url = joinUrl(scope.cls.baseUrl, call.chainPath);
-      return hit('http-out', {
-        summary: `${method} ${url ?? '?'}`,
-        api,
-        operation: method,
-        ...(scope.cls.baseUrl === undefined ? {} : { url: scope.cls.baseUrl }),
-        ...(call.chainPath === undefined ? {} : { path: call.chainPath }),
-      });
+    case 'WebClient':
+      return HTTP_VERBS.has(name)
+        ? httpClientHit(name, call.chainPath, call.chainUri, api, scope)
+        : undefined;
+    case 'RestClient.Builder':
+    case 'WebClient.Builder': {
+      // an injected builder used in place: `builder.build().get().uri(…)`
+      const verb = call.chain[0];
+      if (name !== 'build' || verb === undefined || !HTTP_VERBS.has(verb)) return undefined;
+      return httpClientHit(verb, call.chainPath, call.chainUri, `${type}.build().${verb}`, scope);
     }
     case 'RestTemplate': {
       const method = REST_TEMPLATE[name];

@@ -163,6 +163,15 @@ function resolveExpression(node: Node, scope: MethodScope): string {
   }
 }
 
+/** `WebClient.Builder` and `RestClient.Builder` keep their outer class: a bare `Builder` says nothing. */
+const CLIENT_BUILDER = /\b((?:WebClient|RestClient)\.Builder)$/;
+
+/** The simple name of a declared type, or `WebClient.Builder`/`RestClient.Builder` for the HTTP client builders. */
+function receiverTypeName(type: string): string {
+  const builder = CLIENT_BUILDER.exec(type.replace(/<.*$/s, '').trim());
+  return builder?.[1] ?? simpleTypeName(type);
+}
+
 function receiverTypeOf(receiver: Node | null, receiverText: string, scope: MethodScope): string | undefined {
   if (receiver === null) return scope.cls.name;
   if (receiver.type === 'this') return scope.cls.name;
@@ -171,7 +180,7 @@ function receiverTypeOf(receiver: Node | null, receiverText: string, scope: Meth
   else if (receiver.type === 'field_access' && receiver.childForFieldName('object')?.type === 'this') {
     const field = receiver.childForFieldName('field')?.text ?? '';
     const type = scope.cls.fields.find((f) => f.name === field)?.type;
-    return type === undefined ? undefined : simpleTypeName(type);
+    return type === undefined ? undefined : receiverTypeName(type);
   } else if (receiver.type === 'field_access' || receiver.type === 'scoped_identifier') {
     // java.util.UUID.randomUUID(): a qualified class name
     return simpleTypeName(receiver.text);
@@ -182,7 +191,7 @@ function receiverTypeOf(receiver: Node | null, receiverText: string, scope: Meth
     scope.locals.get(name) ??
     scope.params.get(name)?.type ??
     scope.cls.fields.find((f) => f.name === name)?.type;
-  if (local !== undefined) return simpleTypeName(local);
+  if (local !== undefined) return receiverTypeName(local);
   return /^[A-Z]/.test(name) ? name : undefined;
 }
 
@@ -203,14 +212,24 @@ function readCall(node: Node, scope: MethodScope, file: FileScope): JavaCall | u
   }
   const chain: string[] = [];
   let chainPath: string | undefined;
+  let chainUri: string | undefined;
+  let chainKey: string | undefined;
   let current: Node = node;
   for (let parent = node.parent; parent?.type === 'method_invocation'; parent = parent.parent) {
     if (parent.childForFieldName('object')?.id !== current.id) break;
     const chained = parent.childForFieldName('name')?.text ?? '';
     chain.push(chained);
+    const chainedArgs = parent.childForFieldName('arguments');
     if (chainPath === undefined && (chained === 'uri' || chained === 'path')) {
-      const literal = parent.childForFieldName('arguments')?.descendantsOfType('string_literal')[0];
+      const literal = chainedArgs?.descendantsOfType('string_literal')[0];
       if (literal !== undefined && literal !== null) chainPath = unquote(literal.text);
+      const first = chainedArgs?.namedChildren.find((c) => c !== null && !c.type.endsWith('comment'));
+      if (chained === 'uri' && first !== undefined && first !== null && first.type !== 'lambda_expression')
+        chainUri = resolveExpression(first, scope);
+    }
+    if (chain.length === 1) {
+      const first = chainedArgs?.namedChildren.find((c) => c !== null && !c.type.endsWith('comment'));
+      if (first?.type === 'string_literal') chainKey = unquote(first.text);
     }
     current = parent;
     if (chain.length > 12) break;
@@ -224,6 +243,8 @@ function readCall(node: Node, scope: MethodScope, file: FileScope): JavaCall | u
     site: siteOf(node, file),
   };
   if (chainPath !== undefined) call.chainPath = chainPath;
+  if (chainUri !== undefined) call.chainUri = chainUri;
+  if (chainKey !== undefined) call.chainKey = chainKey;
   return call;
 }
 
@@ -234,33 +255,29 @@ function statusFromText(text: string): number | undefined {
   return undefined;
 }
 
-function readMethod(node: Node, cls: JavaClass, file: FileScope): JavaMethod {
-  const { annotations, modifiers } = readModifiers(node);
-  const params = readParams(node.childForFieldName('parameters'));
-  const isCtor = node.type === 'constructor_declaration' || node.type === 'compact_constructor_declaration';
-  const method: JavaMethod = {
-    name: isCtor ? '<init>' : (node.childForFieldName('name')?.text ?? ''),
-    line: node.startPosition.row + 1,
-    annotations,
-    modifiers,
-    params,
-    returnType: isCtor ? 'void' : (node.childForFieldName('type')?.text ?? 'void'),
-    calls: [],
-    news: [],
-    methodRefs: [],
-    site: siteOf(node.childForFieldName('name') ?? node, file),
-  };
-  const body = node.childForFieldName('body');
-  if (body === null) return method;
-  const scope: MethodScope = { cls, params: new Map(params.map((p) => [p.name, p])), locals: new Map() };
+/**
+ * Reads the calls, constructions, method references and locals under `roots` into `method`. `isCtor`: assignments
+ * bind @Value parameters to fields (`this.subject = subject`).
+ */
+function scanBody(
+  roots: readonly Node[],
+  method: JavaMethod,
+  scope: MethodScope,
+  file: FileScope,
+  isCtor: boolean,
+): void {
+  const cls = scope.cls;
   const nodes: Node[] = [];
   const kinds: string[] = [];
+  const seen = new Set<number>();
   // each `type` read crosses into Wasm: read it once per node
-  for (const n of body.descendantsOfType(BODY_NODE_TYPES))
-    if (n !== null) {
-      nodes.push(n);
-      kinds.push(n.type);
-    }
+  for (const root of roots)
+    for (const n of root.descendantsOfType(BODY_NODE_TYPES))
+      if (n !== null && !seen.has(n.id)) {
+        seen.add(n.id);
+        nodes.push(n);
+        kinds.push(n.type);
+      }
   // locals first, so a receiver declared after its first textual use in a lambda still resolves
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
@@ -312,6 +329,33 @@ function readMethod(node: Node, cls: JavaClass, file: FileScope): JavaMethod {
       }
     }
   }
+}
+
+function readMethod(node: Node, cls: JavaClass, file: FileScope): JavaMethod {
+  const { annotations, modifiers } = readModifiers(node);
+  const params = readParams(node.childForFieldName('parameters'));
+  const isCtor = node.type === 'constructor_declaration' || node.type === 'compact_constructor_declaration';
+  const method: JavaMethod = {
+    name: isCtor ? '<init>' : (node.childForFieldName('name')?.text ?? ''),
+    line: node.startPosition.row + 1,
+    annotations,
+    modifiers,
+    params,
+    returnType: isCtor ? 'void' : (node.childForFieldName('type')?.text ?? 'void'),
+    calls: [],
+    news: [],
+    methodRefs: [],
+    site: siteOf(node.childForFieldName('name') ?? node, file),
+  };
+  const body = node.childForFieldName('body');
+  if (body === null) return method;
+  scanBody(
+    [body],
+    method,
+    { cls, params: new Map(params.map((p) => [p.name, p])), locals: new Map() },
+    file,
+    isCtor,
+  );
   if (!isCtor) {
     const hint = statusFromText(body.text);
     if (hint !== undefined) method.statusHint = hint;
@@ -381,9 +425,28 @@ function readClass(node: Node, file: FileScope, out: JavaClass[]): void {
     else members.push(member);
   }
   // fields before methods: constructor assignments bind @Value keys to fields
-  for (const member of members)
-    if (member.type === 'field_declaration' || member.type === 'constant_declaration')
-      cls.fields.push(...readField(member, file));
+  const staticRoots: Node[] = [];
+  const instanceRoots: Node[] = [];
+  for (const member of members) {
+    if (member.type === 'field_declaration' || member.type === 'constant_declaration') {
+      const fields = readField(member, file);
+      cls.fields.push(...fields);
+      const isStatic =
+        member.type === 'constant_declaration' ||
+        cls.kind === 'interface' ||
+        fields[0]?.modifiers.includes('static') === true;
+      for (const declarator of member.childrenForFieldName('declarator')) {
+        const value = declarator?.childForFieldName('value');
+        if (value === null || value === undefined) continue;
+        (isStatic ? staticRoots : instanceRoots).push(value);
+        const field = fields.find((f) => f.name === declarator?.childForFieldName('name')?.text);
+        const known = isStatic ? constantOf(value) : undefined;
+        if (field !== undefined && field.value === undefined && known !== undefined) field.value = known;
+      }
+    } else if (member.type === 'static_initializer') staticRoots.push(member);
+    else if (member.type === 'block') instanceRoots.push(member);
+  }
+  bindStaticAssignments(cls, staticRoots);
   for (const member of members) {
     if (
       member.type === 'method_declaration' ||
@@ -393,6 +456,117 @@ function readClass(node: Node, file: FileScope, out: JavaClass[]): void {
       cls.methods.push(readMethod(member, cls, file));
     } else if (TYPE_DECLARATIONS.has(member.type)) readClass(member, file, out);
   }
+  readInitializers(cls, staticRoots, instanceRoots, file);
+}
+
+/**
+ * `static {}` blocks and static field initializers run when the class loads: their calls (a NATS connection,
+ * `System.getenv`) are effects like any method's, recorded on the JVM's name for them, `<clinit>`. Instance field
+ * initializers and `{}` blocks run with every constructor: recorded on the first one (a synthetic `<init>` when the
+ * class declares none).
+ */
+function readInitializers(
+  cls: JavaClass,
+  staticRoots: readonly Node[],
+  instanceRoots: readonly Node[],
+  file: FileScope,
+): void {
+  const synthetic = (name: string, first: Node, modifiers: string[]): JavaMethod => ({
+    name,
+    line: first.startPosition.row + 1,
+    annotations: [],
+    modifiers,
+    params: [],
+    returnType: 'void',
+    calls: [],
+    news: [],
+    methodRefs: [],
+    site: siteOf(first, file),
+  });
+  const scope = (): MethodScope => ({ cls, params: new Map(), locals: new Map() });
+  const firstStatic = staticRoots[0];
+  if (firstStatic !== undefined) {
+    const clinit = synthetic('<clinit>', firstStatic, ['static']);
+    scanBody(staticRoots, clinit, scope(), file, false);
+    if (clinit.calls.length + clinit.news.length > 0) cls.methods.push(clinit);
+  }
+  const firstInstance = instanceRoots[0];
+  if (firstInstance !== undefined) {
+    let ctor = cls.methods.find((m) => m.name === '<init>');
+    const created = ctor === undefined;
+    ctor ??= synthetic('<init>', firstInstance, []);
+    scanBody(instanceRoots, ctor, scope(), file, false);
+    if (created && ctor.calls.length + ctor.news.length > 0) cls.methods.push(ctor);
+  }
+}
+
+/** `System.getenv("K")` → `${K}`; `System.getenv().getOrDefault("K", "d")` → `${K:d}`; otherwise undefined. */
+function envPlaceholderOf(node: Node): string | undefined {
+  if (node.type !== 'method_invocation') return undefined;
+  const name = node.childForFieldName('name')?.text;
+  const object = node.childForFieldName('object');
+  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (c): c is Node => c !== null && !c.type.endsWith('comment'),
+  );
+  const literal = (n: Node | undefined): string | undefined =>
+    n?.type === 'string_literal' ? unquote(n.text) : undefined;
+  if (name === 'getenv' && object?.text === 'System') {
+    const key = literal(args[0]);
+    return key === undefined ? undefined : `\${${key}}`;
+  }
+  if (
+    name === 'getOrDefault' &&
+    object?.type === 'method_invocation' &&
+    object.text.replace(/\s+/g, '') === 'System.getenv()'
+  ) {
+    const key = literal(args[0]);
+    const fallback = literal(args[1]);
+    return key === undefined ? undefined : `\${${key}${fallback === undefined ? '' : `:${fallback}`}}`;
+  }
+  return undefined;
+}
+
+/** What a static field initializer makes known: a string literal, or an environment variable with its default. */
+function constantOf(value: Node): string | undefined {
+  if (value.type === 'string_literal') return unquote(value.text);
+  return envPlaceholderOf(value);
+}
+
+/**
+ * A static block that overrides a static field from the environment (`subject = System.getenv("NATS_SUBJECT")`,
+ * directly or through a local) makes the field `${NATS_SUBJECT:<its initial literal>}`.
+ */
+function bindStaticAssignments(cls: JavaClass, staticRoots: readonly Node[]): void {
+  const blocks = staticRoots.filter((r) => r.type === 'static_initializer');
+  if (blocks.length === 0) return;
+  const locals = new Map<string, string>();
+  for (const block of blocks)
+    for (const declarator of block.descendantsOfType('variable_declarator')) {
+      const value = declarator?.childForFieldName('value');
+      const env = value === null || value === undefined ? undefined : envPlaceholderOf(value);
+      const name = declarator?.childForFieldName('name')?.text;
+      if (env !== undefined && name !== undefined) locals.set(name, env);
+    }
+  for (const block of blocks)
+    for (const assignment of block.descendantsOfType('assignment_expression')) {
+      const left = assignment?.childForFieldName('left');
+      const right = assignment?.childForFieldName('right');
+      if (left === null || left === undefined || right === null || right === undefined) continue;
+      const fieldName =
+        left.type === 'identifier'
+          ? left.text
+          : left.type === 'field_access'
+            ? left.childForFieldName('field')?.text
+            : undefined;
+      const field = cls.fields.find((f) => f.name === fieldName && f.modifiers.includes('static'));
+      const env = right.type === 'identifier' ? locals.get(right.text) : envPlaceholderOf(right);
+      if (field === undefined || env === undefined) continue;
+      const initial = field.value;
+      field.value =
+        initial !== undefined && !initial.includes('${') && !env.includes(':')
+          ? `${env.slice(0, -1)}:${initial}}`
+          : env;
+    }
 }
 
 function collectErrors(root: Node, file: FileScope): JavaSite[] {

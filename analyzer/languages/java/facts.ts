@@ -34,6 +34,10 @@ export interface JavaCall {
   chain: string[];
   /** First string literal inside a chained `.uri(…)`/`.path(…)`, for HTTP paths. */
   chainPath?: string;
+  /** The first argument of a chained `.uri(…)` resolved like `args` (`${records.url}/owners/{id}`), unless a lambda. */
+  chainUri?: string;
+  /** The string literal the first chained call starts with (`getenv().getOrDefault("K", …)` → `K`). */
+  chainKey?: string;
   site: JavaSite;
 }
 
@@ -64,7 +68,10 @@ export interface JavaField {
   type: string;
   annotations: JavaAnnotation[];
   modifiers: string[];
-  /** `${key}` when bound by @Value directly or through a constructor parameter. */
+  /**
+   * `${key}` when bound by @Value directly or through a constructor parameter; for a static field, its string
+   * literal initializer, or `${ENV:default}` when the environment sets it (initializer or static block).
+   */
   value?: string;
   site: JavaSite;
 }

@@ -2,7 +2,15 @@
  * Service-level linking of Java file facts: Spring beans and DI, repositories, endpoints, data types, the call
  * graph from endpoints and listeners, and every effect with its chain (`via`).
  */
-import type { CallStep, Endpoint, Finding, Parameter, RawEffect, TypeDecl } from '../../model.ts';
+import type {
+  CallStep,
+  Endpoint,
+  Finding,
+  Parameter,
+  PlatformRole,
+  RawEffect,
+  TypeDecl,
+} from '../../model.ts';
 import type { BeanInfo, LanguageAnalysis } from '../types.ts';
 import { applyRedisMode } from '../redis-mode.ts';
 import {
@@ -14,7 +22,7 @@ import {
   type EffectScope,
   type RepositoryInfo,
 } from './effects.ts';
-import type { JavaAnnotation, JavaClass, JavaFileFacts, JavaMethod, JavaSite } from './facts.ts';
+import type { JavaAnnotation, JavaCall, JavaClass, JavaFileFacts, JavaMethod, JavaSite } from './facts.ts';
 import { simpleTypeName } from './extract.ts';
 import { toSnakeCase } from './spring-data.ts';
 
@@ -374,10 +382,14 @@ function readBeans(index: JavaServiceIndex): BeanInfo[] {
 
 /** Shortest chains from the entries through the call graph (BFS, entries in sorted order). */
 function buildChains(index: JavaServiceIndex, entries: readonly string[]): Map<string, CallStep[]> {
-  const methods = new Map<string, { cls: JavaClass; m: JavaMethod; file: string }>();
+  // overloads share a symbol (`greetings()` and `greetings(name)`): the symbol reaches what any of them calls
+  const methods = new Map<string, { cls: JavaClass; m: JavaMethod; file: string; calls: JavaCall[] }>();
   for (const { cls, file } of index.classes)
-    for (const m of cls.methods)
-      if (!methods.has(symbolOf(cls, m))) methods.set(symbolOf(cls, m), { cls, m, file });
+    for (const m of cls.methods) {
+      const known = methods.get(symbolOf(cls, m));
+      if (known === undefined) methods.set(symbolOf(cls, m), { cls, m, file, calls: [...m.calls] });
+      else known.calls.push(...m.calls);
+    }
   const chains = new Map<string, CallStep[]>();
   const queue: string[] = [];
   for (const entry of [...new Set(entries)].sort()) {
@@ -390,7 +402,7 @@ function buildChains(index: JavaServiceIndex, entries: readonly string[]): Map<s
     const symbol = queue[i]!;
     const node = methods.get(symbol)!;
     const chain = chains.get(symbol)!;
-    for (const call of node.m.calls) {
+    for (const call of node.calls) {
       if (call.receiverType === undefined) continue;
       for (const target of index.resolveTargets(call.receiverType)) {
         for (const tm of target.cls.methods) {
@@ -404,6 +416,35 @@ function buildChains(index: JavaServiceIndex, entries: readonly string[]): Map<s
     }
   }
   return chains;
+}
+
+/** Spring Cloud servers that are platform infrastructure: the annotation on their application class → role. */
+const PLATFORM_SERVERS: Record<string, { role: PlatformRole['role']; reason: string }> = {
+  EnableEurekaServer: {
+    role: 'service-registry',
+    reason:
+      "a Eureka server is the estate's service registry, not an application: keep it as a container while Spring services register with it, and let the target's own discovery (Kubernetes Services, wasmCloud links, Spin service chaining) replace it",
+  },
+  EnableConfigServer: {
+    role: 'config-server',
+    reason:
+      "a Spring Cloud Config server serves configuration to other services: keep it as a container, or move its properties into the target's configuration (ConfigMaps, wasi:config variables)",
+  },
+  EnableAdminServer: {
+    role: 'admin-server',
+    reason:
+      "a Spring Boot Admin server watches the other services' actuators: keep it as a container; components expose no actuator for it to watch",
+  },
+};
+
+function findPlatformRole(index: JavaServiceIndex): PlatformRole | undefined {
+  for (const { cls, file } of index.classes)
+    for (const a of cls.annotations) {
+      const server = PLATFORM_SERVERS[a.name];
+      if (server !== undefined)
+        return { role: server.role, reason: server.reason, source: ref(file, cls.site) };
+    }
+  return undefined;
 }
 
 export function linkJavaService(files: readonly LocatedFacts[]): LanguageAnalysis {
@@ -465,5 +506,13 @@ export function linkJavaService(files: readonly LocatedFacts[]): LanguageAnalysi
   }
   const redisMode = applyRedisMode(effects);
   if (redisMode !== undefined) findings.push(redisMode);
-  return { endpoints, effects, types: readTypes(index), beans: readBeans(index), findings };
+  const platform = findPlatformRole(index);
+  return {
+    endpoints,
+    effects,
+    types: readTypes(index),
+    beans: readBeans(index),
+    findings,
+    ...(platform === undefined ? {} : { platform }),
+  };
 }

@@ -1,0 +1,4 @@
+package com.example.clinic.billing.dto;
+
+public record ErrorResponse(String message) {
+}

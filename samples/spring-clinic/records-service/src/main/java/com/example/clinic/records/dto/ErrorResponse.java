@@ -1,0 +1,4 @@
+package com.example.clinic.records.dto;
+
+public record ErrorResponse(String message) {
+}

@@ -1,0 +1,4 @@
+package com.example.clinic.visit.dto;
+
+public record ErrorResponse(String message) {
+}
