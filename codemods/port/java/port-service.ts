@@ -24,7 +24,8 @@ import { generateValidators } from './validation.ts';
 import { generateConfigModule, generateDbModule, generateRedisModule, parseProperties } from './config.ts';
 import { COMPONENT_ENTRY_FILE, generateComponent, generateMain } from './composition-root.ts';
 import { toKebabCase } from './names.ts';
-import { createPortReport, type PortReport } from './report.ts';
+import { createPortReport, PORT_REPORT_FILE, type PortReport } from './report.ts';
+import { typeCheckFiles } from '../../build/type-check.ts';
 import { fileName } from './members.ts';
 import { ErrorCode, wrapError } from '../../../shared/errors.ts';
 
@@ -52,6 +53,11 @@ async function selectRuntimeModules(generated: readonly string[]): Promise<Map<s
 export interface PortOptions {
   /** The service's OpenAPI document (`createOpenApi` of the analyzer): its types go to src/api/openapi.ts. */
   openapi?: Record<string, unknown>;
+  /**
+   * Type-check the generated project with migrate's compiler and declarations (default true); the errors go to
+   * the report. Only tests that check the project themselves turn it off.
+   */
+  typeCheck?: boolean;
 }
 
 export interface PortedService {
@@ -201,11 +207,12 @@ export async function portJavaSources(
   }
   files.set('package.json', packageJson(serviceName, usesDb, usesRedis, usesNats));
   files.set('tsconfig.json', TSCONFIG);
-  const report = createPortReport(serviceName, outcomes, ctx.todos);
-  files.set('port-report.json', `${JSON.stringify(report, null, 2)}\n`);
   for (const [path, text] of files) {
     if (path.endsWith('.ts') && !path.startsWith('src/runtime/')) files.set(path, await formatTs(text, path));
   }
+  const typecheck = options.typeCheck === false ? undefined : typeCheckFiles(files);
+  const report = createPortReport(serviceName, outcomes, ctx.todos, typecheck);
+  files.set(PORT_REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
   return { files, report };
 }
 
