@@ -26,6 +26,7 @@ import { COMPONENT_ENTRY_FILE, generateComponent, generateMain } from './composi
 import { toKebabCase } from './names.ts';
 import { createPortReport, PORT_REPORT_FILE, type PortReport } from './report.ts';
 import { typeCheckFiles } from '../../build/type-check.ts';
+import { findDroppedConstructs, renderDropped, type DroppedConstruct } from './dropped.ts';
 import { fileName } from './members.ts';
 import { ErrorCode, wrapError } from '../../../shared/errors.ts';
 
@@ -110,6 +111,7 @@ export async function portJavaSources(
     roles,
     asyncMethods: resolveAsyncMethods(classes, roles),
     todos: [],
+    dropped: [],
     ...(options.openapi === undefined ? {} : { openapi: options.openapi }),
   };
   const props = parseProperties(sources.get('src/main/resources/application.properties') ?? '');
@@ -124,13 +126,18 @@ export async function portJavaSources(
   const outcomes: MethodOutcome[] = [];
   const files = new Map<string, string>();
   const validated = new Set<string>();
+  const applicationDropped: DroppedConstruct[] = [];
   let usesNats = false;
   let subscribesNats = false;
   for (const cls of classes.values()) {
     const role = roles.get(cls.name) ?? 'other';
+    const dropped = findDroppedConstructs(cls, role);
+    ctx.dropped.push(...dropped);
     if (role === 'application') {
-      for (const m of cls.methods)
+      // main.ts replaces the class: its main is carried over, anything else is a dropped construct
+      for (const m of cls.methods.filter((m) => m.name === 'main' && m.modifiers.includes('static')))
         outcomes.push({ member: `${cls.name}.${m.name}`, file: cls.file, line: m.line, todos: 0 });
+      applicationDropped.push(...dropped);
       continue;
     }
     const imports = new ImportSet();
@@ -160,7 +167,7 @@ export async function portJavaSources(
         },
         cls.name,
         (name) => classes.get(name)?.kind === 'record' || classes.get(name)?.kind === 'enum',
-      )}\n${text}\n`,
+      )}\n${renderDropped(dropped)}${text}\n`,
     );
   }
   const validators = [...validated].flatMap((name) => generateValidators(name, classes));
@@ -198,9 +205,9 @@ export async function portJavaSources(
     usesRedis,
     usesNats,
     subscribesNats,
-    todos: ctx.todos,
+    dropped: ctx.dropped,
   };
-  files.set('src/main.ts', generateMain(root));
+  files.set('src/main.ts', `${renderDropped(applicationDropped)}${generateMain(root)}`);
   files.set(COMPONENT_ENTRY_FILE, generateComponent(root));
   for (const [module, text] of await selectRuntimeModules([...files.values()])) {
     files.set(`src/runtime/${module}.ts`, text);
@@ -211,7 +218,7 @@ export async function portJavaSources(
     if (path.endsWith('.ts') && !path.startsWith('src/runtime/')) files.set(path, await formatTs(text, path));
   }
   const typecheck = options.typeCheck === false ? undefined : typeCheckFiles(files);
-  const report = createPortReport(serviceName, outcomes, ctx.todos, typecheck);
+  const report = createPortReport(serviceName, outcomes, ctx.todos, ctx.dropped, typecheck);
   files.set(PORT_REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
   return { files, report };
 }
