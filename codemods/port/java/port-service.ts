@@ -21,7 +21,8 @@ import { generateAdvice, generateRoutes, getRoutes } from './web.ts';
 import { translateJpaRepository } from './jpa-repository.ts';
 import { translateRedisRepository } from './redis-repository.ts';
 import { generateValidators } from './validation.ts';
-import { generateConfigModule, generateDbModule, generateRedisModule, parseProperties } from './config.ts';
+import { generateConfigModule, generateDbModule, generateRedisModule } from './config.ts';
+import { CONFIG_FILE, findDroppedConfig, parseConfigSources, resolveConfig } from './config-sources.ts';
 import { COMPONENT_ENTRY_FILE, generateComponent, generateMain } from './composition-root.ts';
 import { toKebabCase } from './names.ts';
 import { createPortReport, PORT_REPORT_FILE, type PortReport } from './report.ts';
@@ -81,11 +82,10 @@ export async function readJavaSources(serviceDir: string): Promise<Map<string, s
   for (const file of await listJava(join(serviceDir, 'src', 'main', 'java'))) {
     sources.set(relative(serviceDir, file).split('\\').join('/'), await readFile(file, 'utf8'));
   }
-  const props = await readFile(
-    join(serviceDir, 'src', 'main', 'resources', 'application.properties'),
-    'utf8',
-  ).catch(() => '');
-  sources.set('src/main/resources/application.properties', props);
+  const resources = join(serviceDir, 'src', 'main', 'resources');
+  const names = await readdir(resources).catch(() => [] as string[]);
+  for (const name of names.filter((n) => CONFIG_FILE.test(n)).sort())
+    sources.set(`src/main/resources/${name}`, await readFile(join(resources, name), 'utf8'));
   return sources;
 }
 
@@ -114,7 +114,9 @@ export async function portJavaSources(
     dropped: [],
     ...(options.openapi === undefined ? {} : { openapi: options.openapi }),
   };
-  const props = parseProperties(sources.get('src/main/resources/application.properties') ?? '');
+  const configEntries = parseConfigSources(sources);
+  const configDropped: DroppedConstruct[] = [];
+  const props = resolveConfig(configEntries, configDropped);
   const app = [...classes.values()].find((c) => roles.get(c.name) === 'application');
   const rootPackage = app?.packageName ?? '';
   const pathOf = (cls: JavaClass): string => {
@@ -189,7 +191,9 @@ export async function portJavaSources(
   for (const [key, value, needed] of defaults) if (needed && !props.has(key)) props.set(key, value);
   if (options.openapi !== undefined)
     files.set(OPENAPI_TYPES_FILE, await generateOpenApiTypes(options.openapi));
-  files.set('src/config.ts', generateConfigModule(props));
+  configDropped.push(...findDroppedConfig(configEntries, props, usesDb));
+  ctx.dropped.push(...configDropped);
+  files.set('src/config.ts', `${renderDropped(configDropped)}${generateConfigModule(props)}`);
   if (usesDb) files.set('src/db.ts', generateDbModule());
   if (usesRedis) files.set('src/redis.ts', generateRedisModule());
   const root = {
