@@ -24,6 +24,19 @@ export interface DroppedConstruct {
   java: string;
 }
 
+/** Bean Validation constraints the generated validators check (validation.ts). */
+const VALIDATION = [
+  'NotNull',
+  'NotBlank',
+  'NotEmpty',
+  'Positive',
+  'PositiveOrZero',
+  'Negative',
+  'Min',
+  'Max',
+  'Size',
+] as const;
+
 /** Annotations the translators implement, or that change nothing the generated code does. */
 const CARRIED = {
   class: [
@@ -85,15 +98,7 @@ const CARRIED = {
     'OneToMany',
     'OrderBy',
     'Transient',
-    'NotNull',
-    'NotBlank',
-    'NotEmpty',
-    'Positive',
-    'PositiveOrZero',
-    'Negative',
-    'Min',
-    'Max',
-    'Size',
+    ...VALIDATION,
     'Valid',
     'Getter',
     'Setter',
@@ -107,15 +112,7 @@ const CARRIED = {
     'Valid',
     'Validated',
     'Value',
-    'NotNull',
-    'NotBlank',
-    'NotEmpty',
-    'Positive',
-    'PositiveOrZero',
-    'Negative',
-    'Min',
-    'Max',
-    'Size',
+    ...VALIDATION,
   ],
 } as const satisfies Record<string, readonly string[]>;
 
