@@ -37,3 +37,10 @@ export {
   type BuildServiceOptions,
 } from './build/build-service.ts';
 export { readComponentInterfaces } from './build/build-component.ts';
+export {
+  typeCheckDirectory,
+  typeCheckFiles,
+  formatTypeErrors,
+  type TypeCheckError,
+  type TypeCheckResult,
+} from './build/type-check.ts';

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { buildService, type BuiltService } from '../../codemods/index.ts';
+import { buildService, formatTypeErrors, type BuiltService } from '../../codemods/index.ts';
 import { TARGETS, type Target } from '../../shared/catalog.ts';
 import { AppError, ErrorCode } from '../../shared/errors.ts';
 import type { CliCommand, CommandContext } from '../command.ts';
@@ -43,6 +43,17 @@ function formatLinks(built: BuiltService): string[] {
   return lines;
 }
 
+/** What the type check found; a build with allowed errors says so on every report. */
+function formatTypeCheck(built: BuiltService): string[] {
+  const { typecheck } = built;
+  if (!typecheck.checked) return [`type check: not run (${typecheck.reason ?? 'no tsconfig.json'})`];
+  if (typecheck.errors.length === 0) return [`type check: clean (${typecheck.files} files)`];
+  return [
+    `type check: ${typecheck.errors.length} error(s), built anyway because of --allow-type-errors`,
+    ...formatTypeErrors(typecheck.errors).map((line) => `  ${line}`),
+  ];
+}
+
 export function formatBuiltService(built: BuiltService, cwd: string): string {
   const mb = (built.size / (1024 * 1024)).toFixed(2);
   const lines = [
@@ -56,6 +67,7 @@ export function formatBuiltService(built: BuiltService, cwd: string): string {
     'exports:',
     ...built.exports.map((name) => `  ${name}`),
     ...formatLinks(built),
+    ...formatTypeCheck(built),
   ];
   return lines.join('\n');
 }
@@ -81,6 +93,12 @@ export function builtServiceDocument(built: BuiltService, cwd: string): Record<s
       linksOn: built.link.linksOn,
       runtimes: built.link.runtimes,
     },
+    typecheck: {
+      checked: built.typecheck.checked,
+      ...(built.typecheck.reason === undefined ? {} : { reason: built.typecheck.reason }),
+      errors: built.typecheck.errors,
+      allowedTypeErrors: built.typecheck.allowed,
+    },
   };
 }
 
@@ -91,10 +109,12 @@ export async function runBuild(
   target: Target,
   out: string | undefined,
   linkCheck: 'auto' | 'rule' = 'auto',
+  allowTypeErrors = false,
 ): Promise<BuiltService> {
   return buildService(dir, {
     target,
     linkCheck,
+    allowTypeErrors,
     cwd: context.cwd,
     ...(out === undefined ? {} : { out }),
     onProgress: (message) => context.output.progress(message),
@@ -110,6 +130,7 @@ export const buildCommand: CliCommand = {
     'migrate build ported/order-service',
     'migrate build ported/inventory-service --target spin   # prints the runtimes it links on',
     'migrate build ported/order-service --target embedded --out order.wasm --json',
+    'migrate build ported/order-service --allow-type-errors   # builds a project tsc rejects, and says so',
   ],
   reports: true,
   configure(command) {
@@ -119,6 +140,10 @@ export const buildCommand: CliCommand = {
       'wasmcloud',
     );
     command.option('--out <file>', 'where to write the .wasm (default: <dir>/dist/<name>.wasm)');
+    command.option(
+      '--allow-type-errors',
+      'build even when the project fails to type-check (the output and --json then say so)',
+    );
     command.option(
       '--no-wasmtime',
       'check where the component links with Wasmtime’s linking rule in TypeScript, without starting Wasmtime',
@@ -130,7 +155,14 @@ export const buildCommand: CliCommand = {
       throw new AppError(ErrorCode.usage, 'missing <dir>', { hint: 'migrate build <dir>' });
     const target = parseTarget(options.target);
     const out = typeof options.out === 'string' ? options.out : undefined;
-    const built = await runBuild(context, dir, target, out, options.wasmtime === false ? 'rule' : 'auto');
+    const built = await runBuild(
+      context,
+      dir,
+      target,
+      out,
+      options.wasmtime === false ? 'rule' : 'auto',
+      options.allowTypeErrors === true,
+    );
     if (context.output.json) {
       await context.output.resultJson({ schemaVersion: '1', ...builtServiceDocument(built, context.cwd) });
       return;

@@ -29,12 +29,13 @@ export async function portAndBuild(
   service: Service,
   out: string,
   target: Target,
+  allowTypeErrors = false,
 ) {
   const ported = await portService(context, estate, service, out);
   context.output.progress(`codemod ${out}`);
   const codemod = loadCodemodPlan(out);
   await writeFilesAtomic(codemod.writes.map((w) => ({ path: join(out, w.path), content: w.content })));
-  const built = await runBuild(context, out, target, undefined);
+  const built = await runBuild(context, out, target, undefined, 'auto', allowTypeErrors);
   return { ported, codemod, built };
 }
 
@@ -56,6 +57,10 @@ export const portCommand: CliCommand = {
     command.option(
       '--target <target>',
       'with --build: runtime to build for (wasmcloud, spin, spin4, embedded)',
+    );
+    command.option(
+      '--allow-type-errors',
+      'with --build: build even when the ported project fails to type-check (the output says so)',
     );
   },
   async run(context, args, options) {
@@ -81,7 +86,14 @@ export const portCommand: CliCommand = {
       );
     }
     if (target !== undefined) {
-      const { ported, codemod, built } = await portAndBuild(context, estate, service, out, target);
+      const { ported, codemod, built } = await portAndBuild(
+        context,
+        estate,
+        service,
+        out,
+        target,
+        options.allowTypeErrors === true,
+      );
       if (context.output.json) {
         await context.output.resultJson({
           ...ported.report,

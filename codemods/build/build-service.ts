@@ -16,6 +16,7 @@ import { COMPONENT_BIND_FILE, generateComponentBind } from './component-bind.ts'
 import { findMissingWitPackages } from './check-imports.ts';
 import { checkComponentLinks, type LinkReport } from './link-check.ts';
 import { createUnsupportedError, loadBuildPlan, type BuildPlan } from './plan.ts';
+import { formatTypeErrors, typeCheckDirectory, type TypeCheckResult } from './type-check.ts';
 
 /** The guest entry `migrate build` compiles, relative to the service directory. */
 export const COMPONENT_ENTRY = 'src/component.ts';
@@ -35,6 +36,17 @@ export interface BuildServiceOptions {
    */
   linkCheck?: 'auto' | 'rule';
   onProgress?: (message: string | undefined) => void;
+  /**
+   * Build a project that fails to type-check anyway (`--allow-type-errors`); the result's `typecheck` lists the
+   * errors and says they were allowed. Without it a type error refuses the build.
+   */
+  allowTypeErrors?: boolean;
+}
+
+/** The type check `build` ran on the project before componentizing it. */
+export interface BuildTypeCheck extends TypeCheckResult {
+  /** The errors were there and the build went on (`--allow-type-errors`). */
+  allowed: boolean;
 }
 
 export interface BuiltService {
@@ -58,6 +70,7 @@ export interface BuiltService {
   pins: RealTarget | undefined;
   /** Where the component links: every real runtime, checked against its own host world. */
   link: LinkReport;
+  typecheck: BuildTypeCheck;
 }
 
 /** A WIT-safe, file-safe name for the service: package.json `name` (scope dropped) or the directory name. */
@@ -138,6 +151,8 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
       hint: `run \`migrate codemod ${show('.')}\` first: it moves the side effects onto the facade and copies it into src/caps (or use \`migrate port … --build\`)`,
     });
   }
+  progress('build: type-checking the project (tsc, migrate’s declarations)');
+  const typecheck = checkTypes(root, options.allowTypeErrors === true, show);
   const name = getServiceName(root);
   const out = resolve(cwd, options.out ?? join(root, 'dist', `${name}.wasm`));
   progress('build: writing the WIT world');
@@ -199,5 +214,24 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
     effectKinds: plan.effectKinds,
     pins: plan.pins,
     link,
+    typecheck,
   };
+}
+
+/** Type-checks the project; refuses it on an error unless `allow`. */
+function checkTypes(root: string, allow: boolean, show: (file: string) => string): BuildTypeCheck {
+  // component-bind.ts is the build's own output over WIT imports (rewritten right after): not the user's code.
+  const result = typeCheckDirectory(root, [COMPONENT_BIND_FILE]);
+  const [first] = result.errors;
+  if (first === undefined || allow) return { ...result, allowed: first !== undefined };
+  const shown = formatTypeErrors(result.errors.slice(0, 10).map((e) => ({ ...e, file: show(e.file) })));
+  const more = result.errors.length > 10 ? `\n  … and ${result.errors.length - 10} more` : '';
+  throw new AppError(
+    ErrorCode.build,
+    `${show('.')} does not type-check: ${result.errors.length} error(s)\n  ${shown.join('\n  ')}${more}`,
+    {
+      location: { file: show(first.file), line: first.line, column: first.column },
+      hint: 'fix the errors (a ported project’s TODO(migrate) comments say where the port stopped), or build anyway with --allow-type-errors',
+    },
+  );
 }

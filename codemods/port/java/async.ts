@@ -10,7 +10,7 @@ export function resolveAsyncMethods(
   roles: ReadonlyMap<string, ClassRole>,
 ): Set<string> {
   const asyncMethods = new Set<string>();
-  const ctx: ServiceContext = { classes, roles, asyncMethods, todos: [] };
+  const ctx: ServiceContext = { classes, roles, asyncMethods, todos: [], dropped: [] };
   for (const [name, role] of roles) {
     if (role === 'jpa-repository' || role === 'redis-repository') {
       for (const m of classes.get(name)?.methods ?? []) asyncMethods.add(`${name}.${m.name}`);

@@ -45,12 +45,13 @@ function fieldInit(
     return translateExpr(f.init, scope);
   } catch (error) {
     if (!(error instanceof Untranslatable)) throw error;
-    ctx.todos.push({
+    ctx.dropped.push({
       file: cls.file,
       line: f.line,
+      construct: `${f.modifiers.includes('static') ? 'static ' : ''}field initializer`,
       member: `${cls.name}.${f.name}`,
       why: error.message,
-      java: f.init.text,
+      java: f.text ?? f.init.text,
     });
     return `(() => {\n${renderTodo(error.message, f.init.text, `${fileName(cls.file)}:${f.line}`)}\n})()`;
   }
@@ -62,11 +63,13 @@ function fieldLines(ctx: ServiceContext, cls: JavaClass, imports: ImportSet, mut
     .filter((f) => f.type.name !== 'Logger' && !DROPPED_TYPES.has(f.type.name))
     .map((f) => {
       const isStatic = f.modifiers.includes('static');
+      // the composition root sets an injected field after construction: public, and assigned by then
+      const injected = !mutable && isInjectedField(f);
       const readonly = !mutable && f.modifiers.includes('final') ? 'readonly ' : '';
-      const visibility = !mutable && f.modifiers.includes('private') ? 'private ' : '';
+      const visibility = !mutable && !injected && f.modifiers.includes('private') ? 'private ' : '';
       const type = tsType(f.type, scope) || 'unknown';
       const init = fieldInit(ctx, cls, f, imports);
-      const bang = init === undefined && mutable ? '!' : '';
+      const bang = init === undefined && (mutable || injected) ? '!' : '';
       return `${visibility}${isStatic ? 'static ' : ''}${readonly}${fieldName(cls, f.name)}${bang}: ${type}${init === undefined ? '' : ` = ${init}`};`;
     });
 }
@@ -187,6 +190,11 @@ export function translateBean(
     members.push(translateMember(ctx, cls, m, imports, outcomes, leading === undefined ? {} : { leading }));
   }
   return `${loggerLine(cls, imports)}${doc(cls)}export class ${cls.name} {\n${members.join('\n\n')}\n}`;
+}
+
+/** A field Spring sets after construction: `@Autowired`/`@Inject`, or `@Value`. */
+export function isInjectedField(f: JavaVariable): boolean {
+  return !f.modifiers.includes('static') && !f.init && hasAnnotation(f, 'Autowired', 'Inject', 'Value');
 }
 
 /** Constructor parameters of a bean as the composition root must supply them. */

@@ -1,10 +1,10 @@
 /** The generated `main.ts`: config, pools, beans in dependency order (constructor injection), routes, server. */
 import { getAnnotation, hasAnnotation, type JavaClass, type JavaVariable } from './model.ts';
 import type { ClassRole } from './roles.ts';
-import { getInjectedParams } from './classes.ts';
+import { getInjectedParams, isInjectedField } from './classes.ts';
 import { lowerFirst } from './names.ts';
 import { valueExpr } from './config.ts';
-import type { PortTodo } from './todo.ts';
+import type { DroppedConstruct } from './dropped.ts';
 
 export interface RootInput {
   serviceName: string;
@@ -17,7 +17,7 @@ export interface RootInput {
   usesNats: boolean;
   /** A bean subscribes (`createDispatcher`): the component exports wasmcloud:messaging/handler. */
   subscribesNats?: boolean;
-  todos: PortTodo[];
+  dropped: DroppedConstruct[];
 }
 
 function argFor(p: JavaVariable, input: RootInput, owner: JavaClass, names: Map<string, string>): string {
@@ -31,9 +31,10 @@ function argFor(p: JavaVariable, input: RootInput, owner: JavaClass, names: Map<
   const bean = names.get(p.type.name);
   if (bean) return bean;
   const why = `no bean of type ${p.type.name} for ${owner.name}`;
-  input.todos.push({
+  input.dropped.push({
     file: owner.file,
-    line: owner.line,
+    line: p.line,
+    construct: 'injection',
     member: `${owner.name}.constructor`,
     why,
     java: `${p.type.name} ${p.name}`,
@@ -90,6 +91,11 @@ function compose(
     lines.push(`const ${variable} = new ${cls.name}(${args.join(', ')});`);
     names.set(cls.name, variable);
   }
+  // Field injection once every bean exists, as Spring does (a cycle through fields is allowed).
+  for (const cls of beans) {
+    for (const f of cls.fields.filter(isInjectedField))
+      lines.push(`${lowerFirst(cls.name)}.${f.name} = ${argFor(f, input, cls, names)};`);
+  }
   const controllers = beans.filter((c) => input.roles.get(c.name) === 'controller');
   const advice = beans.find((c) => input.roles.get(c.name) === 'advice');
   const destroy = beans.flatMap((c) =>
@@ -98,6 +104,43 @@ function compose(
       .map((m) => `await ${lowerFirst(c.name)}.${m.name}();`),
   );
   return { lines, imports, controllers, advice, destroy };
+}
+
+/** Where a startup hook runs, in Spring Boot's order: context refreshed, runners, application ready. */
+export type StartupPhase = 'refreshed' | 'runner' | 'ready';
+
+const RUNNER_INTERFACES = ['CommandLineRunner', 'ApplicationRunner'];
+
+/**
+ * The startup hook a method of a bean is, if main.ts runs it: `run` of a CommandLineRunner/ApplicationRunner,
+ * or a parameterless `@EventListener` for ContextRefreshedEvent or ApplicationReadyEvent.
+ */
+export function getStartupPhase(
+  cls: JavaClass,
+  method: JavaClass['methods'][number],
+): StartupPhase | undefined {
+  if (method.name === 'run' && cls.interfaces.some((i) => RUNNER_INTERFACES.includes(i.name)))
+    return 'runner';
+  const listener = getAnnotation(method, 'EventListener');
+  if (listener === undefined || method.params.length > 0) return undefined;
+  const events = `${listener.args.value ?? ''} ${listener.args.classes ?? ''}`;
+  if (/\bApplicationReadyEvent\b/.test(events)) return 'ready';
+  if (/\bContextRefreshedEvent\b/.test(events)) return 'refreshed';
+  return undefined;
+}
+
+function startupHooks(input: RootInput, phase: StartupPhase): string[] {
+  const beanRoles = new Set<ClassRole>(['bean', 'controller', 'advice']);
+  return [...input.classes.values()]
+    .filter((c) => beanRoles.has(input.roles.get(c.name) ?? 'other'))
+    .flatMap((c) =>
+      c.methods
+        .filter((m) => getStartupPhase(c, m) === phase)
+        .map(
+          (m) =>
+            `await ${lowerFirst(c.name)}.${m.name}(${m.params.length > 0 ? 'process.argv.slice(2)' : ''});`,
+        ),
+    );
 }
 
 export function generateMain(input: RootInput): string {
@@ -134,7 +177,9 @@ ${advice ? `onError: ${lowerFirst(advice.name)}ErrorHandler(${lowerFirst(advice.
 log,
 });
 const port = await listen(server, Number(config['server.port']));
+${[...startupHooks(input, 'refreshed'), ...startupHooks(input, 'runner')].join('\n')}
 log.info('Started ${input.serviceName} on port {}', port);
+${startupHooks(input, 'ready').join('\n')}
 
 async function shutdown(): Promise<void> {
 server.close();
@@ -163,13 +208,14 @@ export const COMPONENT_ENTRY_FILE = 'src/component.ts';
  * the messaging handler (`caps/component-messaging.ts`), which composes the service on the first message too.
  */
 export function generateComponent(input: RootInput): string {
-  const todos = input.todos.length;
+  const dropped = input.dropped.length;
   const { lines, imports, controllers, advice } = compose(
     input,
     (role) =>
       `undefined as never /* no ${role === 'jpa-repository' ? 'pg pool' : 'Redis client'} in a component: its calls go through caps */`,
   );
-  input.todos.splice(todos);
+  // main.ts reported the same injections
+  input.dropped.splice(dropped);
   const usesConfig = lines.some((l) => /\bconfig(Value\(|\[)/.test(l));
   const head = [
     "import './component-bind.ts';",

@@ -1,56 +1,90 @@
 /** application.properties → a config module reading process.env with the same `${ENV:default}` placeholders. */
 
-export function parseProperties(text: string): Map<string, string> {
-  const props = new Map<string, string>();
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
-    const eq = line.search(/[=:]/);
-    if (eq < 0) continue;
-    props.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
-  }
-  return props;
-}
-
 /** Spring's relaxed binding: `inventory.url` is also read from `INVENTORY_URL`. */
 export function toEnvName(key: string): string {
   return key.toUpperCase().replace(/[.-]/g, '_');
 }
 
-/** A property value with placeholders → a TS expression over `env` and the other properties. */
-export function placeholderExpr(value: string, props: ReadonlyMap<string, string>): string {
+/** The index of the `}` closing the placeholder whose `${` is at `start` (nested placeholders skipped), or -1. */
+function closingBrace(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    if (text.startsWith('${', i)) {
+      depth++;
+      i++;
+    } else if (text[i] === '}' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** Spring's `${random.*}` values, made when the config is loaded (never looked up in the environment). */
+const RANDOM: Record<string, string> = {
+  'random.uuid': 'randomUUID()',
+  'random.value': "randomUUID().replaceAll('-', '')",
+  'random.int': 'String(randomInt(2 ** 31 - 1))',
+  'random.long': 'String(randomInt(2 ** 47))',
+};
+
+/**
+ * A property value with placeholders → a TS expression over `env` and the other properties: `${X}` reads the
+ * property X (or the environment, X and its relaxed name), `${X:default}` falls back to the default (itself
+ * possibly a placeholder), `${random.uuid}` is made at load time.
+ */
+export function placeholderExpr(
+  value: string,
+  props: ReadonlyMap<string, string>,
+  seen: ReadonlySet<string> = new Set(),
+): string {
   const parts: string[] = [];
   let rest = value;
   for (;;) {
     const start = rest.indexOf('${');
     if (start < 0) break;
-    const end = rest.indexOf('}', start);
+    const end = closingBrace(rest, start);
     if (end < 0) break;
     parts.push(JSON.stringify(rest.slice(0, start)));
     const inner = rest.slice(start + 2, end);
     const colon = inner.indexOf(':');
     const name = colon < 0 ? inner : inner.slice(0, colon);
     const fallback = colon < 0 ? undefined : inner.slice(colon + 1);
+    const random = RANDOM[name] ?? (name.startsWith('random.') ? RANDOM['random.int'] : undefined);
+    if (random !== undefined) {
+      parts.push(`(${random})`);
+      rest = rest.slice(end + 1);
+      continue;
+    }
     const other = props.get(name);
-    const base =
-      other !== undefined && other !== value
-        ? `(env[${JSON.stringify(toEnvName(name))}] ?? ${placeholderExpr(other, props)})`
-        : `env[${JSON.stringify(name)}]`;
-    parts.push(`(${base} ?? ${JSON.stringify(fallback ?? '')})`);
+    const envNames = [...new Set([name, toEnvName(name)])].map((n) => `env[${JSON.stringify(n)}]`);
+    // a property the configuration defines is never missing: its default is dead, as in Spring
+    const defined = other !== undefined && !seen.has(name);
+    const base = defined
+      ? `env[${JSON.stringify(toEnvName(name))}] ?? ${placeholderExpr(other, props, new Set([...seen, name]))}`
+      : envNames.join(' ?? ');
+    const orElse = defined
+      ? undefined
+      : fallback === undefined
+        ? '""'
+        : placeholderExpr(fallback, props, seen);
+    parts.push(orElse === undefined ? `(${base})` : `(${base} ?? ${orElse})`);
     rest = rest.slice(end + 1);
   }
   parts.push(JSON.stringify(rest));
   return parts.filter((p) => p !== '""').join(' + ') || '""';
 }
 
+/** Whether a config module over `props` makes `${random.*}` values (and imports node:crypto). */
+function usesRandom(props: ReadonlyMap<string, string>): boolean {
+  return [...props.values()].some((v) => v.includes('${random.'));
+}
+
 export function generateConfigModule(props: ReadonlyMap<string, string>): string {
   const entries = [...props].map(([key, value]) => {
     const lookup = `env[${JSON.stringify(toEnvName(key))}]`;
-    const expr = placeholderExpr(value, props);
+    const expr = placeholderExpr(value, props, new Set([key]));
     // `server.port=${SERVER_PORT:8080}` already reads SERVER_PORT first: do not read it twice.
     return `${JSON.stringify(key)}: ${expr.startsWith(`(${lookup} ??`) ? expr : `${lookup} ?? ${expr}`},`;
   });
-  return `/** The service's application.properties, resolved against the environment as Spring does. */
+  return `${usesRandom(props) ? "import { randomInt, randomUUID } from 'node:crypto';\n\n" : ''}/** The service's configuration (application.properties/.yml, active profiles), resolved against the environment as Spring does. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 return {
 ${entries.join('\n')}
@@ -91,6 +125,8 @@ import type { Config } from './config.ts';
 /** A pg pool from spring.datasource.*; \`currentSchema\` becomes the search_path, as with the JDBC driver. */
 export function createPool(config: Config): pg.Pool {
 const url = new URL(config['spring.datasource.url'].replace(/^jdbc:/, ''));
+if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:')
+throw new Error(\`spring.datasource.url \${url.protocol} is not Postgres: the ported repositories speak Postgres only (see port-report.json)\`);
 const schema = url.searchParams.get('currentSchema') ?? 'public';
 return new pg.Pool({
 host: url.hostname,

@@ -39,7 +39,12 @@ export function resolveEntityMapping(cls: JavaClass, classes: ReadonlyMap<string
   const columns: ColumnMapping[] = [];
   const children: ChildMapping[] = [];
   for (const f of cls.fields) {
-    if (f.modifiers.includes('static') || f.modifiers.includes('transient') || hasAnnotation(f, 'Transient'))
+    // @ManyToMany has no column of its own (a join table): not mapped, reported by dropped.ts
+    if (
+      f.modifiers.includes('static') ||
+      f.modifiers.includes('transient') ||
+      hasAnnotation(f, 'Transient', 'ManyToMany')
+    )
       continue;
     const oneToMany = getAnnotation(f, 'OneToMany');
     if (oneToMany) {

@@ -163,7 +163,7 @@ function translateIdentifier(name: string, scope: Scope): string {
   if (fieldDecl) {
     if (fieldDecl.type.name === 'Logger') return 'log';
     return fieldDecl.modifiers.includes('static')
-      ? `${scope.cls.name}.${name}`
+      ? `${scope.cls.name}.${fieldName(scope.cls, name)}`
       : `this.${fieldName(scope.cls, name)}`;
   }
   if (scope.cls.components.some((c) => c.name === name)) return `this.${name}`;
@@ -194,7 +194,7 @@ function translateFieldAccess(node: Node, scope: Scope): string {
     const decl = scope.cls.fields.find((f) => f.name === name);
     if (decl?.type.name === 'Logger') return 'log';
     return decl?.modifiers.includes('static')
-      ? `${scope.cls.name}.${name}`
+      ? `${scope.cls.name}.${fieldName(scope.cls, name)}`
       : `this.${fieldName(scope.cls, name)}`;
   }
   if (object.type === 'identifier' && /^[A-Z]/.test(object.text) && !lookupLocal(scope, object.text)) {

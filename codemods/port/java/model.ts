@@ -28,6 +28,16 @@ export interface JavaVariable {
   /** The initializer of a field, if any. */
   init: Node | undefined;
   line: number;
+  /** The Java source of a field's declaration, for TODO comments. */
+  text?: string;
+}
+
+/** A `static { … }` or instance `{ … }` initializer block, or a member kind the port has no model for. */
+export interface JavaInitializer {
+  kind: 'static' | 'instance' | 'other';
+  line: number;
+  text: string;
+  body: Node | undefined;
 }
 
 export interface JavaMethod {
@@ -62,6 +72,8 @@ export interface JavaClass {
   constructors: JavaMethod[];
   methods: JavaMethod[];
   enumConstants: string[];
+  /** Initializer blocks (and member kinds the port does not model), in source order. */
+  initializers: JavaInitializer[];
   /** Simple name → fully qualified name, from the imports. */
   imports: Record<string, string>;
   javadoc: string | undefined;

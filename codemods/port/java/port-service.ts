@@ -21,10 +21,13 @@ import { generateAdvice, generateRoutes, getRoutes } from './web.ts';
 import { translateJpaRepository } from './jpa-repository.ts';
 import { translateRedisRepository } from './redis-repository.ts';
 import { generateValidators } from './validation.ts';
-import { generateConfigModule, generateDbModule, generateRedisModule, parseProperties } from './config.ts';
+import { generateConfigModule, generateDbModule, generateRedisModule } from './config.ts';
+import { CONFIG_FILE, findDroppedConfig, parseConfigSources, resolveConfig } from './config-sources.ts';
 import { COMPONENT_ENTRY_FILE, generateComponent, generateMain } from './composition-root.ts';
 import { toKebabCase } from './names.ts';
-import { createPortReport, type PortReport } from './report.ts';
+import { createPortReport, PORT_REPORT_FILE, type PortReport } from './report.ts';
+import { typeCheckFiles } from '../../build/type-check.ts';
+import { findDroppedConstructs, renderDropped, type DroppedConstruct } from './dropped.ts';
 import { fileName } from './members.ts';
 import { ErrorCode, wrapError } from '../../../shared/errors.ts';
 
@@ -52,6 +55,11 @@ async function selectRuntimeModules(generated: readonly string[]): Promise<Map<s
 export interface PortOptions {
   /** The service's OpenAPI document (`createOpenApi` of the analyzer): its types go to src/api/openapi.ts. */
   openapi?: Record<string, unknown>;
+  /**
+   * Type-check the generated project with migrate's compiler and declarations (default true); the errors go to
+   * the report. Only tests that check the project themselves turn it off.
+   */
+  typeCheck?: boolean;
 }
 
 export interface PortedService {
@@ -74,11 +82,10 @@ export async function readJavaSources(serviceDir: string): Promise<Map<string, s
   for (const file of await listJava(join(serviceDir, 'src', 'main', 'java'))) {
     sources.set(relative(serviceDir, file).split('\\').join('/'), await readFile(file, 'utf8'));
   }
-  const props = await readFile(
-    join(serviceDir, 'src', 'main', 'resources', 'application.properties'),
-    'utf8',
-  ).catch(() => '');
-  sources.set('src/main/resources/application.properties', props);
+  const resources = join(serviceDir, 'src', 'main', 'resources');
+  const names = await readdir(resources).catch(() => [] as string[]);
+  for (const name of names.filter((n) => CONFIG_FILE.test(n)).sort())
+    sources.set(`src/main/resources/${name}`, await readFile(join(resources, name), 'utf8'));
   return sources;
 }
 
@@ -104,9 +111,12 @@ export async function portJavaSources(
     roles,
     asyncMethods: resolveAsyncMethods(classes, roles),
     todos: [],
+    dropped: [],
     ...(options.openapi === undefined ? {} : { openapi: options.openapi }),
   };
-  const props = parseProperties(sources.get('src/main/resources/application.properties') ?? '');
+  const configEntries = parseConfigSources(sources);
+  const configDropped: DroppedConstruct[] = [];
+  const props = resolveConfig(configEntries, configDropped);
   const app = [...classes.values()].find((c) => roles.get(c.name) === 'application');
   const rootPackage = app?.packageName ?? '';
   const pathOf = (cls: JavaClass): string => {
@@ -118,13 +128,18 @@ export async function portJavaSources(
   const outcomes: MethodOutcome[] = [];
   const files = new Map<string, string>();
   const validated = new Set<string>();
+  const applicationDropped: DroppedConstruct[] = [];
   let usesNats = false;
   let subscribesNats = false;
   for (const cls of classes.values()) {
     const role = roles.get(cls.name) ?? 'other';
+    const dropped = findDroppedConstructs(cls, role);
+    ctx.dropped.push(...dropped);
     if (role === 'application') {
-      for (const m of cls.methods)
+      // main.ts replaces the class: its main is carried over, anything else is a dropped construct
+      for (const m of cls.methods.filter((m) => m.name === 'main' && m.modifiers.includes('static')))
         outcomes.push({ member: `${cls.name}.${m.name}`, file: cls.file, line: m.line, todos: 0 });
+      applicationDropped.push(...dropped);
       continue;
     }
     const imports = new ImportSet();
@@ -154,7 +169,7 @@ export async function portJavaSources(
         },
         cls.name,
         (name) => classes.get(name)?.kind === 'record' || classes.get(name)?.kind === 'enum',
-      )}\n${text}\n`,
+      )}\n${renderDropped(dropped)}${text}\n`,
     );
   }
   const validators = [...validated].flatMap((name) => generateValidators(name, classes));
@@ -176,7 +191,9 @@ export async function portJavaSources(
   for (const [key, value, needed] of defaults) if (needed && !props.has(key)) props.set(key, value);
   if (options.openapi !== undefined)
     files.set(OPENAPI_TYPES_FILE, await generateOpenApiTypes(options.openapi));
-  files.set('src/config.ts', generateConfigModule(props));
+  configDropped.push(...findDroppedConfig(configEntries, props, usesDb));
+  ctx.dropped.push(...configDropped);
+  files.set('src/config.ts', `${renderDropped(configDropped)}${generateConfigModule(props)}`);
   if (usesDb) files.set('src/db.ts', generateDbModule());
   if (usesRedis) files.set('src/redis.ts', generateRedisModule());
   const root = {
@@ -192,20 +209,21 @@ export async function portJavaSources(
     usesRedis,
     usesNats,
     subscribesNats,
-    todos: ctx.todos,
+    dropped: ctx.dropped,
   };
-  files.set('src/main.ts', generateMain(root));
+  files.set('src/main.ts', `${renderDropped(applicationDropped)}${generateMain(root)}`);
   files.set(COMPONENT_ENTRY_FILE, generateComponent(root));
   for (const [module, text] of await selectRuntimeModules([...files.values()])) {
     files.set(`src/runtime/${module}.ts`, text);
   }
   files.set('package.json', packageJson(serviceName, usesDb, usesRedis, usesNats));
   files.set('tsconfig.json', TSCONFIG);
-  const report = createPortReport(serviceName, outcomes, ctx.todos);
-  files.set('port-report.json', `${JSON.stringify(report, null, 2)}\n`);
   for (const [path, text] of files) {
     if (path.endsWith('.ts') && !path.startsWith('src/runtime/')) files.set(path, await formatTs(text, path));
   }
+  const typecheck = options.typeCheck === false ? undefined : typeCheckFiles(files);
+  const report = createPortReport(serviceName, outcomes, ctx.todos, ctx.dropped, typecheck);
+  files.set(PORT_REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
   return { files, report };
 }
 

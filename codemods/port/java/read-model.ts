@@ -121,6 +121,7 @@ function readClass(
     constructors: [],
     methods: [],
     enumConstants: [],
+    initializers: [],
     imports,
     javadoc,
   };
@@ -151,10 +152,38 @@ function readClass(
       case 'enum_constant':
         cls.enumConstants.push(member.childForFieldName('name')?.text ?? member.text);
         break;
+      case 'static_initializer':
+      case 'block':
+        cls.initializers.push({
+          kind: member.type === 'block' ? 'instance' : 'static',
+          line: member.startPosition.row + 1,
+          text: member.text,
+          body:
+            member.type === 'block'
+              ? member
+              : (member.namedChildren.find((n) => n?.type === 'block') ?? undefined),
+        });
+        break;
+      case 'annotation_type_declaration':
+        cls.initializers.push({
+          kind: 'other',
+          line: member.startPosition.row + 1,
+          text: member.text,
+          body: undefined,
+        });
+        break;
       case 'enum_body_declarations':
         for (const inner of member.namedChildren) {
           if (inner?.type === 'field_declaration') cls.fields.push(...readField(inner));
           if (inner?.type === 'method_declaration') cls.methods.push(readMethod(inner, false));
+          if (inner?.type === 'constructor_declaration') cls.constructors.push(readMethod(inner, true));
+          if (inner?.type === 'static_initializer' || inner?.type === 'block')
+            cls.initializers.push({
+              kind: inner.type === 'block' ? 'instance' : 'static',
+              line: inner.startPosition.row + 1,
+              text: inner.text,
+              body: undefined,
+            });
         }
         break;
       default:
@@ -260,6 +289,7 @@ function readField(node: Node): JavaVariable[] {
       modifiers: readModifierWords(modifiers),
       init: d.childForFieldName('value') ?? undefined,
       line: node.startPosition.row + 1,
+      text: node.text,
     }));
 }
 

@@ -1,6 +1,7 @@
 import type { JavaClass, JavaType } from './model.ts';
 import type { ClassRole } from './roles.ts';
 import type { PortTodo } from './todo.ts';
+import type { DroppedConstruct } from './dropped.ts';
 
 /** Everything the translators know about the service being ported. */
 export interface ServiceContext {
@@ -9,6 +10,8 @@ export interface ServiceContext {
   /** `Class.method` of every method that becomes async (it awaits a repository, client or async bean call). */
   asyncMethods: ReadonlySet<string>;
   todos: PortTodo[];
+  /** Constructs the generated code leaves out (TODO comments at class level, report entries). */
+  dropped: DroppedConstruct[];
   /** The service's OpenAPI document from `migrate analyze`; route bodies are checked against its schemas. */
   openapi?: OpenApiDocument;
 }

@@ -127,6 +127,48 @@ describe('migrate build', () => {
     expect((await stat(join(work, 'out', 't.wasm'))).size).toBe(doc.size);
   });
 
+  it('refuses a project that fails to type-check, with file:line; --allow-type-errors builds it and says so', async () => {
+    // The tiny service with a strict tsconfig: its src/app.ts imports a facade copy it does not have.
+    const tsconfig = JSON.stringify({
+      compilerOptions: { module: 'nodenext', strict: true, noEmit: true, allowImportingTsExtensions: true },
+      include: ['src'],
+      exclude: ['src/component.ts'],
+    });
+    await writeService(join(work, 'typed'), { ...TINY, 'tsconfig.json': tsconfig });
+    const refused = await runCliCaptured(
+      ['build', 'typed', '--target', 'wasmcloud', '--no-wasmtime'],
+      {},
+      work,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/error MIG_BUILD typed does not type-check: 1 error/);
+    expect(refused.stderr).toContain(`${join('typed', 'src', 'app.ts')}:1:22 Cannot find module`);
+    expect(refused.stderr).toMatch(/hint: .*--allow-type-errors/);
+    expect(existsSync(join(work, 'typed', 'dist', 'tiny-service.wasm'))).toBe(false);
+    const allowed = await runCliCaptured(
+      ['build', 'typed', '--target', 'wasmcloud', '--no-wasmtime', '--allow-type-errors', '--json'],
+      {},
+      work,
+    );
+    expect(allowed.code).toBe(0);
+    const doc = JSON.parse(allowed.stdout) as { typecheck: Record<string, unknown> };
+    expect(doc.typecheck).toMatchObject({
+      checked: true,
+      allowedTypeErrors: true,
+      errors: [expect.objectContaining({ file: 'src/app.ts', line: 1, column: 22, code: 2307 })],
+    });
+    const text = await runCliCaptured(
+      ['build', 'typed', '--target', 'wasmcloud', '--no-wasmtime', '--allow-type-errors'],
+      {},
+      work,
+    );
+    expect(text.stdout).toContain(
+      'type check: 1 error(s), built anyway because of --allow-type-errors\n  src/app.ts:1:22 Cannot find module',
+    );
+    // a project without a tsconfig.json is built, and the output says it was not checked
+    expect(built.stdout).toContain('type check: not run (no tsconfig.json');
+  });
+
   it('port --build runs port, codemod and build in turn: order-service becomes a component', async () => {
     const estate = fileURLToPath(new URL('../../../samples/spring-orders', import.meta.url));
     const bad = await runCliCaptured(['port', 'order-service', '--build', '--target', 'lambda'], {}, work);
@@ -152,6 +194,8 @@ describe('migrate build', () => {
     expect(run.stderr).not.toMatch(/error/);
     expect(run.code).toBe(0);
     expect(existsSync(join(work, 'ported-order', 'dist', 'order-service.wasm'))).toBe(true);
+    expect(run.stdout).toContain('type check: clean (tsc --strict, migrate’s declarations)');
+    expect(run.stdout).toMatch(/type check: clean \(\d+ files\)/);
     for (const file of [
       'component.ts',
       'component-bind.ts',

@@ -30,7 +30,12 @@ describe('migrate port (CLI)', () => {
       '--json',
     ]);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ service: 'inventory-service', methods_todo: 0, out });
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      service: 'inventory-service',
+      methods_todo: 0,
+      typecheck_errors: 0,
+      out,
+    });
     await writeFile(join(out, 'src/stale.ts'), 'export const stale = 1;\n');
     const second = await runCliCaptured(['port', 'inventory-service', '--estate', ESTATE, '--out', out]);
     expect(second.code).toBe(0);

@@ -21,6 +21,8 @@ async function expectCompiles(ported: PortedService): Promise<void> {
   temp.push(dir);
   await writeProject(dir, ported.files);
   expect(typeCheck(dir)).toEqual([]);
+  // the port's own check (migrate's compiler and declarations, nothing installed) agrees
+  expect(ported.report).toMatchObject({ typecheck: { checked: true, errors: [] }, typecheck_errors: 0 });
 }
 
 describe('port of Java constructs', () => {
