@@ -1,4 +1,11 @@
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import {
+  connectEngine,
+  measureFootprint,
+  readUpState,
+  type Engine,
+  type UpState,
+} from '../../deploy/local/index.ts';
 import { loadPlan, type Plan, type PlanService } from '../../planner/index.ts';
 import {
   abortRollout,
@@ -8,6 +15,7 @@ import {
   renderRolloutText,
   runRollout,
   ROLLOUT_REPORT_VERSION,
+  type FootprintMeter,
   type RolloutEvent,
   type RolloutVerifier,
 } from '../../rollout/index.ts';
@@ -38,11 +46,24 @@ function parseServiceUrls(entries: unknown, option: string): Map<string, string>
   return map;
 }
 
-/** verify's runVerify for services with both sides given; undefined (a clear failure) for the others. */
-function createVerifier(context: CommandContext, options: Record<string, unknown>): RolloutVerifier {
+/**
+ * verify's runVerify for services with both sides given (`--legacy`/`--component`, else the container and
+ * component `migrate up` runs); undefined (a clear failure) for the others.
+ */
+function createVerifier(
+  context: CommandContext,
+  options: Record<string, unknown>,
+  up: UpState | undefined,
+): RolloutVerifier {
   const legacy = parseServiceUrls(options.legacy, '--legacy');
   const component = parseServiceUrls(options.component, '--component');
-  const estate = resolve(context.cwd, typeof options.estate === 'string' ? options.estate : '.');
+  for (const s of up?.services ?? []) {
+    if (s.component === undefined) continue;
+    if (!legacy.has(s.id)) legacy.set(s.id, `http://127.0.0.1:${s.container.port}`);
+    if (!component.has(s.id)) component.set(s.id, `http://127.0.0.1:${s.component.port}`);
+  }
+  const estateOption = typeof options.estate === 'string' ? options.estate : undefined;
+  const estate = resolve(context.cwd, estateOption ?? up?.estateDir ?? '.');
   return async (service: PlanService) => {
     const legacyUrl = legacy.get(service.id);
     const componentUrl = component.get(service.id);
@@ -63,6 +84,16 @@ function createVerifier(context: CommandContext, options: Record<string, unknown
       noise: result.noise.map((n) => `${n.operation} ${n.pattern}`),
       notes: result.notes,
     };
+  };
+}
+
+/** Footprints of the services `migrate up` runs beside their containers; the engine is reached once. */
+function createMeter(up: UpState): FootprintMeter {
+  let engine: Promise<Engine> | undefined;
+  return async (service, step) => {
+    if (!up.services.some((s) => s.id === service.id && s.component !== undefined)) return undefined;
+    engine ??= connectEngine(up.dockerHost);
+    return { ...(await measureFootprint(await engine, up, service.id)), at: step.name };
   };
 }
 
@@ -126,7 +157,10 @@ export const rolloutCommand: CliCommand = {
       .option('--only <service>', 'move only this service (of the wave now moving)')
       .option('--legacy <service=url>', "for verify steps: the service's legacy side; repeatable", collect)
       .option('--component <service=url>', "for verify steps: the service's component; repeatable", collect)
-      .option('--estate <dir>', 'for verify steps: the estate root (OpenAPI and seed values)', '.')
+      .option(
+        '--estate <dir>',
+        "for verify steps: the estate root (OpenAPI and seed values; default: migrate up's, else .)",
+      )
       .option('--poll-ms <ms>', 'how often a holding step reads the gateway metrics', '1000');
   },
   async run(context, args, options) {
@@ -169,11 +203,15 @@ export const rolloutCommand: CliCommand = {
     const pollMs = Number(options.pollMs);
     if (!(pollMs >= 10))
       throw new AppError(ErrorCode.usage, `--poll-ms must be a number >= 10, got ${String(options.pollMs)}`);
+    const up = await readUpState(resolve(context.cwd, typeof options.runDir === 'string' ? options.runDir : '.migrate'));
     const outcome = await runRollout({
       plan,
       statePath,
       gateway: createAdminClientFromOptions(context, options),
-      verify: createVerifier(context, options),
+      verify: createVerifier(context, options, up),
+      ...(up === undefined
+        ? {}
+        : { routes: new Map(up.services.map((s) => [s.id, s.route])), measure: createMeter(up) }),
       ...(only === undefined ? {} : { only }),
       pollMs,
       onEvent: createProgress(context.output),
