@@ -8,6 +8,7 @@
  *   3. after `migrate down`, `up` again with product-service's component built with a seeded behaviour
  *      difference (POST /api/product answers 200 instead of 201): the rollout must stop on it with exit 1,
  *      product-service back at weight 0, the other three at 100 %.
+ * `E2E_ROLLOUT_PORTED=<dir>` reuses components ported and built before (`migrate up --ported <dir>`), copied.
  * Progress on stderr; the last stdout line is one JSON object. Exit 0 when everything held, 1 otherwise.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -128,8 +129,8 @@ async function readRecords(
 /** Weights of the gateway's routes, through `migrate status --json`. */
 async function readWeights(runDir: string): Promise<Record<string, number>> {
   const status = await migrate(['status', '--run-dir', runDir, '--json']);
-  const doc = JSON.parse(status.stdout) as { routes?: { name: string; weight: number }[] };
-  return Object.fromEntries((doc.routes ?? []).map((r) => [r.name, r.weight]));
+  const doc = JSON.parse(status.stdout) as { services?: { route: string; weight: number }[] };
+  return Object.fromEntries((doc.services ?? []).map((s) => [s.route, s.weight]));
 }
 
 async function resetWeights(runDir: string): Promise<void> {
@@ -218,7 +219,7 @@ async function main(): Promise<number> {
   const failures: string[] = [];
   const load: LoadCounts = { requests: 0, failed: 0, failures: [] };
   const underLoad = async <T>(work: () => Promise<T>): Promise<T> => {
-    const running = startLoad(GATEWAY, 4);
+    const running = startLoad(GATEWAY, 2, 20);
     try {
       return await work();
     } finally {
@@ -249,6 +250,11 @@ async function main(): Promise<number> {
     result.services = plan.services.filter((s) => s.include).length;
 
     const ported = join(work, 'ported');
+    // components ported and built earlier may be reused (copied; the run never changes the original)
+    if (process.env.E2E_ROLLOUT_PORTED !== undefined) {
+      log(`components from ${process.env.E2E_ROLLOUT_PORTED}`);
+      await cp(process.env.E2E_ROLLOUT_PORTED, ported, { recursive: true });
+    }
     const upArgs = (dir: string): string[] => ['--plan', join(work, 'plan.yaml'), '--ported', dir];
     log(`migrate up (gateway ${GATEWAY}); the components are ported and built into ${ported}`);
     let started = Date.now();

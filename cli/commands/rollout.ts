@@ -15,14 +15,17 @@ import {
   renderRolloutText,
   runRollout,
   ROLLOUT_REPORT_VERSION,
+  getRolloutProgress,
   type FootprintMeter,
   type RolloutEvent,
+  type RolloutRecord,
   type RolloutVerifier,
 } from '../../rollout/index.ts';
 import { AppError, ErrorCode, ExitCode } from '../../shared/errors.ts';
 import type { Output } from '../../shared/output.ts';
 import { runVerify } from '../../verify/index.ts';
 import type { CliCommand, CommandContext } from '../command.ts';
+import { createRolloutTaskList } from './rollout-tasks.ts';
 import { configureAdminOptions, createAdminClientFromOptions } from './shift.ts';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -97,26 +100,20 @@ function createMeter(up: UpState): FootprintMeter {
   };
 }
 
-/** Progress: a live line and one line per decision on a TTY, NDJSON events on stderr otherwise. */
-function createProgress(output: Output): (event: RolloutEvent) => void {
+/** Progress: a live task list on a TTY (rollout-tasks.ts), NDJSON events on stderr otherwise. */
+function createProgress(
+  output: Output,
+  plan: Plan,
+  records: readonly RolloutRecord[],
+): { onEvent: (event: RolloutEvent) => void; close: () => Promise<void> } {
   if (!output.interactive)
-    return (event) =>
-      output.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
-  return (event) => {
-    if (event.type === 'step-started')
-      output.progress(`${event.service} ${event.step}: starting (route ${event.route})`);
-    else if (event.type === 'step-waiting')
-      output.progress(`${event.service} ${event.step}: ${event.reason}`);
-    else if (event.type === 'service-completed')
-      output.log(`${output.style('green', '✔')} ${event.service} at 100%`);
-    else {
-      output.progress(undefined);
-      const ok = event.type === 'step-passed';
-      output.log(
-        `${output.style(ok ? 'green' : 'red', ok ? '✔' : '✖')} ${event.service} ${event.step} ${ok ? 'passed' : 'BREACHED'}`,
-      );
-    }
-  };
+    return {
+      onEvent: (event) =>
+        output.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`),
+      close: () => Promise.resolve(),
+    };
+  const { services } = getRolloutProgress(plan, records);
+  return createRolloutTaskList(plan, services, output.stderr as NodeJS.WriteStream);
 }
 
 async function readPlan(
@@ -203,7 +200,10 @@ export const rolloutCommand: CliCommand = {
     const pollMs = Number(options.pollMs);
     if (!(pollMs >= 10))
       throw new AppError(ErrorCode.usage, `--poll-ms must be a number >= 10, got ${String(options.pollMs)}`);
-    const up = await readUpState(resolve(context.cwd, typeof options.runDir === 'string' ? options.runDir : '.migrate'));
+    const up = await readUpState(
+      resolve(context.cwd, typeof options.runDir === 'string' ? options.runDir : '.migrate'),
+    );
+    const progress = createProgress(context.output, plan, records);
     const outcome = await runRollout({
       plan,
       statePath,
@@ -214,10 +214,9 @@ export const rolloutCommand: CliCommand = {
         : { routes: new Map(up.services.map((s) => [s.id, s.route])), measure: createMeter(up) }),
       ...(only === undefined ? {} : { only }),
       pollMs,
-      onEvent: createProgress(context.output),
+      onEvent: progress.onEvent,
       signal: context.signal,
-    });
-    context.output.progress(undefined);
+    }).finally(() => progress.close());
     if (outcome.breach !== undefined) {
       const b = outcome.breach;
       context.output.warn(

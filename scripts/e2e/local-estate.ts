@@ -142,8 +142,11 @@ export interface LoadCounts {
   failures: string[];
 }
 
-/** A bounded closed-loop load through the gateway: `workers` loops of GETs on every route until stopped. */
-export function startLoad(gateway: string, workers: number) {
+/**
+ * A bounded closed-loop load through the gateway: `workers` loops of GETs on every route until stopped, each
+ * pausing `pauseMs` between requests.
+ */
+export function startLoad(gateway: string, workers: number, pauseMs = 0) {
   let stop = false;
   const counts: LoadCounts = { requests: 0, failed: 0, failures: [] };
   const paths = ['/api/inventory?skuCode=iphone_13', '/api/product', '/api/order', '/api/notification'];
@@ -163,6 +166,7 @@ export function startLoad(gateway: string, workers: number) {
         counts.failed += 1;
         if (counts.failures.length < 10) counts.failures.push(`${path}: ${(error as Error).message}`);
       }
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   };
   const done = Promise.all(Array.from({ length: workers }, (_, w) => loop(w)));
