@@ -8,14 +8,22 @@ import {
   Listr,
   ListrLogger,
   ProcessOutput,
-  type DefaultRenderer,
+  DefaultRenderer,
   type ListrTaskWrapper,
   type SimpleRenderer,
 } from 'listr2';
 import type { Plan } from '../../planner/index.ts';
 import type { RolloutEvent, ServiceProgress } from '../../rollout/index.ts';
 
-type Wrapper = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
+/**
+ * listr2 picks its live renderer only when stdout is a terminal; ours draws on stderr (the report goes to stdout,
+ * often a file or a pipe), which the caller has checked is a terminal.
+ */
+class StderrRenderer extends DefaultRenderer {
+  static override nonTTY = true;
+}
+
+type Wrapper = ListrTaskWrapper<unknown, typeof StderrRenderer, typeof SimpleRenderer>;
 
 interface ServiceTask {
   wrapper?: Wrapper;
@@ -74,6 +82,7 @@ export function createRolloutTaskList(
       };
     }),
     {
+      renderer: StderrRenderer,
       concurrent: true,
       exitOnError: false,
       registerSignalListeners: false,
