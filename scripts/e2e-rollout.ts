@@ -16,6 +16,8 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAdminClient } from '../bridge/index.ts';
+import { readUpState } from '../deploy/local/index.ts';
 import {
   downSample,
   ESTATE,
@@ -126,17 +128,25 @@ async function readRecords(
     });
 }
 
-/** Weights of the gateway's routes, through `migrate status --json`. */
-async function readWeights(runDir: string): Promise<Record<string, number>> {
-  const status = await migrate(['status', '--run-dir', runDir, '--json']);
-  const doc = JSON.parse(status.stdout) as { services?: { route: string; weight: number }[] };
-  return Object.fromEntries((doc.services ?? []).map((s) => [s.route, s.weight]));
+/** The admin API of the gateway `migrate up` started (each `migrate shift` would start a whole CLI). */
+async function adminOf(runDir: string): Promise<ReturnType<typeof createAdminClient>> {
+  const state = await readUpState(runDir);
+  if (state === undefined) throw new Error(`no migrate up state in ${runDir}`);
+  return createAdminClient({ url: state.gateway.admin, token: state.gateway.token });
 }
 
+/** Weights of the gateway's routes. */
+async function readWeights(runDir: string): Promise<Record<string, number>> {
+  const { routes } = await (await adminOf(runDir)).getState();
+  return Object.fromEntries(routes.map((r) => [r.name, r.weight]));
+}
+
+/** Every route back to weight 0 without shadowing, as `migrate shift <route> 0` and `unshadow` do. */
 async function resetWeights(runDir: string): Promise<void> {
+  const admin = await adminOf(runDir);
   for (const route of ROUTES) {
-    await migrate(['shift', route, '0', '--run-dir', runDir]);
-    await migrate(['shift', route, 'unshadow', '--run-dir', runDir]);
+    await admin.setWeight(route, 0, true);
+    await admin.setShadow(route, false);
   }
 }
 
