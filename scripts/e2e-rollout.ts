@@ -2,10 +2,9 @@
  * `npm run e2e:rollout`: the proof of `migrate plan` → `migrate rollout` on the sample estate, as a user runs
  * them. The plan comes from an answers file (every service to migrate's host, holds of seconds); `migrate up`
  * runs the four containers and four components side by side; under a bounded loopback load through the gateway:
- *   1. a rollout moves all four services to 100 % (verify, shadow, 10 %, 50 %, 100 %) and reports;
- *   2. the weights go back to 0, a second rollout is killed with SIGKILL in the middle of a step, and
- *      `--resume` completes it;
- *   3. after `migrate down`, `up` again with product-service's component built with a seeded behaviour
+ *   1. a rollout moves all four services to 100 % (verify, shadow, 10 %, 50 %, 100 %) and reports; it is
+ *      killed with SIGKILL in the middle of a step of the second wave, and `--resume` completes it;
+ *   2. after `migrate down`, `up` again with product-service's component built with a seeded behaviour
  *      difference (POST /api/product answers 200 instead of 201): the rollout must stop on it with exit 1,
  *      product-service back at weight 0, the other three at 100 %.
  * `E2E_ROLLOUT_PORTED=<dir>` reuses components ported and built before (`migrate up --ported <dir>`), copied.
@@ -23,7 +22,6 @@ import {
   ESTATE,
   migrate,
   prepareSample,
-  ROUTES,
   startLoad,
   upSample,
   type LoadCounts,
@@ -139,15 +137,6 @@ async function adminOf(runDir: string): Promise<ReturnType<typeof createAdminCli
 async function readWeights(runDir: string): Promise<Record<string, number>> {
   const { routes } = await (await adminOf(runDir)).getState();
   return Object.fromEntries(routes.map((r) => [r.name, r.weight]));
-}
-
-/** Every route back to weight 0 without shadowing, as `migrate shift <route> 0` and `unshadow` do. */
-async function resetWeights(runDir: string): Promise<void> {
-  const admin = await adminOf(runDir);
-  for (const route of ROUTES) {
-    await admin.setWeight(route, 0, true);
-    await admin.setShadow(route, false);
-  }
 }
 
 /** Runs a rollout and SIGKILLs it once a canary step of the second wave is holding; then `--resume`. */
@@ -271,19 +260,19 @@ async function main(): Promise<number> {
     state = await upSample({ runDir, run: RUN, redisDb, portBase: PORT_BASE, extra: upArgs(ported) });
     result.up_seconds = Number(((Date.now() - started) / 1000).toFixed(1));
 
+    // one rollout on the fresh estate, killed with SIGKILL mid-step and completed with --resume: a second
+    // rollout on the same estate would verify notification-service against in-memory state the first one
+    // split between its container and its component (seen: 2 mismatches)
     started = Date.now();
-    const full = await underLoad(() => rollout(work, 'full', runDir));
-    result.rollout_seconds = Number(((Date.now() - started) / 1000).toFixed(1));
-    result.completed = count(full.report, 'completed');
-    result.verify_requests = full.report?.services.reduce((n, s) => n + (s.verify?.requests ?? 0), 0);
-    result.footprint = footprints(full.report);
-    if (full.code !== 0) failures.push(`the full rollout exited ${full.code}`);
-    result.weights_after = await readWeights(runDir);
-
-    await resetWeights(runDir);
     const killed = await underLoad(() => killAndResume(work, runDir));
+    result.rollout_seconds = Number(((Date.now() - started) / 1000).toFixed(1));
     result.resumed = killed.resumed;
+    result.completed = count(killed.run.report, 'completed');
+    result.verify_requests = killed.run.report?.services.reduce((n, s) => n + (s.verify?.requests ?? 0), 0);
+    result.footprint = footprints(killed.run.report);
+    if (killed.run.code !== 0) failures.push(`the resumed rollout exited ${killed.run.code}`);
     if (!killed.resumed) failures.push('kill -9 and --resume did not complete the rollout');
+    result.weights_after = await readWeights(runDir);
 
     log('migrate down, then up again with the seeded component');
     await downSample(runDir, state);
