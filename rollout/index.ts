@@ -6,6 +6,8 @@ export {
   type RolloutRecord,
   type GateCheck,
   type VerifyEvidence,
+  type Footprint,
+  FootprintSchema,
 } from './records.ts';
 export { appendRecord, readStateFile, type StateFileContents } from './state-file.ts';
 export {
@@ -23,6 +25,7 @@ export {
   findRoute,
   type RolloutGateway,
   type RolloutVerifier,
+  type FootprintMeter,
   type RolloutEvent,
   type RolloutOptions,
   type RolloutOutcome,

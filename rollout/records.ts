@@ -38,6 +38,27 @@ export const VerifyEvidenceSchema = z.object({
 });
 export type VerifyEvidence = z.infer<typeof VerifyEvidenceSchema>;
 
+const side = {
+  rssBytes: z.number().min(0).nullable().describe('resident memory; null when it could not be read'),
+  startMs: z.number().min(0).nullable().describe('start time: to ready (component) or started (container)'),
+  sizeBytes: z.number().min(0).nullable().describe('image size (container) or component file size'),
+};
+
+/** Container against component for one service, measured while both run during the rollout. */
+export const FootprintSchema = z.object({
+  container: z.object(side),
+  component: z.object({
+    ...side,
+    sharedBy: z
+      .number()
+      .int()
+      .min(1)
+      .describe('components in the host process; rssBytes is the process RSS divided by this'),
+  }),
+  at: z.string().describe('the step during which it was measured, e.g. `100%`'),
+});
+export type Footprint = z.infer<typeof FootprintSchema>;
+
 export const RolloutRecordSchema = z.discriminatedUnion('event', [
   z.object({
     ...base,
@@ -61,6 +82,7 @@ export const RolloutRecordSchema = z.discriminatedUnion('event', [
     evidence: VerifyEvidenceSchema.optional(),
   }),
   z.object({ ...base, service: z.string(), event: z.literal('service-completed') }),
+  z.object({ ...base, service: z.string(), event: z.literal('footprint'), footprint: FootprintSchema }),
   z.object({
     ...base,
     service: z.string(),

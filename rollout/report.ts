@@ -6,7 +6,7 @@
 import type { Plan } from '../planner/index.ts';
 import { formatDuration } from '../planner/index.ts';
 import { getRolloutProgress, type ServiceStatus } from './progress.ts';
-import type { GateCheck, RolloutRecord, VerifyEvidence } from './records.ts';
+import type { Footprint, GateCheck, RolloutRecord, VerifyEvidence } from './records.ts';
 
 export const ROLLOUT_REPORT_VERSION = '1';
 
@@ -24,6 +24,8 @@ export interface RolloutReportService {
   status: ServiceStatus;
   verify?: VerifyEvidence;
   steps: RolloutReportStep[];
+  /** Container against component, measured during the rollout (the last measurement). */
+  footprint?: Footprint;
 }
 
 export interface RolloutReport {
@@ -39,8 +41,10 @@ export function createRolloutReport(plan: Plan, records: readonly RolloutRecord[
   const services = progress.services.map((p): RolloutReportService => {
     const steps = new Map<number, RolloutReportStep>();
     let verify: VerifyEvidence | undefined;
+    let footprint: Footprint | undefined;
     for (const r of records) {
       if (r.event === 'rollout-started' || r.service !== p.service) continue;
+      if (r.event === 'footprint') footprint = r.footprint;
       if (r.event === 'step-started')
         steps.set(r.index, { index: r.index, name: r.step, decision: 'started', at: r.at, checks: [] });
       if (r.event === 'step-passed' || r.event === 'step-breached') {
@@ -59,6 +63,7 @@ export function createRolloutReport(plan: Plan, records: readonly RolloutRecord[
       wave: p.wave,
       status: p.status,
       ...(verify === undefined ? {} : { verify }),
+      ...(footprint === undefined ? {} : { footprint }),
       steps: [...steps.values()].sort((a, b) => a.index - b.index),
     };
   });
@@ -69,6 +74,20 @@ export function createRolloutReport(plan: Plan, records: readonly RolloutRecord[
     done: progress.done,
     services,
   };
+}
+
+const mb = (bytes: number | null): string => (bytes === null ? '-' : `${(bytes / 1e6).toFixed(1)} MB`);
+const ms = (value: number | null): string =>
+  value === null ? '-' : value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
+
+/** `container 312.4 MB RSS, started in 14.2 s, image 430.1 MB → component …`: one line per service. */
+export function formatFootprint(f: Footprint): string {
+  const { container: c, component: w } = f;
+  const shared = w.sharedBy > 1 ? ` (host RSS / ${w.sharedBy} components)` : '';
+  return (
+    `footprint at ${f.at}: container ${mb(c.rssBytes)} RSS, start ${ms(c.startMs)}, image ${mb(c.sizeBytes)}` +
+    ` → component ${mb(w.rssBytes)} RSS${shared}, start ${ms(w.startMs)}, ${mb(w.sizeBytes)}`
+  );
 }
 
 const formatCheck = (c: GateCheck): string =>
@@ -84,6 +103,7 @@ export function renderRolloutText(report: RolloutReport): string {
       lines.push(
         `  verify: ${s.verify.matched}/${s.verify.requests} matched, ${s.verify.mismatches} mismatches, noise: ${s.verify.noise.join(', ') || 'none'}`,
       );
+    if (s.footprint !== undefined) lines.push(`  ${formatFootprint(s.footprint)}`);
     for (const step of s.steps) {
       lines.push(`  ${step.name}: ${step.decision} at ${step.at}`);
       for (const c of step.checks.filter((c) => c.gate !== 'hold' || !c.ok))

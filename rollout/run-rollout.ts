@@ -12,6 +12,7 @@ import { evaluateStep, type StepVerdict } from './gates.ts';
 import { getPlanHash, getRolloutProgress } from './progress.ts';
 import {
   ROLLOUT_RECORD_VERSION,
+  type Footprint,
   type GateCheck,
   type RolloutRecord,
   type VerifyEvidence,
@@ -23,7 +24,12 @@ export interface RolloutGateway {
   getState(): Promise<{ routes: RouteSnapshot[] }>;
   setWeight(route: string, weight: number, force?: boolean): Promise<unknown>;
   setShadow(route: string, enabled: boolean): Promise<unknown>;
+  /** Sends warm-up requests to the component before it first gets users (a cold component answers slowly). */
+  warm?(route: string): Promise<unknown>;
 }
+
+/** Measures a service's container and component while both run; undefined when there is nothing to measure. */
+export type FootprintMeter = (service: PlanService, step: Step) => Promise<Footprint | undefined>;
 
 /** Runs verify for a service; undefined when nothing says where its legacy side and component run. */
 export type RolloutVerifier = (service: PlanService) => Promise<VerifyEvidence | undefined>;
@@ -40,6 +46,10 @@ export interface RolloutOptions {
   statePath: string;
   gateway: RolloutGateway;
   verify: RolloutVerifier;
+  /** The route of each service where something else (migrate up's state) names it; else `findRoute`. */
+  routes?: ReadonlyMap<string, string>;
+  /** Measures the footprint when a service's last step passed (never fails the rollout). */
+  measure?: FootprintMeter;
   /** Only this service moves (it must belong to the wave now moving). */
   only?: string;
   /** How often a holding step reads the route's metrics (default 1000 ms). */
@@ -133,7 +143,9 @@ export async function runRollout(options: RolloutOptions): Promise<RolloutOutcom
     }
     const { service: id, step: index } = next[0]!;
     const service = plan.services.find((s) => s.id === id)!;
-    const route = findRoute((await gateway.getState()).routes, id);
+    const routes = (await gateway.getState()).routes;
+    const named = options.routes?.get(id);
+    const route = named !== undefined && routes.some((r) => r.name === named) ? named : findRoute(routes, id);
     const step = service.steps[index]!;
     await append({
       v: ROLLOUT_RECORD_VERSION,
@@ -159,6 +171,9 @@ export async function runRollout(options: RolloutOptions): Promise<RolloutOutcom
     }
     options.onEvent?.({ type: 'step-passed', service: id, step: step.name, checks: decided.checks });
     if (index === service.steps.length - 1) {
+      const footprint = await options.measure?.(service, step).catch(() => undefined);
+      if (footprint !== undefined)
+        await append({ v: ROLLOUT_RECORD_VERSION, at: at(), event: 'footprint', service: id, footprint });
       await append({ v: ROLLOUT_RECORD_VERSION, at: at(), event: 'service-completed', service: id });
       options.onEvent?.({ type: 'service-completed', service: id });
     }
@@ -179,6 +194,8 @@ interface StepRun extends RolloutOptions {
 async function runStep(run: StepRun): Promise<Decided> {
   const { gateway, route, step, service, index } = run;
   if (step.kind === 'verify') return runVerifyStep(run);
+  const before = (await gateway.getState()).routes.find((r) => r.name === route);
+  if (step.kind === 'canary' && before?.weight === 0) await gateway.warm?.(route);
   // shadow: live copies to the component, answers from the container; canary: the step's weight
   await gateway.setWeight(route, step.weight, true);
   if (step.kind === 'shadow') await gateway.setShadow(route, true);
@@ -230,7 +247,7 @@ async function runVerifyStep(run: StepRun): Promise<Decided> {
       ErrorCode.config,
       `${service.id}: the verify step needs its legacy side and component`,
       {
-        hint: `give --legacy ${service.id}=<url> and --component ${service.id}=<url> (and --estate <dir>), or run \`migrate verify\` yourself and remove the verify step from the plan`,
+        hint: `run \`migrate up --plan <plan>\` first (the rollout then finds both sides in its --run-dir), or give --legacy ${service.id}=<url> and --component ${service.id}=<url>`,
       },
     );
   const ok = evidence.mismatches === 0;

@@ -183,6 +183,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
 
   try {
     for (const component of config.components) {
+      const loading = performance.now();
       const running = await loadComponent(component, config, backends, logger);
       components.set(component.name, running);
       await running.pool.whenReady();
@@ -228,7 +229,10 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
           server.listen(component.port, component.listen, () => resolve());
         });
         running.port = (server.address() as AddressInfo).port;
-        logger.log('info', component.name, `serving on http://${component.listen}:${running.port}`);
+        // startMs: transpile (cached), compile and instantiate, to listening: the component's start time
+        logger.log('info', component.name, `serving on http://${component.listen}:${running.port}`, {
+          startMs: Math.round(performance.now() - loading),
+        });
       }
       const nats = { ...config.backends, ...component.backends }.nats;
       if (component.subscriptions.length > 0) {

@@ -1,4 +1,11 @@
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import {
+  connectEngine,
+  measureFootprint,
+  readUpState,
+  type Engine,
+  type UpState,
+} from '../../deploy/local/index.ts';
 import { loadPlan, type Plan, type PlanService } from '../../planner/index.ts';
 import {
   abortRollout,
@@ -8,13 +15,17 @@ import {
   renderRolloutText,
   runRollout,
   ROLLOUT_REPORT_VERSION,
+  getRolloutProgress,
+  type FootprintMeter,
   type RolloutEvent,
+  type RolloutRecord,
   type RolloutVerifier,
 } from '../../rollout/index.ts';
 import { AppError, ErrorCode, ExitCode } from '../../shared/errors.ts';
 import type { Output } from '../../shared/output.ts';
 import { runVerify } from '../../verify/index.ts';
 import type { CliCommand, CommandContext } from '../command.ts';
+import { createRolloutTaskList } from './rollout-tasks.ts';
 import { configureAdminOptions, createAdminClientFromOptions } from './shift.ts';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -38,11 +49,24 @@ function parseServiceUrls(entries: unknown, option: string): Map<string, string>
   return map;
 }
 
-/** verify's runVerify for services with both sides given; undefined (a clear failure) for the others. */
-function createVerifier(context: CommandContext, options: Record<string, unknown>): RolloutVerifier {
+/**
+ * verify's runVerify for services with both sides given (`--legacy`/`--component`, else the container and
+ * component `migrate up` runs); undefined (a clear failure) for the others.
+ */
+function createVerifier(
+  context: CommandContext,
+  options: Record<string, unknown>,
+  up: UpState | undefined,
+): RolloutVerifier {
   const legacy = parseServiceUrls(options.legacy, '--legacy');
   const component = parseServiceUrls(options.component, '--component');
-  const estate = resolve(context.cwd, typeof options.estate === 'string' ? options.estate : '.');
+  for (const s of up?.services ?? []) {
+    if (s.component === undefined) continue;
+    if (!legacy.has(s.id)) legacy.set(s.id, `http://127.0.0.1:${s.container.port}`);
+    if (!component.has(s.id)) component.set(s.id, `http://127.0.0.1:${s.component.port}`);
+  }
+  const estateOption = typeof options.estate === 'string' ? options.estate : undefined;
+  const estate = resolve(context.cwd, estateOption ?? up?.estateDir ?? '.');
   return async (service: PlanService) => {
     const legacyUrl = legacy.get(service.id);
     const componentUrl = component.get(service.id);
@@ -66,26 +90,30 @@ function createVerifier(context: CommandContext, options: Record<string, unknown
   };
 }
 
-/** Progress: a live line and one line per decision on a TTY, NDJSON events on stderr otherwise. */
-function createProgress(output: Output): (event: RolloutEvent) => void {
-  if (!output.interactive)
-    return (event) =>
-      output.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
-  return (event) => {
-    if (event.type === 'step-started')
-      output.progress(`${event.service} ${event.step}: starting (route ${event.route})`);
-    else if (event.type === 'step-waiting')
-      output.progress(`${event.service} ${event.step}: ${event.reason}`);
-    else if (event.type === 'service-completed')
-      output.log(`${output.style('green', '✔')} ${event.service} at 100%`);
-    else {
-      output.progress(undefined);
-      const ok = event.type === 'step-passed';
-      output.log(
-        `${output.style(ok ? 'green' : 'red', ok ? '✔' : '✖')} ${event.service} ${event.step} ${ok ? 'passed' : 'BREACHED'}`,
-      );
-    }
+/** Footprints of the services `migrate up` runs beside their containers; the engine is reached once. */
+function createMeter(up: UpState): FootprintMeter {
+  let engine: Promise<Engine> | undefined;
+  return async (service, step) => {
+    if (!up.services.some((s) => s.id === service.id && s.component !== undefined)) return undefined;
+    engine ??= connectEngine(up.dockerHost);
+    return { ...(await measureFootprint(await engine, up, service.id)), at: step.name };
   };
+}
+
+/** Progress: a live task list on a TTY (rollout-tasks.ts), NDJSON events on stderr otherwise. */
+function createProgress(
+  output: Output,
+  plan: Plan,
+  records: readonly RolloutRecord[],
+): { onEvent: (event: RolloutEvent) => void; close: () => Promise<void> } {
+  if (!output.interactive)
+    return {
+      onEvent: (event) =>
+        output.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`),
+      close: () => Promise.resolve(),
+    };
+  const { services } = getRolloutProgress(plan, records);
+  return createRolloutTaskList(plan, services, output.stderr as NodeJS.WriteStream);
 }
 
 async function readPlan(
@@ -126,7 +154,10 @@ export const rolloutCommand: CliCommand = {
       .option('--only <service>', 'move only this service (of the wave now moving)')
       .option('--legacy <service=url>', "for verify steps: the service's legacy side; repeatable", collect)
       .option('--component <service=url>', "for verify steps: the service's component; repeatable", collect)
-      .option('--estate <dir>', 'for verify steps: the estate root (OpenAPI and seed values)', '.')
+      .option(
+        '--estate <dir>',
+        "for verify steps: the estate root (OpenAPI and seed values; default: migrate up's, else .)",
+      )
       .option('--poll-ms <ms>', 'how often a holding step reads the gateway metrics', '1000');
   },
   async run(context, args, options) {
@@ -169,17 +200,23 @@ export const rolloutCommand: CliCommand = {
     const pollMs = Number(options.pollMs);
     if (!(pollMs >= 10))
       throw new AppError(ErrorCode.usage, `--poll-ms must be a number >= 10, got ${String(options.pollMs)}`);
+    const up = await readUpState(
+      resolve(context.cwd, typeof options.runDir === 'string' ? options.runDir : '.migrate'),
+    );
+    const progress = createProgress(context.output, plan, records);
     const outcome = await runRollout({
       plan,
       statePath,
       gateway: createAdminClientFromOptions(context, options),
-      verify: createVerifier(context, options),
+      verify: createVerifier(context, options, up),
+      ...(up === undefined
+        ? {}
+        : { routes: new Map(up.services.map((s) => [s.id, s.route])), measure: createMeter(up) }),
       ...(only === undefined ? {} : { only }),
       pollMs,
-      onEvent: createProgress(context.output),
+      onEvent: progress.onEvent,
       signal: context.signal,
-    });
-    context.output.progress(undefined);
+    }).finally(() => progress.close());
     if (outcome.breach !== undefined) {
       const b = outcome.breach;
       context.output.warn(

@@ -16,3 +16,9 @@ export { runDown, type DownResult } from './down.ts';
 export { getLocalStatus, formatLocalStatus, type LocalStatus } from './status.ts';
 export { readUpState, UP_STATE_FILE, LABELS, type UpState } from './state.ts';
 export { planComposeInfra, checkInfraImages, type ComposeInfraResult } from './compose-infra.ts';
+export {
+  measureFootprint,
+  parseSpringStartMs,
+  parseHostStartMs,
+  type ServiceFootprint,
+} from './footprint.ts';

@@ -2,7 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createAdminClient, type Gateway } from '../../bridge/index.ts';
 import { parsePlan, type Plan, type Step } from '../../planner/index.ts';
+import { startGateway, startLoad, startUpstream, testConfig, token } from '../bridge/gateway/helpers.ts';
 
 const gates = {
   windowMs: 60_000,
@@ -61,4 +63,43 @@ export function answer(status: () => number = () => 200) {
     res.writeHead(code, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ path: req.url, ok: code < 400 }));
   };
+}
+
+/**
+ * A gateway with routes alpha and beta (container and wasm upstreams each) and bounded traffic to both; beta's
+ * wasm side answers `betaWasmStatus`. What it started is stopped by `cleanup` (run in reverse).
+ */
+export async function startTestRoutes(
+  cleanup: (() => Promise<void>)[],
+  betaWasmStatus = 200,
+): Promise<{ gateway: Gateway; client: ReturnType<typeof createAdminClient> }> {
+  const routes = [];
+  for (const name of ['alpha', 'beta']) {
+    const container = await startUpstream(answer());
+    const wasm = await startUpstream(answer(() => (name === 'beta' ? betaWasmStatus : 200)));
+    cleanup.push(
+      () => container.close(),
+      () => wasm.close(),
+    );
+    routes.push({
+      name,
+      prefix: `/api/${name}`,
+      container: [container.url],
+      wasm: [wasm.url],
+      gates: { windowMs: 60_000, minSamples: 1_000_000 },
+    });
+  }
+  const gateway = await startGateway(testConfig({ sticky: { from: 'header', name: 'x-user-id' }, routes }));
+  cleanup.push(() => gateway.stop());
+  for (const name of ['alpha', 'beta']) {
+    const load = startLoad(gateway.url, {
+      workers: 2,
+      maxRequests: 200_000,
+      path: `/api/${name}/1`,
+      keyCount: 100,
+      pauseMs: 2,
+    });
+    cleanup.push(() => load.stop());
+  }
+  return { gateway, client: createAdminClient({ url: gateway.adminUrl, token }) };
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAdminClient, type Gateway } from '../../bridge/index.ts';
+import type { createAdminClient } from '../../bridge/index.ts';
 import {
   appendRecord,
   createRolloutReport,
@@ -13,8 +13,8 @@ import {
 } from '../../rollout/index.ts';
 import type { AppError } from '../../shared/errors.ts';
 import { runCliCaptured } from '../helpers/run-cli.ts';
-import { startGateway, startLoad, startUpstream, testConfig, token } from '../bridge/gateway/helpers.ts';
-import { answer, testStep, writeTestPlan } from './rollout-helpers.ts';
+import { token } from '../bridge/gateway/helpers.ts';
+import { startTestRoutes, testStep, writeTestPlan } from './rollout-helpers.ts';
 
 const statePathOf = (planPath: string): string => join(planPath, '..', 'plan.rollout.ndjson');
 const evidence = {
@@ -32,40 +32,7 @@ describe('migrate rollout against a real gateway', () => {
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  /** A gateway with routes alpha and beta (container and wasm upstreams each) and bounded traffic to both. */
-  async function setup(
-    betaWasmStatus = 200,
-  ): Promise<{ gateway: Gateway; client: ReturnType<typeof createAdminClient> }> {
-    const routes = [];
-    for (const name of ['alpha', 'beta']) {
-      const container = await startUpstream(answer());
-      const wasm = await startUpstream(answer(() => (name === 'beta' ? betaWasmStatus : 200)));
-      cleanup.push(
-        () => container.close(),
-        () => wasm.close(),
-      );
-      routes.push({
-        name,
-        prefix: `/api/${name}`,
-        container: [container.url],
-        wasm: [wasm.url],
-        gates: { windowMs: 60_000, minSamples: 1_000_000 },
-      });
-    }
-    const gateway = await startGateway(testConfig({ sticky: { from: 'header', name: 'x-user-id' }, routes }));
-    cleanup.push(() => gateway.stop());
-    for (const name of ['alpha', 'beta']) {
-      const load = startLoad(gateway.url, {
-        workers: 2,
-        maxRequests: 200_000,
-        path: `/api/${name}/1`,
-        keyCount: 100,
-        pauseMs: 2,
-      });
-      cleanup.push(() => load.stop());
-    }
-    return { gateway, client: createAdminClient({ url: gateway.adminUrl, token }) };
-  }
+  const setup = (betaWasmStatus = 200) => startTestRoutes(cleanup, betaWasmStatus);
 
   const weightOf = async (client: ReturnType<typeof createAdminClient>, route: string): Promise<number> =>
     (await client.getState()).routes.find((r) => r.name === route)!.weight;
