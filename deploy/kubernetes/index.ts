@@ -32,3 +32,14 @@ export {
   type ClusterOptions,
   type WaitOptions,
 } from './apply-manifests.ts';
+export {
+  createLayout,
+  createSpinLayout,
+  createWasmLayout,
+  MEDIA_TYPES,
+  pushArtifact,
+  verifyArtifact,
+  type ArtifactLayout,
+  type ComponentArtifact,
+  type PushedArtifact,
+} from './oci-artifact.ts';
