@@ -142,7 +142,19 @@ function deletePath(object: Json, path: string): void {
   for (const part of parts.slice(0, -1)) cur = isMap(cur) ? cur[part] : undefined;
   if (isMap(cur)) delete cur[parts.at(-1)!];
 }
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** Semantic equality, as the API server compares objects: key order does not matter, list order does. */
+const canonical = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(canonical)
+    : isMap(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, canonical(v[k])]),
+        )
+      : v;
+const same = (a: unknown, b: unknown): boolean =>
+  JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 
 function managedFields(owners: Map<string, string>): Json[] {
   const byManager = new Map<string, Json>();
