@@ -81,6 +81,15 @@ export function resolveServices(estate: Estate, names: readonly string[]): strin
   });
 }
 
+/** `--services order,inventory` as a list; undefined when not given. */
+function parseServicesOption(value: unknown): string[] | undefined {
+  if (typeof value !== 'string') return undefined;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
 function parseUrlOption(name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !URL.canParse(value))
@@ -173,13 +182,7 @@ export const upCommand: CliCommand = {
     if (options.kubernetes === true) {
       const plan =
         typeof options.plan === 'string' ? readPlanHints(resolve(context.cwd, options.plan)) : undefined;
-      const names =
-        typeof options.services === 'string'
-          ? options.services
-              .split(',')
-              .map((s) => s.trim())
-              .filter((s) => s !== '')
-          : plan?.services;
+      const names = parseServicesOption(options.services) ?? plan?.services;
       return runKubeUp(context, options, names && ((estate) => resolveServices(estate, names)));
     }
     const output = context.output;
@@ -222,12 +225,7 @@ export const upCommand: CliCommand = {
         hint: 'pass --estate <dir>',
       });
     const requested =
-      typeof options.services === 'string'
-        ? options.services
-            .split(',')
-            .map((s) => s.trim())
-            .filter((s) => s !== '')
-        : (hints.services ?? estate.services.map((s) => s.id));
+      parseServicesOption(options.services) ?? hints.services ?? estate.services.map((s) => s.id);
     const migrated = resolveServices(estate, requested);
     const engine = await connectEngine(context.env.DOCKER_HOST);
     const compose = await readCompose(estateDir, estate, context.env);
