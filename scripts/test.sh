@@ -37,6 +37,9 @@ bash scripts/ensure-wasmtime.sh >/dev/null
 # Builds in tests check links by Wasmtime's rule; the runtime-link test asks for the real engine itself.
 export MIGRATE_LINK_CHECK=rule
 
+step "OCI registry (Debian docker-registry) for the artifact push tests"
+bash scripts/ensure-registry.sh
+
 if [ -f samples/spring-orders/scripts/build.sh ]; then
   step "Spring sample: Maven build (cached in ~/.m2)"
   bash samples/spring-orders/scripts/build.sh

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { connectEngine, readUpState, runDown } from '../../deploy/local/index.ts';
 import type { CliCommand } from '../command.ts';
+import { configureClusterOptions } from './kube-options.ts';
+import { runKubeDown } from './kube-observe.ts';
 
 /** `migrate down`: removes exactly what `migrate up` created (its state file and run labels say what). */
 export const downCommand: CliCommand = {
@@ -11,14 +13,16 @@ export const downCommand: CliCommand = {
   examples: [
     'migrate down',
     'migrate down --volumes    # also the run’s volumes and the Postgres schema it created',
-    'migrate down --run-dir .migrate --json',
+    'migrate down --kubernetes --estate samples/spring-orders   # only what up --kubernetes applied',
   ],
   reports: true,
   configure: (command) => {
     command.option('--run-dir <dir>', 'run directory of migrate up', '.migrate');
     command.option('--volumes', 'also remove the run’s volumes and the Postgres schema up created');
+    configureClusterOptions(command, true);
   },
   async run(context, _args, options) {
+    if (options.kubernetes === true) return runKubeDown(context, options);
     const runDir = resolve(context.cwd, String(options.runDir));
     const state = await readUpState(runDir);
     const started = Date.now();

@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { createAdminClient, type RouteSnapshot, type WarmResult } from '../../bridge/index.ts';
 import { AppError, ErrorCode } from '../../shared/errors.ts';
 import type { CliCommand, CommandContext } from '../command.ts';
+import { configureClusterOptions } from './kube-options.ts';
+import { runKubeShift } from './kube-observe.ts';
 
 export const defaultAdminUrl = 'http://127.0.0.1:9901';
 
@@ -78,7 +80,7 @@ export const shiftCommand: CliCommand = {
   examples: [
     'migrate shift order 10          # warm the component up, then 10% of users (sticky) to it',
     'migrate shift order shadow --sample-rate 0.2',
-    'migrate shift order rollback --json',
+    'migrate shift order 10 --kubernetes --estate samples/spring-orders   # gateway ConfigMap or HTTPRoute weights',
   ],
   reports: true,
   configure: (command) => {
@@ -86,9 +88,11 @@ export const shiftCommand: CliCommand = {
     command.option('--sample-rate <share>', 'with shadow: share of requests copied, 0-1');
     command.option('--force', 'raise the weight of a route a gate has frozen');
     command.option('--no-warm', 'raise the weight without sending warm-up requests to the wasm side first');
+    configureClusterOptions(command, true);
   },
   async run(context, args, options) {
     const [route, target] = args as [string, string];
+    if (options.kubernetes === true) return runKubeShift(context, route, target, options);
     const client = createAdminClientFromOptions(context, options);
     let result: { route: RouteSnapshot };
     let action: string;

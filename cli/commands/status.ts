@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { formatLocalStatus, readUpState } from '../../deploy/local/index.ts';
 import type { CliCommand } from '../command.ts';
 import { readLocalStatus } from './local-status.ts';
+import { configureClusterOptions } from './kube-options.ts';
+import { runKubeStatus } from './kube-observe.ts';
 import { configureAdminOptions, createAdminClientFromOptions, formatRouteLine } from './shift.ts';
 
 const percent = (x: number): string => `${(x * 100).toFixed(2)}%`;
@@ -57,12 +59,16 @@ export const statusCommand: CliCommand = {
   group: 'observe',
   examples: [
     'migrate status                      # the run of migrate up in .migrate/, else the gateway at 127.0.0.1:9901',
-    'migrate status --run-dir .migrate --json',
     'migrate status --admin http://127.0.0.1:9901 --json',
+    'migrate status --kubernetes --estate samples/spring-orders --context prod',
   ],
   reports: true,
-  configure: configureAdminOptions,
+  configure: (command) => {
+    configureAdminOptions(command);
+    configureClusterOptions(command, true);
+  },
   async run(context, _args, options) {
+    if (options.kubernetes === true) return runKubeStatus(context, options);
     const runDir = resolve(context.cwd, typeof options.runDir === 'string' ? options.runDir : '.migrate');
     const up = options.admin === undefined ? await readUpState(runDir) : undefined;
     if (up !== undefined) {

@@ -25,6 +25,7 @@ import { AppError, ErrorCode } from '../../shared/errors.ts';
 import type { CliCommand, CommandContext } from '../command.ts';
 import { portAndBuild } from './port.ts';
 import { readLocalStatus, reportLocalStatus } from './local-status.ts';
+import { configureKubeUpOptions, runKubeUp } from './kube-up.ts';
 
 type Service = Estate['services'][number];
 
@@ -78,6 +79,15 @@ export function resolveServices(estate: Estate, names: readonly string[]): strin
       });
     return found.id;
   });
+}
+
+/** `--services order,inventory` as a list; undefined when not given. */
+function parseServicesOption(value: unknown): string[] | undefined {
+  if (typeof value !== 'string') return undefined;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 function parseUrlOption(name: string, value: unknown): string | undefined {
@@ -134,7 +144,7 @@ export const upCommand: CliCommand = {
   examples: [
     'migrate up --estate samples/spring-orders',
     'migrate up --estate samples/spring-orders --services order,inventory --port-base 18400 --json',
-    'migrate up --estate . --postgres "postgres://postgres@127.0.0.1:5432/test?options=-c%20search_path%3Dorders" --redis redis://127.0.0.1:6379/3',
+    'migrate up --kubernetes --estate samples/spring-orders --target wasmcloud --registry 127.0.0.1:5000/shop --router httproute',
   ],
   reports: true,
   configure: (command) => {
@@ -166,8 +176,15 @@ export const upCommand: CliCommand = {
     command.option('--build-arg <NAME=value...>', 'build argument for every image (e.g. BASE_IMAGE=…)');
     command.option('--env <NAME=value...>', 'set a variable in every legacy container (e.g. JAVA_OPTS=…)');
     command.option('--timeout <seconds>', 'bound on each wait (containers healthy, processes ready)', '300');
+    configureKubeUpOptions(command);
   },
   async run(context, _args, options) {
+    if (options.kubernetes === true) {
+      const plan =
+        typeof options.plan === 'string' ? readPlanHints(resolve(context.cwd, options.plan)) : undefined;
+      const names = parseServicesOption(options.services) ?? plan?.services;
+      return runKubeUp(context, options, names && ((estate) => resolveServices(estate, names)));
+    }
     const output = context.output;
     const runDir = resolve(context.cwd, String(options.runDir));
     const existing = await readUpState(runDir);
@@ -208,12 +225,7 @@ export const upCommand: CliCommand = {
         hint: 'pass --estate <dir>',
       });
     const requested =
-      typeof options.services === 'string'
-        ? options.services
-            .split(',')
-            .map((s) => s.trim())
-            .filter((s) => s !== '')
-        : (hints.services ?? estate.services.map((s) => s.id));
+      parseServicesOption(options.services) ?? hints.services ?? estate.services.map((s) => s.id);
     const migrated = resolveServices(estate, requested);
     const engine = await connectEngine(context.env.DOCKER_HOST);
     const compose = await readCompose(estateDir, estate, context.env);

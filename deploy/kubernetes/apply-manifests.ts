@@ -192,6 +192,16 @@ export function isObjectReady(
         (typeof observed === 'number' && observed >= (live.metadata?.generation ?? 0));
       return fresh && typeof status['readyReplicas'] === 'number' && status['readyReplicas'] >= wanted;
     }
+    case 'HTTPRoute': {
+      // Gateway API: each parent Gateway reports Accepted on the route.
+      const parents = Array.isArray(status['parents'])
+        ? (status['parents'] as { conditions?: { type?: string; status?: string }[] }[])
+        : [];
+      return (
+        parents.length > 0 &&
+        parents.every((p) => (p.conditions ?? []).some((c) => c.type === 'Accepted' && c.status === 'True'))
+      );
+    }
     default: {
       const conditions = Array.isArray(status['conditions'])
         ? (status['conditions'] as { type?: string; status?: string }[])
@@ -207,6 +217,8 @@ export interface WaitOptions extends ClusterOptions {
   /** Between polls (default 1 s). */
   intervalMs?: number;
   signal?: AbortSignal;
+  /** After each poll: how many are ready, and which are not yet. */
+  onProgress?: (ready: number, total: number, pending: string[]) => void;
 }
 
 /** Poll until every object is ready; on timeout an error naming each one that is not, and why. */
@@ -221,6 +233,7 @@ export async function waitReady(objects: readonly KubeObject[], options: WaitOpt
       if (live === undefined || !isObjectReady(live)) still.push(object);
     }
     pending = still;
+    options.onProgress?.(objects.length - pending.length, objects.length, pending.map(describe));
     if (pending.length === 0) return;
     if (Date.now() >= deadline)
       throw new AppError(ErrorCode.kubernetes, `not ready in time: ${pending.map(describe).join(', ')}`, {
@@ -242,6 +255,56 @@ const MANAGED_KINDS = [
   ['v1', 'ConfigMap'],
 ] as const;
 
+/** A live object `migrate` manages, with its readiness. */
+export interface ManagedObject {
+  id: string;
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string | undefined;
+  ready: boolean;
+}
+
+/** Every object labelled as managed by migrate for this estate (kinds the cluster lacks are skipped). */
+export async function listManaged(
+  estate: string,
+  options: ClusterOptions & { namespace?: string } = {},
+): Promise<ManagedObject[]> {
+  const api = createObjectApi(options);
+  const found: ManagedObject[] = [];
+  for (const [apiVersion, kind] of MANAGED_KINDS) {
+    if ((await api.discover(apiVersion, kind)) === undefined) continue;
+    let list;
+    try {
+      list = await api.list(
+        apiVersion,
+        kind,
+        options.namespace,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        getManagedSelector(estate),
+      );
+    } catch (error) {
+      throw wrapError(error, `listing ${kind}`);
+    }
+    for (const item of list.items) {
+      const name = item.metadata?.name ?? '';
+      const namespace = item.metadata?.namespace;
+      found.push({
+        id: `${kind} ${namespace === undefined ? '' : `${namespace}/`}${name}`,
+        apiVersion,
+        kind,
+        name,
+        namespace,
+        ready: isObjectReady({ ...item, kind }),
+      });
+    }
+  }
+  return found;
+}
+
 /** Delete exactly the objects labelled as managed by migrate for this estate (kinds the cluster lacks are skipped). */
 export async function deleteManaged(
   estate: string,
@@ -249,26 +312,22 @@ export async function deleteManaged(
 ): Promise<string[]> {
   const api = createObjectApi(options);
   const deleted: string[] = [];
-  for (const [apiVersion, kind] of MANAGED_KINDS) {
-    if ((await api.discover(apiVersion, kind)) === undefined) continue;
-    const list = await api.list(
-      apiVersion,
-      kind,
-      options.namespace,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      getManagedSelector(estate),
-    );
-    for (const item of list.items) {
+  for (const item of await listManaged(estate, options)) {
+    try {
       await api.delete(
-        { apiVersion, kind, metadata: { name: item.metadata?.name, namespace: item.metadata?.namespace } },
+        {
+          apiVersion: item.apiVersion,
+          kind: item.kind,
+          metadata: { name: item.name, namespace: item.namespace },
+        },
         undefined,
         options.dryRun === true ? 'All' : undefined,
       );
-      deleted.push(`${kind} ${item.metadata?.namespace ?? ''}/${item.metadata?.name ?? ''}`);
+    } catch (error) {
+      if (error instanceof ApiException && error.code === 404) continue;
+      throw wrapError(error, `deleting ${item.id}`);
     }
+    deleted.push(item.id);
   }
   return deleted;
 }

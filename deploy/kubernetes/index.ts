@@ -32,3 +32,31 @@ export {
   type ClusterOptions,
   type WaitOptions,
 } from './apply-manifests.ts';
+export {
+  createLayout,
+  createSpinLayout,
+  createWasmLayout,
+  MEDIA_TYPES,
+  pushArtifact,
+  verifyArtifact,
+  type ArtifactLayout,
+  type ComponentArtifact,
+  type PushedArtifact,
+} from './oci-artifact.ts';
+export { listManaged, type ManagedObject } from './apply-manifests.ts';
+export {
+  assertRuntimeInstalled,
+  loadKubeConfig,
+  DEFAULT_SPIN_RUNTIME_CLASS,
+  type KubeConfigOptions,
+} from './cluster.ts';
+export {
+  captureCallerOriginals,
+  createCallerState,
+  createRestorePatches,
+  readCallerOriginals,
+  CALLER_STATE_NAME,
+  type CallerOriginal,
+} from './caller-state.ts';
+export { readRouteWeights, setRouteWeight, type RouteWeight } from './router-weights.ts';
+export { getKubeDeployment } from './bindings.ts';

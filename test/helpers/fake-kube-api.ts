@@ -28,7 +28,11 @@ const BUILT_IN: ResourceType[] = [
   { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true },
   { group: '', version: 'v1', kind: 'Service', plural: 'services', namespaced: true },
   { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true },
+  { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', plural: 'ingresses', namespaced: true },
+  { group: 'node.k8s.io', version: 'v1', kind: 'RuntimeClass', plural: 'runtimeclasses', namespaced: false },
 ];
+/** Kinds a controller reconciles (and writes status for). */
+const RECONCILED = new Set(['Deployment', 'SpinApp', 'WorkloadDeployment', 'HTTPRoute']);
 /** Kinds a test can install, as a CRD (or the Gateway API) would. */
 export const OPTIONAL_KINDS: Record<'spin' | 'wasmcloud' | 'gatewayApi', ResourceType[]> = {
   spin: [
@@ -138,7 +142,19 @@ function deletePath(object: Json, path: string): void {
   for (const part of parts.slice(0, -1)) cur = isMap(cur) ? cur[part] : undefined;
   if (isMap(cur)) delete cur[parts.at(-1)!];
 }
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** Semantic equality, as the API server compares objects: key order does not matter, list order does. */
+const canonical = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(canonical)
+    : isMap(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, canonical(v[k])]),
+        )
+      : v;
+const same = (a: unknown, b: unknown): boolean =>
+  JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 
 function managedFields(owners: Map<string, string>): Json[] {
   const byManager = new Map<string, Json>();
@@ -197,7 +213,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     if (conflicts.length > 0 && !force)
       return {
         code: 409,
-        conflict: `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${conflicts.map(([p]) => `conflict with "${owners.get(p)!}": ${showPath(p)}`).join(', ')}`,
+        conflict: `Apply failed with ${conflicts.length} conflict${conflicts.length > 1 ? 's' : ''}: ${conflicts.map(([p]) => `conflict with "${owners.get(p)!}" using ${apiVersionOf(type)}: ${showPath(p)}`).join(', ')}`,
       };
     // Fields this manager owned before and no longer applies are removed (unless someone else owns them too).
     for (const [path, owner] of [...owners])
@@ -353,15 +369,25 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
   const timer = setInterval(() => {
     if (options.readiness === 'never') return;
     for (const { object } of store.values()) {
+      if (!RECONCILED.has(String(object['kind']))) continue;
       const metadata = object['metadata'] as Json;
       const spec = (object['spec'] ?? {}) as Json;
       const replicas = typeof spec['replicas'] === 'number' ? spec['replicas'] : 1;
-      object['status'] = {
-        ...(object['status'] as Json | undefined),
-        observedGeneration: metadata['generation'],
-        readyReplicas: replicas,
-        conditions: [{ type: 'Ready', status: 'True', reason: 'FakeController' }],
-      };
+      const ready = [{ type: 'Ready', status: 'True', reason: 'FakeController' }];
+      const status: Json =
+        object['kind'] === 'HTTPRoute'
+          ? {
+              parents: ((spec['parentRefs'] ?? []) as Json[]).map((parentRef) => ({
+                parentRef,
+                controllerName: 'fake.example/gateway',
+                conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted' }],
+              })),
+            }
+          : { observedGeneration: metadata['generation'], readyReplicas: replicas, conditions: ready };
+      // A status write is a write: it gets a new resourceVersion, as on a real API server.
+      if (same(object['status'], status)) continue;
+      object['status'] = status;
+      metadata['resourceVersion'] = String(++resourceVersion);
     }
   }, 25);
   timer.unref();
