@@ -55,6 +55,13 @@ const componentSchema = z
         memoryMb: z.number().int().min(16).default(256),
         /** Instances (worker threads) in the pool. */
         instances: z.number().int().min(1).max(64).default(2),
+        /**
+         * Requests one instance serves before the host replaces it with a fresh one (0: never). An instance keeps
+         * its guest's globals (module-level variables, caches) from one request to the next, like a Spring
+         * singleton; `1` gives every request a fresh instance (nothing leaks from one request to the next) at the
+         * cost of one instantiation per request, done ahead of time: the worker keeps a spare instance ready.
+         */
+        reuse: z.number().int().min(0).default(0),
       })
       .strict()
       .prefault({}),

@@ -8,6 +8,7 @@ import { checkImports } from './capabilities.ts';
 import type { HostComponentConfig, HostConfig } from './config.ts';
 import type { HostLogger } from './logger.ts';
 import { ComponentPool, type JobResult } from './pool.ts';
+import { ok } from './sync-call.ts';
 import { compileCoreModules, transpileComponentCached } from './transpile.ts';
 
 /** A request as the host hands it to a component (also the gateway's in-process call). */
@@ -59,6 +60,27 @@ function errorResponse(status: number, code: string, message: string): HostRespo
   };
 }
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** The component this host serves at a loopback `url` (its own listen address and bound port), if any. Pure. */
+function localComponentAt(
+  url: URL,
+  config: HostConfig,
+  components: ReadonlyMap<string, RunningComponent>,
+): string | undefined {
+  if (url.protocol !== 'http:' || !LOOPBACK.has(url.hostname)) return undefined;
+  const port = Number(url.port || 80);
+  const component = config.components.find(
+    (entry) =>
+      components.get(entry.name)?.port === port &&
+      (LOOPBACK.has(entry.listen) ||
+        entry.listen === '::1' ||
+        entry.listen === '0.0.0.0' ||
+        entry.listen === '::'),
+  );
+  return component?.name;
+}
+
 /** Maps a pool job result to an HTTP response. */
 function toResponse(result: JobResult): HostResponse {
   switch (result.type) {
@@ -107,6 +129,7 @@ async function loadComponent(
     instances: component.limits.instances,
     timeoutMs: component.limits.timeoutMs,
     memoryMb: component.limits.memoryMb,
+    reuse: component.limits.reuse,
     logger,
     endInvocation: (instance) => backends.endSqlSession(instance),
     dispatch: backends.createDispatch({
@@ -182,11 +205,42 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
   };
 
   try {
+    // Components load side by side (compiling, then instantiating in their workers): the host is ready when the
+    // slowest is, not after the sum of them.
+    const loading = performance.now();
+    const loaded = await Promise.allSettled(
+      config.components.map(async (component) => {
+        const running = await loadComponent(component, config, backends, logger);
+        await running.pool.whenReady();
+        return running;
+      }),
+    );
+    // In config order (listings follow it); a failure closes every pool that did load.
+    for (const result of loaded)
+      if (result.status === 'fulfilled') components.set(result.value.name, result.value);
+    const failed = loaded.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    backends.setLocalHttp((url, req) => {
+      const name = localComponentAt(url, config, components);
+      if (name === undefined) return undefined;
+      return handle(name, {
+        method: req.method,
+        path: url.pathname + url.search,
+        headers: req.headers,
+        ...(req.body === undefined ? {} : { body: req.body }),
+      }).then((response) =>
+        ok({
+          status: response.status,
+          headers: [
+            ...response.headers.filter(([key]) => key.toLowerCase() !== 'content-length'),
+            ['content-length', String(response.body.byteLength)],
+          ],
+          body: response.body,
+        }),
+      );
+    });
     for (const component of config.components) {
-      const loading = performance.now();
-      const running = await loadComponent(component, config, backends, logger);
-      components.set(component.name, running);
-      await running.pool.whenReady();
+      const running = components.get(component.name)!;
       if (component.port !== undefined) {
         const server = createServer((req: IncomingMessage, res: ServerResponse) => {
           void (async () => {
@@ -229,7 +283,8 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
           server.listen(component.port, component.listen, () => resolve());
         });
         running.port = (server.address() as AddressInfo).port;
-        // startMs: transpile (cached), compile and instantiate, to listening: the component's start time
+        // startMs: transpile (cached), compile and instantiate, to listening: the component's start time (the
+        // components load side by side, so it is measured from the start of the host's loading)
         logger.log('info', component.name, `serving on http://${component.listen}:${running.port}`, {
           startMs: Math.round(performance.now() - loading),
         });

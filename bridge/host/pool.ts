@@ -16,6 +16,8 @@ export interface PoolOptions {
   instances: number;
   timeoutMs: number;
   memoryMb: number;
+  /** Requests per instance before the worker swaps in a fresh one (0: never). */
+  reuse?: number;
   dispatch: Dispatch;
   /**
    * Called when an instance's invocation ends (reply, timeout, trap, crash), with the instance object passed to
@@ -94,6 +96,7 @@ export class ComponentPool {
       sync,
       config: options.config,
       declaredImports: options.declaredImports,
+      reuse: options.reuse ?? 0,
     };
     const worker = new Worker(WORKER_URL, {
       workerData: data,

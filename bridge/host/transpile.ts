@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -79,7 +79,8 @@ export async function transpileComponentCached(
     imports: pick('import'),
     exports: pick('export'),
   };
-  const staging = `${dir}.${process.pid}.${Date.now()}.tmp`;
+  // Unique per call: components load side by side, and two may be the same .wasm.
+  const staging = `${dir}.${process.pid}.${randomUUID()}.tmp`;
   await mkdir(staging, { recursive: true });
   for (const [name, content] of Object.entries(files)) {
     let data: Uint8Array | string = content;

@@ -14,6 +14,8 @@ export interface WorkerData {
   config: Record<string, string>;
   /** The component's imports as it declares them (versioned). */
   declaredImports: string[];
+  /** Requests per instance before it is replaced by a fresh one; 0: never (see the host config's `reuse`). */
+  reuse: number;
 }
 
 /** Main thread → worker. */

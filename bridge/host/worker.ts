@@ -1,6 +1,8 @@
 /**
  * A guest's worker thread: instantiates one component instance from pre-compiled core modules, serves
  * requests posted by the pool one at a time, and calls capabilities synchronously through the main thread.
+ * The instance serves request after request (its guest's globals persist) unless the host config's `reuse`
+ * bounds that: then a spare instance made between requests takes over after `reuse` requests.
  * A trap poisons the instance for good: the worker reports it and the pool replaces the worker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -49,8 +51,26 @@ function createInstance(): HandlerExports {
 }
 
 const started = performance.now();
-const instance = createInstance();
+let instance = createInstance();
 const instantiateMs = performance.now() - started;
+/** Requests the current instance has served, and the fresh one waiting to replace it (when `reuse` > 0). */
+let served = 0;
+let spare: HandlerExports | undefined;
+
+/** Makes the spare instance after the reply has gone, so a fresh instance never costs a request its start. */
+function prepareSpare(): void {
+  if (data.reuse > 0 && spare === undefined) setImmediate(() => (spare ??= createInstance()));
+}
+
+/** Counts a served request; past `reuse` requests the spare (or a new instance) takes over. */
+function countServed(): void {
+  served += 1;
+  if (data.reuse === 0 || served < data.reuse) return;
+  instance = spare ?? createInstance();
+  spare = undefined;
+  served = 0;
+  prepareSpare();
+}
 /** Extra idle instances (benchmark of instance density only). */
 const idle: HandlerExports[] = [];
 
@@ -121,6 +141,8 @@ port.on('message', (message: WorkerRequest) => {
     reply = { type: 'instances', times, memory: process.memoryUsage() };
   }
   port.postMessage({ ...reply, id: message.id });
+  if (message.type !== 'instances') countServed();
 });
 
 port.postMessage({ type: 'ready', instantiateMs } satisfies WorkerReply);
+prepareSpare();

@@ -118,6 +118,17 @@ beforeAll(async () => {
           // The time limit test waits for this one; a call that does not loop takes milliseconds.
           limits: { instances: 1, timeoutMs: 10_000, memoryMb: 256 },
         },
+        // Calls components of this same host (in-process, not over loopback).
+        {
+          name: 'http-local',
+          wasm: wasm['http-out'],
+          port: 0,
+          capabilities: ['http-out'],
+          allowedHosts: ['127.0.0.1'],
+          limits,
+        },
+        // The same guest with a fresh instance for every request.
+        { name: 'faulty-fresh', wasm: wasm.faulty, port: 0, limits: { ...limits, reuse: 1 } },
       ],
     }),
     'test-config.json',
@@ -210,6 +221,15 @@ describe('component host', () => {
     expect(upstreamHits.length).toBe(before);
   });
 
+  it('answers a call to a component of the same host as that component answers it', async () => {
+    const hello = host.components.get('hello')!.port!;
+    const target = encodeURIComponent(`127.0.0.1:${hello}/via-host?x=1`);
+    const response = await get('http-local', `/fetch?target=${target}`);
+    expect(response.status).toBe(200);
+    expect(response.body).toContain('/via-host');
+    expect(response.body).toContain('world');
+  });
+
   it('gives only configured config keys, logs with the component name, and host time and randomness', async () => {
     const before = Date.now();
     const first = JSON.parse((await get('env', '/')).body);
@@ -230,6 +250,23 @@ describe('component host', () => {
         context: 'env-guest',
       }),
     );
+  });
+});
+
+describe('instance reuse', () => {
+  it("keeps a guest's globals from one request to the next by default", async () => {
+    const first = JSON.parse((await get('faulty', '/ok')).body) as { served: number };
+    const second = JSON.parse((await get('faulty', '/ok')).body) as { served: number };
+    expect(second.served).toBe(first.served + 1);
+  });
+
+  it('gives every request a fresh instance when reuse is 1', async () => {
+    const served: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const body = JSON.parse((await get('faulty-fresh', '/ok')).body) as { served: number };
+      served.push(body.served);
+    }
+    expect(served).toEqual([1, 1, 1]);
   });
 });
 
