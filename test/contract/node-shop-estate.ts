@@ -3,6 +3,7 @@
  * services on free ports, stopped together. Shared by the contract test and `npm run e2e:node-sample`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ export const NODE_SHOP_ROOT = fileURLToPath(new URL('../../samples/node-shop/', 
 export const NODE_SHOP_SERVICES = ['catalog', 'cart', 'orders', 'notifier'] as const;
 export type NodeShopService = (typeof NODE_SHOP_SERVICES)[number];
 
+const REGISTER_NODE = 'src/caps/register-node.ts';
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 export const nodeShopDatabaseUrl = (schema: string): string =>
   `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
@@ -69,7 +71,10 @@ export interface NodeShopEstate {
   stop: () => Promise<void>;
 }
 
-/** Starts the four services with `node` (this process's binary) in `root` (the sample, or a copy of it). */
+/**
+ * Starts the four services with `node` (this process's binary) in `root` (the sample, or a copy of it); a codemodded
+ * copy is started with its facade's `register-node.ts` preloaded.
+ */
 export async function startNodeShop(
   options: { root?: string; schema?: string; subject?: string } = {},
 ): Promise<NodeShopEstate> {
@@ -109,7 +114,9 @@ export async function startNodeShop(
       NODE_SHOP_SERVICES.map(async (service, i) => {
         const dir = join(root, service);
         const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { main: string };
-        const child = spawn(process.execPath, [pkg.main], {
+        // A codemodded copy runs with the facade bound to pg, nats and ioredis, as `migrate codemod` says to.
+        const preload = existsSync(join(dir, REGISTER_NODE)) ? ['--import', `./${REGISTER_NODE}`] : [];
+        const child = spawn(process.execPath, [...preload, pkg.main], {
           cwd: dir,
           env: { ...process.env, ...env, PORT: String(ports[i]) },
           stdio: ['ignore', 'pipe', 'pipe'],
