@@ -27,6 +27,11 @@ export interface BuildComponentOptions {
    * stdin, the terminals and wasi:filesystem.
    */
   stdio?: boolean;
+  /**
+   * Bare imports bundled from other files: `{ express: '<service>/src/caps/component-express.ts' }` (a
+   * hand-written Node service's server packages resolve to the facade's adapters).
+   */
+  aliases?: Readonly<Record<string, string>>;
 }
 
 export interface BuiltComponent {
@@ -72,7 +77,23 @@ const witImportsExternal: Plugin = {
  * relative to the entry's folder, so the same service bundles to the same text (and hits the build cache)
  * wherever it lies.
  */
-export async function bundleGuest(entry: string): Promise<string> {
+/** Resolves each aliased bare import to its file. */
+function createAliasPlugin(aliases: Readonly<Record<string, string>>): Plugin {
+  const names = Object.keys(aliases).map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return {
+    name: 'aliases',
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({
+        path: aliases[args.path]!,
+      }));
+    },
+  };
+}
+
+export async function bundleGuest(
+  entry: string,
+  aliases: Readonly<Record<string, string>> = {},
+): Promise<string> {
   try {
     const result = await esbuild({
       entryPoints: [entry],
@@ -82,7 +103,10 @@ export async function bundleGuest(entry: string): Promise<string> {
       platform: 'neutral',
       target: 'es2022',
       write: false,
-      plugins: [witImportsExternal],
+      plugins: [
+        ...(Object.keys(aliases).length === 0 ? [] : [createAliasPlugin(aliases)]),
+        witImportsExternal,
+      ],
       logLevel: 'silent',
     });
     return result.outputFiles[0]!.text;
@@ -126,7 +150,7 @@ function getComponentizeVersion(): Promise<string> {
  */
 export async function buildComponent(options: BuildComponentOptions): Promise<BuiltComponent> {
   const backend = options.backend ?? 'starlingmonkey';
-  const source = await bundleGuest(options.entry);
+  const source = await bundleGuest(options.entry, options.aliases);
   const hash = createHash('sha256')
     .update(`v4\0${await getComponentizeVersion()}\0${backend}\0${options.worldName}\0`)
     .update(options.stdio === true ? 'stdio\0' : '')

@@ -10,12 +10,20 @@ import { getRuntime, type RealTarget } from '../../shared/runtimes.ts';
 import { AppError, ErrorCode } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs.ts';
 import type { CapabilityKind } from '../facade/capabilities.ts';
-import { stripVersion, writeWorld } from '../wit/world.ts';
+import { MESSAGING_HANDLER, stripVersion, writeWorld } from '../wit/world.ts';
 import { buildComponent, getDefaultBuildCacheDir } from './build-component.ts';
 import { COMPONENT_BIND_FILE, generateComponentBind } from './component-bind.ts';
 import { findMissingWitPackages } from './check-imports.ts';
 import { checkComponentLinks, type LinkReport } from './link-check.ts';
 import { createUnsupportedError, loadBuildPlan, type BuildPlan } from './plan.ts';
+import {
+  generateNodeEntry,
+  getNodeAdapterPaths,
+  getNodeFacadeSpecifier,
+  NODE_BIND_FILE,
+  NODE_ENTRY_FILE,
+  resolveNodeEntry,
+} from './node-entry.ts';
 import { formatTypeErrors, typeCheckDirectory, type TypeCheckResult } from './type-check.ts';
 
 /** The guest entry `migrate build` compiles, relative to the service directory. */
@@ -135,20 +143,16 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
       { hint: 'build for --target wasmcloud or --target embedded, whose interfaces migrate ships' },
     );
   }
-  const entry = join(root, COMPONENT_ENTRY);
-  if (!existsSync(entry)) {
-    throw new AppError(ErrorCode.notFound, `no component entry ${show(COMPONENT_ENTRY)}`, {
-      hint:
-        'src/component.ts is the guest entry (`migrate port` writes it): it imports ./component-bind.ts (which ' +
-        '`migrate build` writes) and exports `incomingHandler` (wasi:http/incoming-handler); port the service ' +
-        'again or write it by hand',
-    });
-  }
+  const ported = join(root, COMPONENT_ENTRY);
+  // A hand-written Node service has no ported entry: one is generated from its own server entry.
+  const node = existsSync(ported) ? undefined : resolveNodeEntry(root, show);
+  const entry = node === undefined ? ported : join(root, NODE_ENTRY_FILE);
   // A ported entry binds the facade through component-bind.ts, which imports the copy `migrate codemod` makes.
-  const bindsFacade = readFileSync(entry, 'utf8').includes('component-bind');
-  if (bindsFacade && !existsSync(join(root, 'src/caps/capabilities.ts'))) {
-    throw new AppError(ErrorCode.notFound, `${show('src')} has no capability facade (src/caps/)`, {
-      hint: `run \`migrate codemod ${show('.')}\` first: it moves the side effects onto the facade and copies it into src/caps (or use \`migrate port … --build\`)`,
+  const bindsFacade = node !== undefined || readFileSync(entry, 'utf8').includes('component-bind');
+  if (bindsFacade && !existsSync(join(root, node?.facadeDir ?? 'src/caps', 'capabilities.ts'))) {
+    const facadeDir = node?.facadeDir ?? 'src/caps';
+    throw new AppError(ErrorCode.notFound, `${show('.')} has no capability facade (${facadeDir}/)`, {
+      hint: `run \`migrate codemod ${show('.')}\` first: it moves the side effects onto the facade and copies it into ${facadeDir} (or use \`migrate port … --build\`)`,
     });
   }
   progress('build: type-checking the project (tsc, migrate’s declarations)');
@@ -160,21 +164,34 @@ export async function buildService(dir: string, options: BuildServiceOptions): P
     { packageName: `migrate:${name}`, imports: plan.imports, exports: plan.exports },
     join(root, 'dist', 'wit'),
   );
-  progress(`build: binding the facade to the world's imports (${show(COMPONENT_BIND_FILE)})`);
+  const bindFile = node === undefined ? COMPONENT_BIND_FILE : NODE_BIND_FILE;
+  progress(`build: binding the facade to the world's imports (${show(bindFile)})`);
+  if (node !== undefined) {
+    await writeFileAtomic(
+      entry,
+      generateNodeEntry({
+        server: node.server,
+        facadeDir: node.facadeDir,
+        messaging: plan.exports.some((name) => stripVersion(name) === stripVersion(MESSAGING_HANDLER)),
+      }),
+    );
+  }
   await writeFileAtomic(
-    join(root, COMPONENT_BIND_FILE),
+    join(root, bindFile),
     generateComponentBind(plan.imports, {
+      ...(node === undefined ? {} : { facade: getNodeFacadeSpecifier(node.facadeDir) }),
       springDatasource: hasSpringConfig(root, 'spring.datasource.url'),
       springRedis:
         (target === 'spin' || target === 'spin4') && hasSpringConfig(root, 'spring.data.redis.host'),
     }),
   );
-  progress(`build: componentizing ${show(COMPONENT_ENTRY)} (10-30 s)`);
+  progress(`build: componentizing ${show(node === undefined ? COMPONENT_ENTRY : node.server)} (10-30 s)`);
   const built = await buildComponent({
     entry,
     witPath: world.witPath,
     worldName: world.worldName,
     stdio: plan.imports.some((name) => stripVersion(name) === 'wasi:cli/stdout'),
+    ...(node === undefined ? {} : { aliases: getNodeAdapterPaths(root, node.facadeDir) }),
     ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
   });
   progress('build: linking the component against each runtime’s host world');

@@ -205,7 +205,10 @@ export function createUnsupportedError(
   );
 }
 
-/** Loads `<dir>/src/**` (or `<dir>/**` without src/), leaving out the copied facade, tests and declarations. */
+/**
+ * Loads the TypeScript and JavaScript of `<dir>/src/**` (or `<dir>/**` without src/), leaving out the copied facade,
+ * tests, build output and declarations.
+ */
 export function loadServiceSources(dir: string): { root: string; sourceFiles: SourceFile[] } {
   const root = resolve(dir);
   if (!existsSync(root)) {
@@ -214,14 +217,15 @@ export function loadServiceSources(dir: string): { root: string; sourceFiles: So
     });
   }
   const srcRoot = existsSync(join(root, 'src')) ? join(root, 'src') : root;
-  const project = new Project({ compilerOptions: { allowJs: false }, skipFileDependencyResolution: true });
+  const project = new Project({ compilerOptions: { allowJs: true }, skipFileDependencyResolution: true });
   const base = toPosix(srcRoot);
   project.addSourceFilesAtPaths([
-    `${base}/**/*.ts`,
+    `${base}/**/*.{ts,js,mjs,cjs}`,
+    `!${base}/**/dist/**`,
     `!${base}/**/node_modules/**`,
     `!${base}/**/caps/**`,
     `!${base}/**/*.d.ts`,
-    `!${base}/**/*.test.ts`,
+    `!${base}/**/*.test.{ts,js}`,
   ]);
   return { root, sourceFiles: project.getSourceFiles() };
 }

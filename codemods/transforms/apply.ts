@@ -30,6 +30,8 @@ export function applyTextEdits(file: SourceFile, edits: readonly TextEdit[]): Te
 /** The module specifier that imports `facadePath` from `file`, in the extension style the project uses. */
 export function getFacadeSpecifier(file: SourceFile, facadePath: string): string {
   const withoutExtension = file.getRelativePathAsModuleSpecifierTo(facadePath);
+  // A JavaScript file's `./x.js` names a real .js file; the facade is TypeScript, which Node runs as it is.
+  if (/\.[cm]?jsx?$/.test(file.getFilePath())) return `${withoutExtension}.ts`;
   const styles = file
     .getImportDeclarations()
     .map((d) => d.getModuleSpecifierValue())

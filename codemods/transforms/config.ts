@@ -1,5 +1,8 @@
-/** config: reads of `process.env.X` / `process.env['X']` → `caps.config.get('X')` (wasi:config/store). */
-import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
+/**
+ * config: reads of `process.env.X` / `process.env['X']` → `caps.config.get('X')` (wasi:config/store), and
+ * `const { X, Y = 'd', Z: z } = process.env` → `const X = caps.config.get('X'), Y = caps.config.get('Y') ?? 'd', …`.
+ */
+import { Node, SyntaxKind, type SourceFile, type VariableDeclaration } from 'ts-morph';
 import { replaceNode } from './edits.ts';
 import { getImportOrigin, isFrom, isGlobalReference, lineOf, quote } from './resolve.ts';
 import { createResult, type Transform, type TransformResult } from './transform.ts';
@@ -31,6 +34,29 @@ function isWritten(node: Node): boolean {
   );
 }
 
+/**
+ * `{ X, Y = 'd', Z: z }` destructured from process.env as declarators (`X = caps.config.get('X'), …`), or
+ * undefined when a rest element, a nested pattern or a computed key makes it more than a list of reads.
+ */
+function toDeclarators(declaration: VariableDeclaration): string | undefined {
+  const pattern = declaration.getNameNode();
+  if (!Node.isObjectBindingPattern(pattern)) return undefined;
+  const parts: string[] = [];
+  for (const element of pattern.getElements()) {
+    const name = element.getNameNode();
+    const property = element.getPropertyNameNode();
+    if (element.getDotDotDotToken() !== undefined || !Node.isIdentifier(name)) return undefined;
+    if (property !== undefined && !Node.isIdentifier(property) && !Node.isStringLiteral(property)) {
+      return undefined;
+    }
+    const key = property === undefined ? name.getText() : property.getText().replace(/^['"]|['"]$/g, '');
+    const fallback = element.getInitializer();
+    const read = `caps.config.get(${quote(declaration, key)})`;
+    parts.push(`${name.getText()} = ${fallback === undefined ? read : `${read} ?? ${fallback.getText()}`}`);
+  }
+  return parts.length === 0 ? undefined : parts.join(', ');
+}
+
 export const configTransform: Transform = {
   kind: 'config',
   run(file: SourceFile): TransformResult {
@@ -53,6 +79,13 @@ export const configTransform: Transform = {
     }
     for (const env of file.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
       const parent = env.getParent();
+      if (isProcessEnv(env) && Node.isVariableDeclaration(parent) && parent.getInitializer() === env) {
+        const declarators = toDeclarators(parent);
+        if (declarators !== undefined) {
+          result.edits.push(replaceNode(parent, declarators));
+          continue;
+        }
+      }
       if (
         !isProcessEnv(env) ||
         Node.isPropertyAccessExpression(parent) ||

@@ -2,7 +2,8 @@
  * publish/subscribe: nats.js `nc.publish(subject, payload)` → `caps.messaging.publish(…)`
  * (wasmcloud:messaging/consumer), and a subscription consumed by `for await (const m of nc.subscribe(subject))`
  * → `caps.messaging.subscribe(subject, async (m) => {…})` (wasmcloud:messaging/handler). `JSONCodec` and
- * `StringCodec` are imported from the facade instead of nats. The handler returns at once where the loop waited:
+ * `StringCodec` are imported from the facade instead of nats. A subscription with a callback,
+ * `nc.subscribe(subject, { callback: (error, m) => {…} })`, becomes the same handler (`error` is always null there). The handler returns at once where the loop waited:
  * code after such a loop now runs right away, as it does in a component.
  */
 import {
@@ -77,7 +78,42 @@ function handlerText(loop: ForOfStatement, subscribe: CallExpression): string | 
   return `caps.messaging.subscribe(${subject.getText()}, ${asyncKeyword}(${declaration.getNameNode().getText()}) => ${block});`;
 }
 
+/**
+ * `nc.subscribe(subject, { callback: (error, m) => {…} })` whose result is unused → `caps.messaging.subscribe(subject,
+ * (m) => {…})`; an `error` the body reads is declared null in it. Other options (queue, max) are not rewritten.
+ */
+function rewriteCallbackSubscribe(call: CallExpression, result: TransformResult): boolean {
+  const [subject, options, ...rest] = call.getArguments();
+  if (subject === undefined || !Node.isObjectLiteralExpression(options) || rest.length > 0) return false;
+  if (!Node.isExpressionStatement(call.getParent())) return false;
+  const [property, ...others] = options.getProperties();
+  if (!Node.isPropertyAssignment(property) || property.getName() !== 'callback' || others.length > 0)
+    return false;
+  const callback = property.getInitializer();
+  if (!Node.isArrowFunction(callback) && !Node.isFunctionExpression(callback)) return false;
+  const [error, message, ...more] = callback.getParameters();
+  const body = callback.getBody();
+  if (message === undefined || more.length > 0 || !Node.isBlock(body)) return false;
+  const errorName = error?.getNameNode();
+  const readsError =
+    Node.isIdentifier(errorName) &&
+    errorName
+      .findReferencesAsNodes()
+      .some((ref) => ref !== errorName && ref.getSourceFile() === call.getSourceFile());
+  const declareError = readsError ? `const ${errorName.getText()} = null;\n` : '';
+  const inner = body.getText().slice(1);
+  const asyncKeyword = callback.isAsync() ? 'async ' : '';
+  result.edits.push({
+    start: call.getStart(),
+    end: call.getEnd(),
+    text: `caps.messaging.subscribe(${subject.getText()}, ${asyncKeyword}(${message.getText()}) => {${declareError === '' ? '' : `\n${declareError}`}${inner})`,
+    description: `${call.getExpression().getText()} with a callback → caps.messaging.subscribe handler`,
+  });
+  return true;
+}
+
 function rewriteSubscribe(call: CallExpression, result: TransformResult): boolean {
+  if (rewriteCallbackSubscribe(call, result)) return true;
   const parent = call.getParent();
   // for await (const m of nc.subscribe('x')) {…}
   if (Node.isForOfStatement(parent) && parent.isAwaited() && parent.getExpression() === call) {

@@ -36,6 +36,26 @@ export const port = process.env.PORT;
 `,
   },
   {
+    name: 'rewrites names destructured from process.env, with defaults and renames',
+    input: `const { DATABASE_URL, PORT = '3000', 'NATS_URL': nats } = process.env;
+export { DATABASE_URL, PORT, nats };
+`,
+    expected: `import { caps } from './caps/capabilities.ts';
+
+const DATABASE_URL = caps.config.get('DATABASE_URL'), PORT = caps.config.get('PORT') ?? '3000', nats = caps.config.get('NATS_URL');
+export { DATABASE_URL, PORT, nats };
+`,
+  },
+  {
+    name: 'leaves a destructuring with a rest element (a note says why)',
+    input: `const { PORT, ...rest } = process.env;
+export { PORT, rest };
+`,
+    expected: `const { PORT, ...rest } = process.env;
+export { PORT, rest };
+`,
+  },
+  {
     name: 'no change when already migrated',
     input: `import { caps } from './caps/capabilities.ts';
 export const port = caps.config.get('PORT');

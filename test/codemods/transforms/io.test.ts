@@ -116,6 +116,33 @@ export async function listen() {
 `,
       },
       {
+        name: 'rewrites a subscription with a callback, declaring the error it reads',
+        input: `import { connect } from 'nats';
+
+const nc = await connect();
+
+export function listen(seen: string[]) {
+  nc.subscribe('order-placed', {
+    callback: (error, message) => {
+      if (error) return;
+      seen.push(message.subject);
+    },
+  });
+}
+`,
+        expected: `import { caps } from './caps/capabilities.ts';
+
+export function listen(seen: string[]) {
+  caps.messaging.subscribe('order-placed', (message) => {
+const error = null;
+
+      if (error) return;
+      seen.push(message.subject);
+    });
+}
+`,
+      },
+      {
         name: 'no change when already migrated',
         input: `import { caps } from './caps/capabilities.ts';
 caps.messaging.publish('x', 'y');

@@ -1,0 +1,4 @@
+import { createApp } from './app.ts';
+
+const { PORT = '3001' } = process.env;
+createApp().listen(Number(PORT), () => console.log(`catalog listening on ${PORT}`));
