@@ -4,7 +4,7 @@
  * of the run, a bounded closed-loop load through the gateway, and what `down` left behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
@@ -123,10 +123,11 @@ async function leftBehind(runDir: string, runId: string, pids: number[]): Promis
     docker.listContainers({ all: true, filters }),
     docker.listNetworks({ filters }),
   ]);
+  // as `migrate down` judges it: a zombie awaiting a reaper that this sandbox may never run has stopped
   const alive = pids.filter((pid) => {
     try {
       process.kill(pid, 0);
-      return true;
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
     } catch {
       return false;
     }
