@@ -57,11 +57,12 @@ describe('migrate build', () => {
     expect(existsSync(join(work, 'publisher', 'dist'))).toBe(false);
   });
 
-  it('reports a missing component entry and what provides it', async () => {
+  it('reports a missing component entry and what provides it (a server entry or a ported one)', async () => {
     const run = await runCliCaptured(['build', 'publisher', '--target', 'wasmcloud'], {}, work);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/error MIG_NOT_FOUND no component entry .*src\/component\.ts/);
-    expect(run.stderr).toMatch(/hint: .*incomingHandler/);
+    // neither a ported entry (src/component.ts) nor a Node server entry to generate one from
+    expect(run.stderr).toMatch(/error MIG_NOT_FOUND .*has no component entry and no server entry/);
+    expect(run.stderr).toMatch(/hint: .*app\.listen.*src\/component\.ts/);
   });
 
   it('asks for migrate codemod when a ported entry has no facade copy yet', async () => {
