@@ -127,7 +127,6 @@ export const buildCommand: CliCommand = {
     'build a codemodded service into a WebAssembly component: minimal WIT world with the target runtime’s versions, componentize-js, and where it links (each runtime’s own host world)',
   group: 'transform',
   examples: [
-    'migrate build ported/order-service',
     'migrate build ported/inventory-service --target spin   # prints the runtimes it links on',
     'migrate build ported/order-service --target embedded --out order.wasm --json',
     'migrate build ported/order-service --allow-type-errors   # builds a project tsc rejects, and says so',
