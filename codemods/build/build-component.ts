@@ -72,11 +72,6 @@ const witImportsExternal: Plugin = {
   },
 };
 
-/**
- * Bundles a guest to one ESM file, WIT imports external. The file comments esbuild writes name each module
- * relative to the entry's folder, so the same service bundles to the same text (and hits the build cache)
- * wherever it lies.
- */
 /** Resolves each aliased bare import to its file. */
 function createAliasPlugin(aliases: Readonly<Record<string, string>>): Plugin {
   const names = Object.keys(aliases).map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
@@ -90,6 +85,11 @@ function createAliasPlugin(aliases: Readonly<Record<string, string>>): Plugin {
   };
 }
 
+/**
+ * Bundles a guest to one ESM file, WIT imports external. The file comments esbuild writes name each module
+ * relative to the entry's folder, so the same service bundles to the same text (and hits the build cache)
+ * wherever it lies.
+ */
 export async function bundleGuest(
   entry: string,
   aliases: Readonly<Record<string, string>> = {},
