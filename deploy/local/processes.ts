@@ -55,19 +55,30 @@ export function spawnSupervised(options: {
   }
 }
 
-/** Whether the process still runs and is the one we started. */
-export function isAlive(record: ProcessRecord): boolean {
+/**
+ * Whether process `pid` runs. A zombie awaiting its reaper has stopped: an orphan's reaper may be slow or absent
+ * (in a container, or a sandbox whose init does not reap).
+ */
+export function isRunning(pid: number): boolean {
   try {
-    process.kill(record.pid, 0);
+    process.kill(pid, 0);
   } catch {
     return false;
   }
   try {
-    const cmdline = readFileSync(`/proc/${record.pid}/cmdline`, 'utf8');
-    const state = readFileSync(`/proc/${record.pid}/stat`, 'utf8').split(') ')[1]?.[0];
-    return cmdline.includes(record.marker) && state !== 'Z';
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
   } catch {
     // no /proc (not Linux): the signal check is all there is
+    return process.platform !== 'linux';
+  }
+}
+
+/** Whether the process still runs and is the one we started. */
+export function isAlive(record: ProcessRecord): boolean {
+  if (!isRunning(record.pid)) return false;
+  try {
+    return readFileSync(`/proc/${record.pid}/cmdline`, 'utf8').includes(record.marker);
+  } catch {
     return process.platform !== 'linux';
   }
 }

@@ -4,10 +4,11 @@
  * of the run, a bounded closed-loop load through the gateway, and what `down` left behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
+import { isRunning } from '../../deploy/local/processes.ts';
 import { PG_URL, REDIS_URL } from './resources.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -123,15 +124,8 @@ async function leftBehind(runDir: string, runId: string, pids: number[]): Promis
     docker.listContainers({ all: true, filters }),
     docker.listNetworks({ filters }),
   ]);
-  // as `migrate down` judges it: a zombie awaiting a reaper that this sandbox may never run has stopped
-  const alive = pids.filter((pid) => {
-    try {
-      process.kill(pid, 0);
-      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-    } catch {
-      return false;
-    }
-  });
+  // as `migrate down` judges it (a zombie has stopped)
+  const alive = pids.filter(isRunning);
   return (
     containers.length + networks.length + alive.length + (existsSync(join(runDir, 'up-state.json')) ? 1 : 0)
   );

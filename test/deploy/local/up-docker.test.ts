@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isRunning } from '../../../deploy/local/processes.ts';
 import { claimRedisDb, flushRedisDb } from '../../../scripts/e2e/resources.ts';
 import { SAMPLE_ESTATE } from '../../helpers/port-service.ts';
 
@@ -57,20 +58,6 @@ async function schemaExists(name: string): Promise<boolean> {
     return (await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [name])).rowCount === 1;
   } finally {
     await client.end();
-  }
-}
-
-/** Running, not merely a zombie waiting to be reaped (an orphan's reaper may be slow or absent in a container). */
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
   }
 }
 
@@ -344,7 +331,7 @@ describe('migrate up on samples/spring-orders', () => {
     const down = await migrate(['down', '--run-dir', join(work, 'run-life'), '--volumes']);
     expect(down.code, down.stderr).toBe(0);
     expect(await labelled(`io.migrate.run=${status.runId}`)).toEqual([]);
-    expect(pids.filter(pidAlive)).toEqual([]);
+    expect(pids.filter(isRunning)).toEqual([]);
     expect(await schemaExists(`${tag}_life`)).toBe(false);
     const again = await migrate(['down', '--run-dir', join(work, 'run-life')]);
     expect(again.code).toBe(0);
