@@ -23,9 +23,12 @@ step "test components: built into the cache in the background, beside the checks
 # them in the cache. Its log is shown before the tests.
 report="$(mktemp -t migrate-vitest-XXXXXX.json)"
 warm_log="$(mktemp -t migrate-warm-cache-XXXXXX.log)"
+# The warm-up's ported and built components stay in this folder for the run: the global setup reuses them.
+MIGRATE_TEST_PREBUILT="$(mktemp -d -t migrate-prebuilt-XXXXXX)"
+export MIGRATE_TEST_PREBUILT
 node test/setup/warm-cache.ts 2>"$warm_log" &
 warm_pid=$!
-trap 'kill "$warm_pid" 2>/dev/null || true; rm -f "$report" "$warm_log"' EXIT
+trap 'kill "$warm_pid" 2>/dev/null || true; rm -rf "$report" "$warm_log" "$MIGRATE_TEST_PREBUILT"' EXIT
 
 step "services: PostgreSQL, NATS, Redis, Docker engine, Chromium"
 bash scripts/ensure-services.sh

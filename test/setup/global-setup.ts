@@ -5,8 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { COMPONENT_JOBS, getTestBuildCacheDir } from './component-jobs.ts';
-import { getBuildConcurrency, runComponentJobs, type JobsOutcome } from './run-jobs.ts';
+import { COMPONENT_JOBS, describeJob, getTestBuildCacheDir } from './component-jobs.ts';
+import { getPrebuiltDir, readPrebuilt } from './prebuilt.ts';
+import { getBuildConcurrency, mergeOutcomes, runComponentJobs, type JobsOutcome } from './run-jobs.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,16 +32,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const cacheDir = getTestBuildCacheDir();
   const concurrency = getBuildConcurrency();
   const selected = await getSelectedFiles(project);
-  const jobs = COMPONENT_JOBS.filter(
-    (job) => selected === undefined || job.usedBy.some((file) => selected.has(file)),
-  );
   const log = (line: string): void => void process.stderr.write(`[components] ${line}\n`);
+  // What the test command's warm-up built in this run is reused as it is (its folder lives until the run ends).
+  const prebuiltDir = getPrebuiltDir();
+  const prebuilt = prebuiltDir === undefined ? undefined : await readPrebuilt(prebuiltDir);
+  if (prebuilt !== undefined)
+    log(`reusing ${prebuilt.done.length} components the warm-up built (${prebuiltDir})`);
+  const jobs = COMPONENT_JOBS.filter(
+    (job) =>
+      (selected === undefined || job.usedBy.some((file) => selected.has(file))) &&
+      !prebuilt?.done.includes(describeJob(job)),
+  );
   const started = Date.now();
   if (jobs.length > 0)
     log(`building ${jobs.length} test components, ${concurrency} at a time (cache ${cacheDir})`);
-  const outcome = await runComponentJobs(jobs, { runDir, cacheDir, concurrency, log });
+  const built = await runComponentJobs(jobs, { runDir, cacheDir, concurrency, log });
   if (jobs.length > 0) log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  project.provide('testComponents', outcome);
+  project.provide('testComponents', prebuilt === undefined ? built : mergeOutcomes(prebuilt, built));
   return async () => {
     await rm(runDir, { recursive: true, force: true });
   };

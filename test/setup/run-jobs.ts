@@ -32,6 +32,20 @@ function runJob(job: ComponentJob, runDir: string, cacheDir: string, resultFile:
 export interface JobsOutcome extends TestComponents {
   /** Jobs that failed, by describeJob name, with what the build printed. */
   failures: Record<string, string>;
+  /** describeJob names of the jobs that succeeded (a job with no result, such as `tiny`, too). */
+  done: string[];
+}
+
+/** `base` with the results of `more` added (a job done in `more` is no longer a failure). */
+export function mergeOutcomes(base: JobsOutcome, more: JobsOutcome): JobsOutcome {
+  const failures = { ...base.failures };
+  for (const name of more.done) delete failures[name];
+  return {
+    fixtures: { ...base.fixtures, ...more.fixtures },
+    services: { ...base.services, ...more.services },
+    failures: { ...failures, ...more.failures },
+    done: [...base.done, ...more.done],
+  };
 }
 
 /** Runs `jobs`, writing under `runDir` and building through `cacheDir`; `log` gets one line per job. */
@@ -39,7 +53,7 @@ export async function runComponentJobs(
   jobs: readonly ComponentJob[],
   options: { runDir: string; cacheDir: string; concurrency: number; log: (line: string) => void },
 ): Promise<JobsOutcome> {
-  const outcome: JobsOutcome = { fixtures: {}, services: {}, failures: {} };
+  const outcome: JobsOutcome = { fixtures: {}, services: {}, failures: {}, done: [] };
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
@@ -53,6 +67,7 @@ export async function runComponentJobs(
         const result = await readJobResult(resultFile);
         if (result?.kind === 'fixture') outcome.fixtures[result.name] = result.built;
         else if (result?.kind === 'service') outcome.services[result.key] = result.built;
+        outcome.done.push(name);
         options.log(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
       } catch (error) {
         outcome.failures[name] = error instanceof Error ? error.message : String(error);

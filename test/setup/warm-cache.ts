@@ -1,13 +1,17 @@
 // `node test/setup/warm-cache.ts`: builds every test component into the suite's build cache, one at a time, and
 // exits 0 whatever happens (the global setup reports a failed build). scripts/test.sh runs it beside the static
-// checks, which leave a core idle: the global setup then mostly finds its components in the cache.
-import { mkdtemp, rm } from 'node:fs/promises';
+// checks, which leave a core idle. With MIGRATE_TEST_PREBUILT set (the test command sets it), it builds into that
+// folder and leaves its outcome there, and the global setup reuses it instead of building again (prebuilt.ts).
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMPONENT_JOBS, getTestBuildCacheDir } from './component-jobs.ts';
+import { getPrebuiltDir, writePrebuilt } from './prebuilt.ts';
 import { runComponentJobs } from './run-jobs.ts';
 
-const runDir = await mkdtemp(join(tmpdir(), 'migrate-warm-cache-'));
+const prebuiltDir = getPrebuiltDir();
+const runDir = prebuiltDir ?? (await mkdtemp(join(tmpdir(), 'migrate-warm-cache-')));
+await mkdir(runDir, { recursive: true });
 const started = Date.now();
 const outcome = await runComponentJobs(COMPONENT_JOBS, {
   runDir,
@@ -15,7 +19,8 @@ const outcome = await runComponentJobs(COMPONENT_JOBS, {
   concurrency: 1,
   log: (line) => void process.stderr.write(`[warm-cache] ${line}\n`),
 });
-await rm(runDir, { recursive: true, force: true });
+if (prebuiltDir === undefined) await rm(runDir, { recursive: true, force: true });
+else await writePrebuilt(prebuiltDir, outcome);
 const failed = Object.keys(outcome.failures).length;
 process.stderr.write(
   `[warm-cache] ${COMPONENT_JOBS.length - failed} of ${COMPONENT_JOBS.length} built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
