@@ -53,7 +53,13 @@ export function compareNodeShopAnalysis(
 ): AnalysisComparison {
   const services = (analysis as { services?: AnalyzedService[] }).services ?? [];
   const problems: string[] = [];
-  const result = { servicesFound: 0, routesFound: 0, routesExpected: 0, effectsMissed: 0, effectsUnexpected: 0 };
+  const result = {
+    servicesFound: 0,
+    routesFound: 0,
+    routesExpected: 0,
+    effectsMissed: 0,
+    effectsUnexpected: 0,
+  };
   for (const [name, want] of Object.entries(expected.services)) {
     result.routesExpected += Object.keys(want.routes).length;
     const got = services.find((s) => s.name === name);
@@ -69,8 +75,11 @@ export function compareNodeShopAnalysis(
     for (const [route, status] of Object.entries(want.routes)) {
       const seen = routes.get(route);
       if (!routes.has(route))
-        problems.push(`${name}: route ${route} not found (found: ${[...routes.keys()].join(', ') || 'none'})`);
-      else if (seen !== status) problems.push(`${name}: route ${route} has status ${seen}, expected ${status}`);
+        problems.push(
+          `${name}: route ${route} not found (found: ${[...routes.keys()].join(', ') || 'none'})`,
+        );
+      else if (seen !== status)
+        problems.push(`${name}: route ${route} has status ${seen}, expected ${status}`);
       else result.routesFound += 1;
     }
     for (const route of routes.keys())

@@ -7,7 +7,21 @@ import { ts } from 'ts-morph';
 import type { EffectKind } from '../../../shared/catalog.ts';
 import type { EffectDetail } from '../../model.ts';
 import { isSecretName } from '../../redact.ts';
-import { type Bindings, collectBindings, isRequireCall } from './bindings.ts';
+import { type BindingKind, type Bindings, collectBindings, isRequireCall } from './bindings.ts';
+import { collectModuleFacts, type TsModuleFacts } from './modules.ts';
+import { HTTP_CLIENT_MODULES } from './orm-kinds.ts';
+import { visitKnexTableCall, visitOrmCall } from './orm.ts';
+import {
+  collectTableRoutes,
+  getSuccessStatus,
+  isHttpServerKind,
+  isRouteKind,
+  type RouteSpec,
+  type TsMount,
+  visitHttpServer,
+  visitMountCall,
+  visitRouteCall,
+} from './routes.ts';
 import { parseSql } from './sql.ts';
 
 export interface TsSite {
@@ -25,6 +39,12 @@ export interface TsRoute extends TsSite {
   handler: string;
   /** Where the handler function is (inline or declared in this file). */
   handlerSite?: { line: number; start: number; end: number };
+  /** The router/app/plugin the route is declared on (see `routes.ts`), for mount prefixes. */
+  owner: string;
+  /** Success status: the first 2xx the handler sets, else 200. */
+  status: number;
+  /** `grpc` for gRPC methods (path `/package.Service/Method`). */
+  protocol?: 'grpc';
 }
 
 export interface TsEffect extends TsSite {
@@ -43,12 +63,15 @@ export interface TsFunction {
 
 export interface TsFileFacts {
   routes: TsRoute[];
+  mounts: TsMount[];
+  module: TsModuleFacts;
   effects: TsEffect[];
   functions: TsFunction[];
   errors: Array<{ line: number; column: number; message: string }>;
 }
 
-const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all']);
+const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
+const HTTP_CLIENTS = new Set<string>(HTTP_CLIENT_MODULES);
 /**
  * ioredis methods wasi:keyvalue can take: codemods/transforms/kv.ts keeps a service that calls nothing else on
  * `caps.kv`; any other client method (hashes, sets, counters, `multi`, `pipeline`, …) puts it on `caps.redis`.
@@ -124,8 +147,24 @@ function objectProp(node: ts.Node | undefined, name: string): ts.Expression | un
   return undefined;
 }
 
-export function extractTsFile(sf: ts.SourceFile): TsFileFacts {
-  const facts: TsFileFacts = { routes: [], effects: [], functions: [], errors: [] };
+/** An empty result, for a file that could not be analyzed. */
+export function createEmptyFacts(): TsFileFacts {
+  return {
+    routes: [],
+    mounts: [],
+    module: { imports: {}, exports: {}, reexports: {}, exportKinds: {}, packages: [] },
+    effects: [],
+    functions: [],
+    errors: [],
+  };
+}
+
+/**
+ * The facts of one file. `injected` are the kinds of names it imports from the service's other files (a pg pool
+ * made in `db.ts`), known only after every file's exports are; without them those calls are not seen.
+ */
+export function extractTsFile(sf: ts.SourceFile, injected?: ReadonlyMap<string, BindingKind>): TsFileFacts {
+  const facts: TsFileFacts = createEmptyFacts();
   const diagnostics =
     (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
   // The first syntax error is the one to fix; the rest usually follow from it.
@@ -137,7 +176,8 @@ export function extractTsFile(sf: ts.SourceFile): TsFileFacts {
       message: ts.flattenDiagnosticMessageText(d.messageText, ' '),
     });
   }
-  const b = collectBindings(sf);
+  const b = collectBindings(sf, injected);
+  facts.module = collectModuleFacts(sf, b);
   const lines = sf.text.split(/\r?\n/);
   const site = (node: ts.Node): TsSite => {
     const start = node.getStart(sf);
@@ -156,6 +196,12 @@ export function extractTsFile(sf: ts.SourceFile): TsFileFacts {
   const functionsByName = new Map<string, ts.Node>();
   /** Inline route handlers (arrow/function expressions) become functions named after their route. */
   const handlerNames = new Map<ts.Node, string>();
+  const addRoute = (spec: RouteSpec): void => {
+    facts.routes.push(createRoute(spec, sf, site, handlerNames));
+  };
+  const calls: CallContext = { b, sf, effect, addRoute, mounts: facts.mounts, site };
+  // Route tables first: their inline handlers must be named before the walk reaches them.
+  collectTableRoutes(sf, b, addRoute);
 
   const visit = (node: ts.Node, currentFn: TsFunction | undefined): void => {
     let fn = currentFn;
@@ -171,11 +217,25 @@ export function extractTsFile(sf: ts.SourceFile): TsFileFacts {
         if (ts.isIdentifier(callee)) fn.calls.push(callee.text);
         else if (ts.isPropertyAccessExpression(callee)) fn.calls.push(callee.name.text);
       }
-      visitCall(node, b, sf, effect, facts.routes, site, handlerNames);
+      visitCall(node, calls);
     } else if (ts.isNewExpression(node)) {
       visitNew(node, b, effect);
     } else if (isProcessEnv(node, b)) {
       visitEnv(node, sf, effect);
+    } else if (ts.isVariableDeclaration(node) && ts.isObjectBindingPattern(node.name) && node.initializer) {
+      if (isProcessEnvObject(node.initializer, b)) visitEnvPattern(node.name, effect);
+    } else if (ts.isTaggedTemplateExpression(node) && ts.isPropertyAccessExpression(node.tag)) {
+      // prisma.$queryRaw`SELECT …`
+      const kind = b.classify(node.tag.expression);
+      if (kind !== undefined)
+        visitOrmCall(
+          node as unknown as ts.CallExpression,
+          kind,
+          node.tag.name.text,
+          node.tag.expression,
+          sf,
+          effect,
+        );
     }
     ts.forEachChild(node, (child) => visit(child, fn));
   };
@@ -208,19 +268,21 @@ function getFunctionSymbol(node: ts.Node): string | undefined {
 
 type EmitEffect = (node: ts.Node, kind: EffectKind, detail: EffectDetail) => void;
 
+interface CallContext {
+  b: Bindings;
+  sf: ts.SourceFile;
+  effect: EmitEffect;
+  addRoute: (spec: RouteSpec) => void;
+  mounts: TsMount[];
+  site: (n: ts.Node) => TsSite;
+}
+
 function isGlobal(b: Bindings, name: string): boolean {
   return !b.shadowed.has(name) && !b.names.has(name);
 }
 
-function visitCall(
-  node: ts.CallExpression,
-  b: Bindings,
-  sf: ts.SourceFile,
-  effect: EmitEffect,
-  routes: TsRoute[],
-  site: (n: ts.Node) => TsSite,
-  handlerNames: Map<ts.Node, string>,
-): void {
+function visitCall(node: ts.CallExpression, context: CallContext): void {
+  const { b, sf, effect } = context;
   const callee = node.expression;
   const args = node.arguments;
   // require('./addon.node'), require('bindings')('addon')
@@ -249,6 +311,15 @@ function visitCall(
         summary: `native addon ${literalText(args[0], sf) ?? '?'}`,
         api: 'bindings',
       });
+    if (kind === 'knex.db') return visitKnexTableCall(node, effect);
+    if (isHttpServerKind(kind)) return visitHttpServer(node, context.addRoute);
+    const mod = kind?.slice(0, kind.indexOf(':'));
+    if (
+      mod !== undefined &&
+      HTTP_CLIENTS.has(mod) &&
+      (kind?.endsWith(':default') === true || kind?.endsWith(':*') === true)
+    )
+      return httpOut(node, mod, args, sf, effect);
     if (kind !== undefined) moduleFunction(node, kind, effect);
     return;
   }
@@ -272,6 +343,37 @@ function visitCall(
   }
   const kind = b.classify(target);
   if (kind === undefined) return;
+  if (isRouteKind(kind)) {
+    if (method === 'use' || method === 'register')
+      visitMountCall(node, method, b, context.mounts, context.site(node).line);
+    else if (kind !== 'koa.app') visitRouteCall(node, kind, method, b, context.addRoute);
+    return;
+  }
+  if (kind === 'grpc.server') {
+    if (method === 'addService') visitGrpcService(node, context);
+    return;
+  }
+  if (visitOrmCall(node, kind, method, target, sf, effect)) return;
+  const clientModule = kind.slice(0, kind.indexOf(':'));
+  if (HTTP_CLIENTS.has(clientModule) && (kind.endsWith(':default') || kind.endsWith(':*'))) {
+    if (HTTP_VERBS.includes(method))
+      httpOut(node, `${clientModule}.${method}`, args, sf, effect, method.toUpperCase());
+    return;
+  }
+  if (
+    (kind === 'http:*' || kind === 'http:default' || kind === 'https:*' || kind === 'https:default') &&
+    (method === 'request' || method === 'get')
+  )
+    return httpOut(
+      node,
+      `${kind.slice(0, kind.indexOf(':'))}.${method}`,
+      args,
+      sf,
+      effect,
+      method === 'get' ? 'GET' : undefined,
+    );
+  if (isHttpServerKind(`${kind.slice(0, kind.indexOf(':'))}:${method}`))
+    return visitHttpServer(node, context.addRoute);
   switch (kind) {
     case 'pg.client':
     case 'pg:Pool':
@@ -288,10 +390,6 @@ function visitCall(
         });
       }
       return;
-    case 'express.app':
-    case 'express.route':
-    case 'fastify.app':
-      return visitRoute(node, kind, method, sf, routes, site, handlerNames);
     case 'nats.conn':
       if (method === 'publish' || method === 'subscribe' || method === 'request') {
         const subject = valueText(args[0], sf) ?? '?';
@@ -372,6 +470,8 @@ function moduleFunction(node: ts.CallExpression, kind: string, effect: EmitEffec
     effect(node, 'process', { summary: `child_process.${member}`, api: `child_process.${member}` });
   else if (mod === 'crypto' && RANDOM_CRYPTO.has(member))
     effect(node, 'random', { summary: `crypto.${member}`, api: `crypto.${member}` });
+  else if ((mod === 'http' || mod === 'https') && (member === 'request' || member === 'get'))
+    effect(node, 'http-out', { summary: `${mod}.${member}`, api: `${mod}.${member}` });
   else if (mod === 'undici' && (member === 'fetch' || member === 'request'))
     effect(node, 'http-out', { summary: `undici.${member}`, api: `undici.${member}` });
 }
@@ -386,7 +486,9 @@ function httpOut(
 ): void {
   const first = args[0];
   const urlNode =
-    first !== undefined && ts.isObjectLiteralExpression(first) ? objectProp(first, 'url') : first;
+    first !== undefined && ts.isObjectLiteralExpression(first)
+      ? (objectProp(first, 'url') ?? objectProp(first, 'uri'))
+      : first;
   const url = valueText(urlNode, sf);
   const optionMethod = literalText(objectProp(args[1], 'method') ?? objectProp(first, 'method'), sf);
   const verb = (method ?? optionMethod ?? 'GET').toUpperCase();
@@ -427,6 +529,31 @@ function isProcessEnv(
   );
 }
 
+/** `process.env` itself (as a value to destructure), not one of its keys. */
+function isProcessEnvObject(node: ts.Expression, b: Bindings): boolean {
+  let n = node;
+  while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n))
+    n = n.expression;
+  return (
+    ts.isPropertyAccessExpression(n) &&
+    n.name.text === 'env' &&
+    ts.isIdentifier(n.expression) &&
+    n.expression.text === 'process' &&
+    isGlobal(b, 'process')
+  );
+}
+
+/** `const { PORT = '3000', DATABASE_URL: url } = process.env`: one effect per key, at the key. */
+function visitEnvPattern(pattern: ts.ObjectBindingPattern, effect: EmitEffect): void {
+  for (const el of pattern.elements) {
+    if (el.dotDotDotToken !== undefined) continue;
+    const from = el.propertyName ?? el.name;
+    const key = ts.isIdentifier(from) || ts.isStringLiteral(from) ? from.text : undefined;
+    if (key === undefined) continue;
+    effect(el, isSecretName(key) ? 'secret' : 'config', { summary: `env ${key}`, api: 'process.env', key });
+  }
+}
+
 function visitEnv(
   node: ts.PropertyAccessExpression | ts.ElementAccessExpression,
   sf: ts.SourceFile,
@@ -438,50 +565,83 @@ function visitEnv(
   effect(node, kind, { summary: `env ${key}`, api: 'process.env', key });
 }
 
-function visitRoute(
-  node: ts.CallExpression,
-  kind: string,
-  method: string,
+/** A route from its registration: handler named, located and its success status read. */
+function createRoute(
+  spec: RouteSpec,
   sf: ts.SourceFile,
-  routes: TsRoute[],
   site: (n: ts.Node) => TsSite,
   handlerNames: Map<ts.Node, string>,
-): void {
-  const args = node.arguments;
-  let verb: string | undefined;
-  let path: string | undefined;
-  let handler: ts.Expression | undefined;
-  if (kind === 'express.route' && HTTP_METHODS.has(method)) {
-    // app.route('/x').get(handler): the path is on the inner call.
-    const inner = (node.expression as ts.PropertyAccessExpression).expression;
-    path = ts.isCallExpression(inner) ? literalText(inner.arguments[0], sf) : undefined;
-    verb = method;
-    handler = args[args.length - 1];
-  } else if (kind === 'fastify.app' && method === 'route') {
-    verb = literalText(objectProp(args[0], 'method'), sf);
-    path = literalText(objectProp(args[0], 'url') ?? objectProp(args[0], 'path'), sf);
-    handler = objectProp(args[0], 'handler');
-  } else if (HTTP_METHODS.has(method) && args.length >= 2) {
-    path = literalText(args[0], sf);
-    verb = method;
-    handler = args[args.length - 1];
-  }
-  if (verb === undefined || path === undefined) return;
+): TsRoute {
+  const { handler } = spec;
+  const method = spec.method === 'all' ? 'ANY' : spec.method.toUpperCase();
   const route: TsRoute = {
-    ...site(node),
-    method: verb === 'all' ? 'ANY' : verb.toUpperCase(),
-    path,
+    ...site(spec.node),
+    method,
+    path: spec.path,
     handler: '<anonymous>',
+    owner: spec.owner,
+    status: spec.status ?? 200,
   };
-  if (handler !== undefined && (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler))) {
+  if (
+    handler !== undefined &&
+    (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler) || ts.isMethodDeclaration(handler))
+  ) {
     route.handlerSite = { line: site(handler).line, start: handler.getStart(sf), end: handler.getEnd() };
     if (ts.isFunctionExpression(handler) && handler.name) route.handler = handler.name.text;
     handlerNames.set(
       handler,
       route.handler === '<anonymous>' ? `${route.method} ${route.path}` : route.handler,
     );
+    route.status = spec.status ?? getSuccessStatus(handler);
   } else if (handler !== undefined && (ts.isIdentifier(handler) || ts.isPropertyAccessExpression(handler))) {
     route.handler = handler.getText(sf).replace(/^this\./, '');
   }
-  routes.push(route);
+  return route;
+}
+
+/**
+ * `server.addService(proto.pkg.Svc.service, { method: impl })`: one endpoint per implemented method, path
+ * `/pkg.Svc/Method` (the gRPC wire path; the proto package is read from the expression as written), plus a
+ * `grpc-in` effect for readiness.
+ */
+function visitGrpcService(node: ts.CallExpression, context: CallContext): void {
+  const [definition, impl] = node.arguments;
+  if (definition === undefined) return;
+  const path = definition.getText(context.sf).split('.');
+  if (path[path.length - 1] === 'service') path.pop();
+  // proto.shop.Catalog or pkg['shop'].Catalog: drop the loaded-package variable, keep the proto path
+  const serviceName = path.length > 1 ? path.slice(1).join('.') : (path[0] ?? '?');
+  const methods: Array<{ name: string; handler: ts.Expression | undefined; node: ts.Node }> = [];
+  if (impl !== undefined && ts.isObjectLiteralExpression(impl))
+    for (const p of impl.properties) {
+      const name =
+        p.name !== undefined && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))
+          ? p.name.text
+          : undefined;
+      if (name === undefined) continue;
+      const handler = ts.isPropertyAssignment(p)
+        ? p.initializer
+        : ts.isShorthandPropertyAssignment(p)
+          ? p.name
+          : ts.isMethodDeclaration(p)
+            ? (p as unknown as ts.Expression)
+            : undefined;
+      methods.push({ name, handler, node: p });
+    }
+  for (const m of methods) {
+    const method = `${m.name.charAt(0).toUpperCase()}${m.name.slice(1)}`;
+    context.addRoute({
+      node: m.node,
+      method: 'grpc',
+      path: `/${serviceName}/${method}`,
+      handler: m.handler,
+      owner: '<grpc>',
+      status: 0,
+    });
+  }
+  context.effect(node, 'grpc-in', {
+    summary: `gRPC service ${serviceName} (${methods.length} method${methods.length === 1 ? '' : 's'})`,
+    api: 'grpc.Server.addService',
+    operation: 'grpc',
+  });
 }
