@@ -227,15 +227,7 @@ export function extractTsFile(sf: ts.SourceFile, injected?: ReadonlyMap<string, 
     } else if (ts.isTaggedTemplateExpression(node) && ts.isPropertyAccessExpression(node.tag)) {
       // prisma.$queryRaw`SELECT …`
       const kind = b.classify(node.tag.expression);
-      if (kind !== undefined)
-        visitOrmCall(
-          node as unknown as ts.CallExpression,
-          kind,
-          node.tag.name.text,
-          node.tag.expression,
-          sf,
-          effect,
-        );
+      if (kind !== undefined) visitOrmCall(node, kind, node.tag.name.text, node.tag.expression, sf, effect);
     }
     ts.forEachChild(node, (child) => visit(child, fn));
   };
@@ -245,7 +237,9 @@ export function extractTsFile(sf: ts.SourceFile, injected?: ReadonlyMap<string, 
   for (const route of facts.routes) {
     if (route.handlerSite !== undefined || route.handler === '<anonymous>') continue;
     const decl = functionsByName.get(route.handler.split('.').pop() ?? route.handler);
-    if (decl) route.handlerSite = { line: site(decl).line, start: decl.getStart(sf), end: decl.getEnd() };
+    if (decl === undefined) continue;
+    route.handlerSite = { line: site(decl).line, start: decl.getStart(sf), end: decl.getEnd() };
+    if (route.method !== 'GRPC') route.status = getSuccessStatus(decl);
   }
   return facts;
 }

@@ -147,6 +147,7 @@ function getKnexOperation(call: ts.CallExpression): Operation {
 
 /** The entity of `getRepository(User)` or the model name of `mongoose.model('User', …)` written inline. */
 function getEntity(target: ts.Expression, sf: ts.SourceFile): string | undefined {
+  if (ts.isStringLiteralLike(target)) return target.text;
   if (ts.isCallExpression(target)) {
     const first = target.arguments[0];
     return first === undefined ? undefined : (literal(first) ?? first.getText(sf));
@@ -163,14 +164,15 @@ export function visitKnexTableCall(node: ts.CallExpression, effect: EmitEffect):
 
 /** Calls on ORM kinds; true when the kind is an ORM one (handled, effect or not). */
 export function visitOrmCall(
-  node: ts.CallExpression,
+  node: ts.CallExpression | ts.TaggedTemplateExpression,
   kind: string,
   method: string,
   target: ts.Expression,
   sf: ts.SourceFile,
   effect: EmitEffect,
 ): boolean {
-  const args = node.arguments;
+  // prisma.$queryRaw`…`: the template is the one argument
+  const args: readonly ts.Node[] = ts.isCallExpression(node) ? node.arguments : [node.template];
   if (kind === 'prisma') {
     if (/^\$(query|execute)Raw(Unsafe)?$/.test(method))
       emitRawSql(node, effect, `prisma.${method}`, templateText(args[0], sf));
@@ -188,7 +190,13 @@ export function visitOrmCall(
     if (method === 'query') emitRawSql(node, effect, `${api}.query`, templateText(args[0], sf));
     else if (kind !== 'sequelize.db' && METHOD_OPERATION[method] !== undefined && args.length > 0)
       // manager.find(User, …): the entity is the first argument
-      emitSql(node, effect, `typeorm.${method}`, METHOD_OPERATION[method], getEntity(node, sf));
+      emitSql(
+        node,
+        effect,
+        `typeorm.${method}`,
+        METHOD_OPERATION[method],
+        getEntity(args[0] as ts.Expression, sf),
+      );
     return true;
   }
   if (kind === 'typeorm.repo' || kind === 'sequelize.model') {
@@ -201,7 +209,7 @@ export function visitOrmCall(
   }
   if (kind === 'knex.db') {
     if (method === 'raw') emitRawSql(node, effect, 'knex.raw', templateText(args[0], sf));
-    else if (KNEX_BUILDERS.has(method))
+    else if (KNEX_BUILDERS.has(method) && ts.isCallExpression(node))
       emitSql(node, effect, `knex.${method}`, getKnexOperation(node), undefined);
     return true;
   }
