@@ -1,14 +1,14 @@
 /**
- * Per-file extraction for TypeScript/JavaScript: routes (express, fastify) and effects, from real calls only.
+ * Per-file extraction for TypeScript/JavaScript: routes and mounts (express, fastify, koa, hapi, node:http,
+ * gRPC) and effects, from real calls only.
  * Works on the compiler AST of a ts-morph source file (one walk, no type checker). The result is plain data,
  * cached by content hash and linked per service in `link.ts`.
  */
 import { ts } from 'ts-morph';
 import type { EffectKind } from '../../../shared/catalog.ts';
 import type { EffectDetail } from '../../model.ts';
-import { isSecretName } from '../../redact.ts';
-import { type BindingKind, type Bindings, collectBindings, isRequireCall } from './bindings.ts';
-import { collectModuleFacts, type TsModuleFacts } from './modules.ts';
+import { type BindingKind, collectBindings, isRequireCall } from './bindings.ts';
+import { collectModuleFacts } from './modules.ts';
 import { HTTP_CLIENT_MODULES } from './orm-kinds.ts';
 import { visitKnexTableCall, visitOrmCall } from './orm.ts';
 import {
@@ -17,58 +17,37 @@ import {
   isHttpServerKind,
   isRouteKind,
   type RouteSpec,
-  type TsMount,
   visitHttpServer,
   visitMountCall,
   visitRouteCall,
 } from './routes.ts';
 import { parseSql } from './sql.ts';
+import {
+  httpOut,
+  isGlobal,
+  isProcessEnv,
+  isProcessEnvObject,
+  moduleFunction,
+  RANDOM_CRYPTO,
+  visitEnv,
+  visitEnvPattern,
+  visitNew,
+} from './effects.ts';
+import {
+  type CallContext,
+  createEmptyFacts,
+  literalText,
+  objectProp,
+  type TsFileFacts,
+  type TsFunction,
+  type TsRoute,
+  type TsSite,
+  valueText,
+} from './facts.ts';
+import { visitGrpcService } from './grpc.ts';
 
-export interface TsSite {
-  line: number;
-  column: number;
-  excerpt: string;
-  /** Character offset, to find the enclosing function. */
-  pos: number;
-}
-
-export interface TsRoute extends TsSite {
-  method: string;
-  path: string;
-  /** Function name, or `<anonymous>` for inline handlers. */
-  handler: string;
-  /** Where the handler function is (inline or declared in this file). */
-  handlerSite?: { line: number; start: number; end: number };
-  /** The router/app/plugin the route is declared on (see `routes.ts`), for mount prefixes. */
-  owner: string;
-  /** Success status: the first 2xx the handler sets, else 200. */
-  status: number;
-  /** `grpc` for gRPC methods (path `/package.Service/Method`). */
-  protocol?: 'grpc';
-}
-
-export interface TsEffect extends TsSite {
-  kind: EffectKind;
-  detail: EffectDetail;
-}
-
-export interface TsFunction {
-  symbol: string;
-  line: number;
-  start: number;
-  end: number;
-  /** Names called inside (identifiers and member names), for the call chain. */
-  calls: string[];
-}
-
-export interface TsFileFacts {
-  routes: TsRoute[];
-  mounts: TsMount[];
-  module: TsModuleFacts;
-  effects: TsEffect[];
-  functions: TsFunction[];
-  errors: Array<{ line: number; column: number; message: string }>;
-}
+export type { TsEffect, TsFileFacts, TsFunction, TsRoute, TsSite } from './facts.ts';
+export { createEmptyFacts };
 
 const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 const HTTP_CLIENTS = new Set<string>(HTTP_CLIENT_MODULES);
@@ -109,56 +88,6 @@ const REDIS_KEYLESS = new Set([
   'psubscribe',
 ]);
 const LOG_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'fatal']);
-const RANDOM_CRYPTO = new Set([
-  'randomUUID',
-  'randomBytes',
-  'randomInt',
-  'getRandomValues',
-  'randomFillSync',
-]);
-
-/** The literal text of a string or template (placeholders as `${…}`), else undefined. */
-function literalText(node: ts.Node | undefined, sf: ts.SourceFile): string | undefined {
-  if (node === undefined) return undefined;
-  if (ts.isStringLiteralLike(node)) return node.text;
-  if (ts.isTemplateExpression(node)) {
-    let text = node.head.text;
-    for (const span of node.templateSpans) text += `\${${span.expression.getText(sf)}}${span.literal.text}`;
-    return text;
-  }
-  return undefined;
-}
-
-/** A string, template, or an expression as written (for URLs built from config). */
-function valueText(node: ts.Node | undefined, sf: ts.SourceFile): string | undefined {
-  if (node === undefined) return undefined;
-  return literalText(node, sf) ?? node.getText(sf);
-}
-
-function objectProp(node: ts.Node | undefined, name: string): ts.Expression | undefined {
-  if (node === undefined || !ts.isObjectLiteralExpression(node)) return undefined;
-  for (const p of node.properties)
-    if (
-      ts.isPropertyAssignment(p) &&
-      (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) &&
-      p.name.text === name
-    )
-      return p.initializer;
-  return undefined;
-}
-
-/** An empty result, for a file that could not be analyzed. */
-export function createEmptyFacts(): TsFileFacts {
-  return {
-    routes: [],
-    mounts: [],
-    module: { imports: {}, exports: {}, reexports: {}, exportKinds: {}, packages: [] },
-    effects: [],
-    functions: [],
-    errors: [],
-  };
-}
-
 /**
  * The facts of one file. `injected` are the kinds of names it imports from the service's other files (a pg pool
  * made in `db.ts`), known only after every file's exports are; without them those calls are not seen.
@@ -259,22 +188,6 @@ function getFunctionSymbol(node: ts.Node): string | undefined {
     return node.parent.name.text;
   return undefined;
 }
-
-type EmitEffect = (node: ts.Node, kind: EffectKind, detail: EffectDetail) => void;
-
-interface CallContext {
-  b: Bindings;
-  sf: ts.SourceFile;
-  effect: EmitEffect;
-  addRoute: (spec: RouteSpec) => void;
-  mounts: TsMount[];
-  site: (n: ts.Node) => TsSite;
-}
-
-function isGlobal(b: Bindings, name: string): boolean {
-  return !b.shadowed.has(name) && !b.names.has(name);
-}
-
 function visitCall(node: ts.CallExpression, context: CallContext): void {
   const { b, sf, effect } = context;
   const callee = node.expression;
@@ -455,110 +368,6 @@ function visitCall(node: ts.CallExpression, context: CallContext): void {
   }
 }
 
-/** Calls of module functions: fs, child_process, crypto, Date… */
-function moduleFunction(node: ts.CallExpression, kind: string, effect: EmitEffect): void {
-  const [mod, member = ''] = kind.split(':');
-  if (mod === 'fs' || mod === 'fs/promises')
-    effect(node, 'fs', { summary: `fs.${member}`, api: `fs.${member}` });
-  else if (mod === 'child_process')
-    effect(node, 'process', { summary: `child_process.${member}`, api: `child_process.${member}` });
-  else if (mod === 'crypto' && RANDOM_CRYPTO.has(member))
-    effect(node, 'random', { summary: `crypto.${member}`, api: `crypto.${member}` });
-  else if ((mod === 'http' || mod === 'https') && (member === 'request' || member === 'get'))
-    effect(node, 'http-out', { summary: `${mod}.${member}`, api: `${mod}.${member}` });
-  else if (mod === 'undici' && (member === 'fetch' || member === 'request'))
-    effect(node, 'http-out', { summary: `undici.${member}`, api: `undici.${member}` });
-}
-
-function httpOut(
-  node: ts.CallExpression,
-  api: string,
-  args: ts.NodeArray<ts.Expression>,
-  sf: ts.SourceFile,
-  effect: EmitEffect,
-  method?: string,
-): void {
-  const first = args[0];
-  const urlNode =
-    first !== undefined && ts.isObjectLiteralExpression(first)
-      ? (objectProp(first, 'url') ?? objectProp(first, 'uri'))
-      : first;
-  const url = valueText(urlNode, sf);
-  const optionMethod = literalText(objectProp(args[1], 'method') ?? objectProp(first, 'method'), sf);
-  const verb = (method ?? optionMethod ?? 'GET').toUpperCase();
-  effect(node, 'http-out', {
-    summary: `${verb} ${url ?? '?'}`,
-    api,
-    operation: verb,
-    ...(url === undefined ? {} : { url }),
-  });
-}
-
-function visitNew(node: ts.NewExpression, b: Bindings, effect: EmitEffect): void {
-  const callee = node.expression;
-  if (
-    ts.isIdentifier(callee) &&
-    callee.text === 'Date' &&
-    isGlobal(b, 'Date') &&
-    (node.arguments?.length ?? 0) === 0
-  )
-    return effect(node, 'clock', { summary: 'new Date()', api: 'Date' });
-  const kind = b.classify(callee);
-  if (kind === 'worker_threads:Worker')
-    effect(node, 'thread', { summary: 'new Worker', api: 'worker_threads.Worker' });
-}
-
-function isProcessEnv(
-  node: ts.Node,
-  b: Bindings,
-): node is ts.PropertyAccessExpression | ts.ElementAccessExpression {
-  if (!ts.isPropertyAccessExpression(node) && !ts.isElementAccessExpression(node)) return false;
-  const obj = node.expression;
-  return (
-    ts.isPropertyAccessExpression(obj) &&
-    obj.name.text === 'env' &&
-    ts.isIdentifier(obj.expression) &&
-    obj.expression.text === 'process' &&
-    isGlobal(b, 'process')
-  );
-}
-
-/** `process.env` itself (as a value to destructure), not one of its keys. */
-function isProcessEnvObject(node: ts.Expression, b: Bindings): boolean {
-  let n = node;
-  while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n))
-    n = n.expression;
-  return (
-    ts.isPropertyAccessExpression(n) &&
-    n.name.text === 'env' &&
-    ts.isIdentifier(n.expression) &&
-    n.expression.text === 'process' &&
-    isGlobal(b, 'process')
-  );
-}
-
-/** `const { PORT = '3000', DATABASE_URL: url } = process.env`: one effect per key, at the key. */
-function visitEnvPattern(pattern: ts.ObjectBindingPattern, effect: EmitEffect): void {
-  for (const el of pattern.elements) {
-    if (el.dotDotDotToken !== undefined) continue;
-    const from = el.propertyName ?? el.name;
-    const key = ts.isIdentifier(from) || ts.isStringLiteral(from) ? from.text : undefined;
-    if (key === undefined) continue;
-    effect(el, isSecretName(key) ? 'secret' : 'config', { summary: `env ${key}`, api: 'process.env', key });
-  }
-}
-
-function visitEnv(
-  node: ts.PropertyAccessExpression | ts.ElementAccessExpression,
-  sf: ts.SourceFile,
-  effect: EmitEffect,
-): void {
-  const key = ts.isPropertyAccessExpression(node) ? node.name.text : literalText(node.argumentExpression, sf);
-  if (key === undefined) return;
-  const kind = isSecretName(key) ? 'secret' : 'config';
-  effect(node, kind, { summary: `env ${key}`, api: 'process.env', key });
-}
-
 /** A route from its registration: handler named, located and its success status read. */
 function createRoute(
   spec: RouteSpec,
@@ -591,51 +400,4 @@ function createRoute(
     route.handler = handler.getText(sf).replace(/^this\./, '');
   }
   return route;
-}
-
-/**
- * `server.addService(proto.pkg.Svc.service, { method: impl })`: one endpoint per implemented method, path
- * `/pkg.Svc/Method` (the gRPC wire path; the proto package is read from the expression as written), plus a
- * `grpc-in` effect for readiness.
- */
-function visitGrpcService(node: ts.CallExpression, context: CallContext): void {
-  const [definition, impl] = node.arguments;
-  if (definition === undefined) return;
-  const path = definition.getText(context.sf).split('.');
-  if (path[path.length - 1] === 'service') path.pop();
-  // proto.shop.Catalog or pkg['shop'].Catalog: drop the loaded-package variable, keep the proto path
-  const serviceName = path.length > 1 ? path.slice(1).join('.') : (path[0] ?? '?');
-  const methods: Array<{ name: string; handler: ts.Expression | undefined; node: ts.Node }> = [];
-  if (impl !== undefined && ts.isObjectLiteralExpression(impl))
-    for (const p of impl.properties) {
-      const name =
-        p.name !== undefined && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))
-          ? p.name.text
-          : undefined;
-      if (name === undefined) continue;
-      const handler = ts.isPropertyAssignment(p)
-        ? p.initializer
-        : ts.isShorthandPropertyAssignment(p)
-          ? p.name
-          : ts.isMethodDeclaration(p)
-            ? (p as unknown as ts.Expression)
-            : undefined;
-      methods.push({ name, handler, node: p });
-    }
-  for (const m of methods) {
-    const method = `${m.name.charAt(0).toUpperCase()}${m.name.slice(1)}`;
-    context.addRoute({
-      node: m.node,
-      method: 'grpc',
-      path: `/${serviceName}/${method}`,
-      handler: m.handler,
-      owner: '<grpc>',
-      status: 0,
-    });
-  }
-  context.effect(node, 'grpc-in', {
-    summary: `gRPC service ${serviceName} (${methods.length} method${methods.length === 1 ? '' : 's'})`,
-    api: 'grpc.Server.addService',
-    operation: 'grpc',
-  });
 }
