@@ -32,6 +32,7 @@ describe('analyze a Node estate', () => {
     expect(estate.services.map((s) => [s.name, s.framework]).sort()).toEqual([
       ['api', 'express'],
       ['greeter', 'grpc'],
+      ['koa', 'koa'],
       ['orm', 'fastify'],
       ['plain', 'node:http'],
     ]);
@@ -50,6 +51,10 @@ describe('analyze a Node estate', () => {
   it('reads fastify route objects and plugin prefixes, and the branches of a node:http handler', () => {
     expect(routes('orm')).toEqual(['GET /orders 200', 'POST /v1/events 201']);
     expect(routes('plain')).toEqual(['ANY /health 200', 'POST /jobs 202']);
+  });
+
+  it("puts a koa router's own prefix in front of its routes", () => {
+    expect(routes('koa')).toEqual(['GET /v2/items 200', 'POST /v2/items 201']);
   });
 
   it('follows clients made in other modules, destructured env, node-redis, request-promise, got and native addons; skips tests and fixtures', () => {

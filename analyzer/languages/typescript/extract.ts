@@ -7,7 +7,7 @@
 import { ts } from 'ts-morph';
 import type { EffectKind } from '../../../shared/catalog.ts';
 import type { EffectDetail } from '../../model.ts';
-import { type BindingKind, collectBindings, isRequireCall } from './bindings.ts';
+import { type BindingKind, type Bindings, collectBindings, isRequireCall } from './bindings.ts';
 import { collectModuleFacts } from './modules.ts';
 import { HTTP_CLIENT_MODULES } from './orm-kinds.ts';
 import { visitKnexTableCall, visitOrmCall } from './orm.ts';
@@ -149,6 +149,8 @@ export function extractTsFile(sf: ts.SourceFile, injected?: ReadonlyMap<string, 
       visitCall(node, calls);
     } else if (ts.isNewExpression(node)) {
       visitNew(node, b, effect);
+      const ownPrefix = getRouterOwnPrefix(node, b);
+      if (ownPrefix !== undefined) facts.mounts.push({ ...ownPrefix, line: site(node).line });
     } else if (isProcessEnv(node, b)) {
       visitEnv(node, sf, effect);
     } else if (ts.isVariableDeclaration(node) && ts.isObjectBindingPattern(node.name) && node.initializer) {
@@ -400,4 +402,17 @@ function createRoute(
     route.handler = handler.getText(sf).replace(/^this\./, '');
   }
   return route;
+}
+
+/** `const router = new Router({ prefix: '/api' })` (koa-router): the router's own prefix, as a mount on itself. */
+function getRouterOwnPrefix(
+  node: ts.NewExpression,
+  b: Bindings,
+): { owner: string; child: string; prefix: string } | undefined {
+  const kind = b.classify(node.expression);
+  if (kind === undefined || !/^(@koa\/router|koa-router):/.test(kind)) return undefined;
+  const prefix = literalText(objectProp(node.arguments?.[0], 'prefix'), node.getSourceFile());
+  if (prefix === undefined || !ts.isVariableDeclaration(node.parent) || !ts.isIdentifier(node.parent.name))
+    return undefined;
+  return { owner: node.parent.name.text, child: node.parent.name.text, prefix };
 }

@@ -66,18 +66,28 @@ function createPrefixResolver(files: readonly LocatedTsFacts[]): (file: string, 
     return `${file}#${local}`;
   };
   const parents = new Map<string, Array<{ parent: string; prefix: string }>>();
+  /** A router's own prefix (koa-router `new Router({ prefix })`), written as a mount on itself. */
+  const own = new Map<string, string>();
   for (const { path, facts } of files)
     for (const mount of facts.mounts) {
       const child = resolveLocal(path, mount.child);
       const parent = resolveLocal(path, mount.owner);
-      if (child === parent) continue;
+      if (child === parent) {
+        own.set(child, mount.prefix);
+        continue;
+      }
       parents.set(child, [...(parents.get(child) ?? []), { parent, prefix: mount.prefix }]);
     }
   const prefixesOf = (key: string, seen: ReadonlySet<string>): string[] => {
     const up = (parents.get(key) ?? []).filter((p) => !seen.has(p.parent));
-    if (up.length === 0) return [''];
+    const self = own.get(key) ?? '';
+    if (up.length === 0) return [self];
     const next = new Set([...seen, key]);
-    return [...new Set(up.flatMap((p) => prefixesOf(p.parent, next).map((x) => joinPath(x, p.prefix))))];
+    return [
+      ...new Set(
+        up.flatMap((p) => prefixesOf(p.parent, next).map((x) => joinPath(joinPath(x, p.prefix), self))),
+      ),
+    ];
   };
   return (file, owner) => prefixesOf(resolveLocal(file, owner), new Set()).map((p) => (p === '/' ? '' : p));
 }

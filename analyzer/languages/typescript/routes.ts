@@ -118,7 +118,7 @@ export function getSuccessStatus(handler: ts.Node | undefined): number {
       ts.isBinaryExpression(node) &&
       node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
       ts.isPropertyAccessExpression(node.left) &&
-      node.left.name.text === 'statusCode' &&
+      (node.left.name.text === 'statusCode' || node.left.name.text === 'status') &&
       ts.isNumericLiteral(node.right)
     ) {
       const status = Number(node.right.text);
