@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeEstate, type Estate } from '../../analyzer/index.ts';
 import type { Service } from '../../analyzer/model.ts';
+import { parseProtoServices } from '../../analyzer/languages/typescript/grpc-proto.ts';
 import { runCliCaptured } from '../helpers/run-cli.ts';
 
 const ESTATE = join(import.meta.dirname, 'fixtures/node-estate');
@@ -42,9 +43,11 @@ describe('analyze a Node estate', () => {
     expect(routes('api')).toEqual([
       'DELETE /api/users/:id 204',
       'GET /api/ping 204',
+      'GET /api/status 200',
       'GET /api/users 200',
       'GET /api/users/:id/audit 200',
       'POST /api/users 201',
+      'PUT /api/status 202',
     ]);
   });
 
@@ -93,7 +96,13 @@ describe('analyze a Node estate', () => {
   });
 
   it('lists gRPC methods as GRPC endpoints and says no target serves them as they are', () => {
-    expect(routes('greeter')).toEqual(['GRPC /shop.Greeter/SayGoodbye 0', 'GRPC /shop.Greeter/SayHello 0']);
+    // the health implementation is passed by name: its methods and package come from health.proto
+    expect(routes('greeter')).toEqual([
+      'GRPC /grpc.health.v1.Health/Check 0',
+      'GRPC /grpc.health.v1.Health/Watch 0',
+      'GRPC /shop.Greeter/SayGoodbye 0',
+      'GRPC /shop.Greeter/SayHello 0',
+    ]);
     const readiness = service('greeter').readiness;
     expect(Object.values(readiness).map((r) => [r.level, r.blockers.map((b) => b.kind)])).toEqual([
       ['port-needed', ['grpc-in']],
@@ -125,5 +134,21 @@ describe('migrate analyze --fail-on', () => {
     expect(run.stderr).toContain('no service found');
     const plain = await runCliCaptured(['analyze', dir]);
     expect(plain.code).toBe(0);
+  });
+});
+
+describe('parseProtoServices', () => {
+  it('reads the package, services and rpc names, ignoring comments', () => {
+    expect(
+      parseProtoServices(
+        'syntax = "proto3";\npackage hipstershop;\n// service Old { rpc Gone(A) returns (B); }\nservice CurrencyService {\n  rpc GetSupportedCurrencies (Empty) returns (Reply) {}\n  rpc Convert(CurrencyConversionRequest) returns (Money) {}\n}\n',
+      ),
+    ).toEqual([
+      {
+        name: 'CurrencyService',
+        fullName: 'hipstershop.CurrencyService',
+        methods: ['GetSupportedCurrencies', 'Convert'],
+      },
+    ]);
   });
 });

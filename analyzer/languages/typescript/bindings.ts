@@ -60,6 +60,13 @@ const MADE_BY: Record<string, BindingKind> = {
   'express:Router': 'express.app',
   'express.app:Router': 'express.app',
   'express.app:route': 'express.route',
+  // router.route('/x').get(a).post(b): each verb returns the route again
+  ...Object.fromEntries(
+    ['get', 'post', 'put', 'patch', 'delete', 'all'].map((verb) => [
+      `express.route:${verb}`,
+      'express.route',
+    ]),
+  ),
   'fastify:default': 'fastify.app',
   'fastify:*': 'fastify.app',
   'fastify:fastify': 'fastify.app',
@@ -129,6 +136,15 @@ export class Bindings {
     if (ts.isParenthesizedExpression(node) || ts.isAwaitExpression(node) || ts.isNonNullExpression(node))
       return this.classify(node.expression);
     if (ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) return this.classify(node.expression);
+    // globalThis.prisma ?? new PrismaClient(), cached || create()
+    if (
+      ts.isBinaryExpression(node) &&
+      (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken ||
+        node.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+    )
+      return this.classify(node.left) ?? this.classify(node.right);
+    if (ts.isConditionalExpression(node))
+      return this.classify(node.whenTrue) ?? this.classify(node.whenFalse);
     if (ts.isIdentifier(node)) return this.names.get(node.text);
     if (ts.isPropertyAccessExpression(node)) {
       if (node.expression.kind === ts.SyntaxKind.ThisKeyword) return this.members.get(node.name.text);

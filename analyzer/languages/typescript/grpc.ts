@@ -31,6 +31,8 @@ export function visitGrpcService(node: ts.CallExpression, context: CallContext):
             : undefined;
       methods.push({ name, handler, node: p });
     }
+  // An implementation passed by name: its methods come from the .proto (see `grpc-proto.ts`).
+  if (methods.length === 0) methods.push({ name: '*', handler: undefined, node });
   for (const m of methods) {
     const method = `${m.name.charAt(0).toUpperCase()}${m.name.slice(1)}`;
     context.addRoute({
@@ -43,7 +45,7 @@ export function visitGrpcService(node: ts.CallExpression, context: CallContext):
     });
   }
   context.effect(node, 'grpc-in', {
-    summary: `gRPC service ${serviceName} (${methods.length} method${methods.length === 1 ? '' : 's'})`,
+    summary: `gRPC service ${serviceName}`,
     api: 'grpc.Server.addService',
     operation: 'grpc',
   });

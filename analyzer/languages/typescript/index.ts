@@ -12,6 +12,7 @@ import type { Finding } from '../../model.ts';
 import { applyRedisMode } from '../redis-mode.ts';
 import type { LanguagePlugin, SourceFile } from '../types.ts';
 import { createEmptyFacts, extractTsFile, type TsEffect, type TsFileFacts } from './extract.ts';
+import { applyProtoServices, readProtoServices } from './grpc-proto.ts';
 import { linkTsService, type LocatedTsFacts } from './link.ts';
 import { resolveRelative } from './modules.ts';
 import { getNativeReason } from './native.ts';
@@ -184,7 +185,11 @@ export const typescriptPlugin: LanguagePlugin = {
       path,
       facts: { ...facts, effects: [...facts.effects, ...getNativeEffects(facts, roots)] },
     }));
-    const { endpoints, effects } = linkTsService(withNative);
+    const linked = linkTsService(withNative);
+    const { effects } = linked;
+    const endpoints = linked.endpoints.some((e) => e.method === 'GRPC')
+      ? applyProtoServices(linked.endpoints, readProtoServices([service.absRoot]))
+      : linked.endpoints;
     const redisMode = applyRedisMode(effects);
     if (redisMode !== undefined) findings.push({ ...redisMode, service: service.id });
     return Promise.resolve({ endpoints, effects, types: [], beans: [], findings });
