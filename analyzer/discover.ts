@@ -170,6 +170,9 @@ export function getServiceFiles(
       extensions.some((e) => f.endsWith(e)) &&
       !nested.some((n) => f.startsWith(n)) &&
       !/(^|\/)src\/test\//.test(f) &&
-      !isExcludedSource(f.slice(prefix.length)),
+      // Java packages may well be named `build` or `fixtures`: only Node's conventions drop whole folders there
+      (service.language === 'typescript'
+        ? !isExcludedSource(f.slice(prefix.length))
+        : !/(^|\/)(test|__tests__)\//.test(f.slice(prefix.length))),
   );
 }

@@ -21,8 +21,11 @@ const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'
 const SERVER_FRAMEWORKS = ['express', 'fastify', 'koa', '@nestjs/core', '@hapi/hapi', '@grpc/grpc-js'];
 
 /** Files the plug-in skips: declarations, tests, fixtures, build output and dependencies. */
-function isAnalyzable(path: string): boolean {
-  return !isExcludedSource(path) && !path.split('/').includes('node_modules');
+function isAnalyzable(path: string, serviceRoot: string): boolean {
+  // relative to the service: a service that itself lives under `e2e/` or `test/` is still analyzed
+  const relative =
+    serviceRoot === '.' || !path.startsWith(`${serviceRoot}/`) ? path : path.slice(serviceRoot.length + 1);
+  return !isExcludedSource(relative) && !relative.split('/').includes('node_modules');
 }
 
 /** Per file, the kinds of the names it imports from files of the service that export a known value. */
@@ -148,7 +151,7 @@ export const typescriptPlugin: LanguagePlugin = {
     };
     for (const file of files) {
       context.signal?.throwIfAborted();
-      if (!isAnalyzable(file.path)) continue;
+      if (!isAnalyzable(file.path, service.root)) continue;
       if (isLikelyBinary(file.text)) {
         findings.push({
           severity: 'warning',
