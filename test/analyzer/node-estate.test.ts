@@ -34,6 +34,7 @@ describe('analyze a Node estate', () => {
       ['api', 'express'],
       ['greeter', 'grpc'],
       ['koa', 'koa'],
+      ['nest', 'nest'],
       ['orm', 'fastify'],
       ['plain', 'node:http'],
     ]);
@@ -54,6 +55,25 @@ describe('analyze a Node estate', () => {
   it('reads fastify route objects and plugin prefixes, and the branches of a node:http handler', () => {
     expect(routes('orm')).toEqual(['GET /orders 200', 'POST /v1/events 201']);
     expect(routes('plain')).toEqual(['ANY /health 200', 'POST /jobs 202']);
+  });
+
+  it('reads NestJS controllers under the global prefix, with HttpCode and the POST default, and repositories injected by type', () => {
+    expect(routes('nest')).toEqual([
+      'DELETE /api/orders/:id 204',
+      'GET /api/orders 200',
+      'GET /api/orders/:id 200',
+      'POST /api/orders 201',
+    ]);
+    expect(
+      service('nest').effects.map(
+        (e) => `${e.site.line} ${e.kind} ${e.detail.summary} ${e.via.map((v) => v.symbol).join('>')}`,
+      ),
+    ).toEqual([
+      '11 sql SELECT ? OrdersController.list>OrdersService.list',
+      '15 sql SELECT ? OrdersController.one>OrdersService.one',
+      '19 sql UPSERT ? OrdersController.create>OrdersService.create',
+      '23 sql DELETE ? OrdersController.remove>OrdersService.remove',
+    ]);
   });
 
   it("puts a koa router's own prefix in front of its routes", () => {

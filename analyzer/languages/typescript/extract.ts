@@ -45,6 +45,7 @@ import {
   valueText,
 } from './facts.ts';
 import { visitGrpcService } from './grpc.ts';
+import { visitNestBootstrap, visitNestController } from './nest.ts';
 
 export type { TsEffect, TsFileFacts, TsFunction, TsRoute, TsSite } from './facts.ts';
 export { createEmptyFacts };
@@ -131,6 +132,7 @@ export function extractTsFile(sf: ts.SourceFile, injected?: ReadonlyMap<string, 
   const calls: CallContext = { b, sf, effect, addRoute, mounts: facts.mounts, site };
   // Route tables first: their inline handlers must be named before the walk reaches them.
   collectTableRoutes(sf, b, addRoute);
+  const nest = sf.text.includes('@nestjs/');
 
   const visit = (node: ts.Node, currentFn: TsFunction | undefined): void => {
     let fn = currentFn;
@@ -140,7 +142,9 @@ export function extractTsFile(sf: ts.SourceFile, injected?: ReadonlyMap<string, 
       facts.functions.push(fn);
       functionsByName.set(named.split('.').pop() ?? named, node);
     }
+    if (nest && ts.isClassDeclaration(node)) visitNestController(node, addRoute);
     if (ts.isCallExpression(node)) {
+      if (nest) visitNestBootstrap(node, facts.mounts, site(node).line);
       if (fn) {
         const callee = node.expression;
         if (ts.isIdentifier(callee)) fn.calls.push(callee.text);
@@ -393,6 +397,7 @@ function createRoute(
   ) {
     route.handlerSite = { line: site(handler).line, start: handler.getStart(sf), end: handler.getEnd() };
     if (ts.isFunctionExpression(handler) && handler.name) route.handler = handler.name.text;
+    if (ts.isMethodDeclaration(handler)) route.handler = getFunctionSymbol(handler) ?? route.handler;
     handlerNames.set(
       handler,
       route.handler === '<anonymous>' ? `${route.method} ${route.path}` : route.handler,

@@ -56,6 +56,8 @@ function createPrefixResolver(files: readonly LocatedTsFacts[]): (file: string, 
   };
   const resolveLocal = (file: string, local: string, hops = 0): string => {
     if (hops > MAX_HOPS) return `${file}#${local}`;
+    // `<nest>`-style owners are the service's, not a file's (every controller, the global prefix)
+    if (local.startsWith('<')) return local;
     if (local.startsWith('require:')) {
       const target = resolveRelative(file, local.slice('require:'.length), paths);
       return target === undefined ? `${file}#${local}` : resolveExport(target, 'default', hops + 1);
