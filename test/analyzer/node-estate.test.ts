@@ -88,6 +88,7 @@ describe('analyze a Node estate', () => {
       'api/src/clients.ts:5 secret env PASSWORD_PEPPER',
       'api/src/clients.ts:7 http-out POST ${AUDIT_URL}/events',
       'api/src/clients.ts:8 http-out POST http://status.internal/ping',
+      "api/src/db.ts:1 native native addon @prisma/client (Prisma's query engine is a Node-API library; a driver adapter (@prisma/adapter-pg) with the Wasm engine avoids it)",
       'api/src/routes/users.ts:12 sql INSERT user',
       'api/src/routes/users.ts:13 kv set user:${user.id}',
       'api/src/routes/users.ts:18 sql DELETE user',

@@ -61,14 +61,18 @@ function getImportedKinds(located: readonly LocatedTsFacts[]): Map<string, Map<s
 }
 
 /** One `native` effect per import of a native addon package. */
-function getNativeEffects(facts: TsFileFacts, roots: readonly string[]): TsEffect[] {
+function getNativeEffects(
+  facts: TsFileFacts,
+  roots: readonly string[],
+  imported: ReadonlySet<string>,
+): TsEffect[] {
   const seen = new Set<string>();
   const effects: TsEffect[] = [];
   for (const p of facts.module.packages) {
     const key = `${p.name}:${p.line}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const reason = getNativeReason(p.name, roots);
+    const reason = getNativeReason(p.name, roots, imported);
     if (reason !== undefined)
       effects.push({
         line: p.line,
@@ -184,9 +188,10 @@ export const typescriptPlugin: LanguagePlugin = {
           service: service.id,
         });
     const roots = [service.absRoot, context.estateRoot];
+    const imported = new Set(located.flatMap((l) => l.facts.module.packages.map((p) => p.name)));
     const withNative = located.map(({ path, facts }) => ({
       path,
-      facts: { ...facts, effects: [...facts.effects, ...getNativeEffects(facts, roots)] },
+      facts: { ...facts, effects: [...facts.effects, ...getNativeEffects(facts, roots, imported)] },
     }));
     const linked = linkTsService(withNative);
     const { effects } = linked;

@@ -62,9 +62,25 @@ const NATIVE_BUILDERS = [
   'nan',
 ];
 
-/** Why a package is native ('known', 'binding.gyp', 'prebuild'), or undefined when it is plain JavaScript. */
-export function getNativeReason(name: string, searchRoots: readonly string[]): string | undefined {
+/** Packages native through a dependency of theirs, with why. */
+const NATIVE_BY_ENGINE: Readonly<Record<string, string>> = {
+  '@prisma/client':
+    "Prisma's query engine is a Node-API library; a driver adapter (@prisma/adapter-pg) with the Wasm engine avoids it",
+};
+
+/**
+ * Why a package is native ('known', 'binding.gyp', 'prebuild'), or undefined when it is plain JavaScript.
+ * `imported` are the service's other imports: a Prisma driver adapter takes the native engine away.
+ */
+export function getNativeReason(
+  name: string,
+  searchRoots: readonly string[],
+  imported: ReadonlySet<string> = new Set(),
+): string | undefined {
   if (KNOWN_NATIVE.has(name)) return 'known native addon';
+  const engine = NATIVE_BY_ENGINE[name];
+  if (engine !== undefined)
+    return [...imported].some((i) => i.startsWith('@prisma/adapter-')) ? undefined : engine;
   for (const root of searchRoots) {
     const dir = join(root, 'node_modules', name);
     if (!existsSync(join(dir, 'package.json'))) continue;
