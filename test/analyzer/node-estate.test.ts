@@ -33,6 +33,7 @@ describe('analyze a Node estate', () => {
     expect(estate.services.map((s) => [s.name, s.framework]).sort()).toEqual([
       ['api', 'express'],
       ['greeter', 'grpc'],
+      ['hapi', 'hapi'],
       ['koa', 'koa'],
       ['nest', 'nest'],
       ['orm', 'fastify'],
@@ -74,6 +75,10 @@ describe('analyze a Node estate', () => {
       '19 sql UPSERT ? OrdersController.create>OrdersService.create',
       '23 sql DELETE ? OrdersController.remove>OrdersService.remove',
     ]);
+  });
+
+  it('reads hapi route arrays, with several methods per route', () => {
+    expect(routes('hapi')).toEqual(['GET /hello 200', 'PATCH /hello/{name} 204', 'PUT /hello/{name} 204']);
   });
 
   it("puts a koa router's own prefix in front of its routes", () => {
