@@ -105,6 +105,14 @@ describe('analyze a Node estate', () => {
     expect(service('api').readiness.wasmcloud.blockers.map((b) => b.kind)).toEqual(['native']);
   });
 
+  it('follows process.env through an alias (`const env = process.env`, `const { env } = process`)', () => {
+    expect(effects('plain')).toEqual([
+      'plain/config.js:2 config env HOST',
+      'plain/config.js:4 config env PORT',
+      'plain/config.js:8 config env LOG_LEVEL',
+    ]);
+  });
+
   it('reports TypeORM, Sequelize and knex calls as sql and mongoose as document, a port on every target', () => {
     expect(effects('orm')).toEqual([
       'orm/src/app.ts:21 sql SELECT Order',

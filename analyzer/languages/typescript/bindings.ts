@@ -237,6 +237,8 @@ export function collectBindings(sf: ts.SourceFile, injected?: ReadonlyMap<string
         if (mod && member !== undefined) {
           if (ts.isIdentifier(node.name)) bindImport(node.name.text, `${mod}:${member}`);
         } else if (mod) bindPattern(node.name, mod);
+      } else if (isProcessEnvAlias(node, init, b)) {
+        b.names.set(ts.isIdentifier(node.name) ? node.name.text : 'env', 'process.env');
       } else {
         const kind = b.classify(init);
         if (kind !== undefined && ts.isIdentifier(node.name)) b.names.set(node.name.text, kind);
@@ -352,4 +354,19 @@ function getParameterAppKind(
   if (ts.isCallExpression(fn.parent) && ts.isPropertyAccessExpression(fn.parent.expression))
     if (fn.parent.expression.name.text === 'register' && fn.parent.arguments[0] === fn) return 'fastify.app';
   return undefined;
+}
+
+/** `const env = process.env` or `const { env } = process` (process not shadowed). */
+function isProcessEnvAlias(node: ts.VariableDeclaration, init: ts.Expression, b: Bindings): boolean {
+  const isProcess = (e: ts.Expression): boolean =>
+    ts.isIdentifier(e) && e.text === 'process' && !b.shadowed.has('process') && !b.names.has('process');
+  if (ts.isIdentifier(node.name))
+    return ts.isPropertyAccessExpression(init) && init.name.text === 'env' && isProcess(init.expression);
+  return (
+    ts.isObjectBindingPattern(node.name) &&
+    isProcess(init) &&
+    node.name.elements.some(
+      (el) => ts.isIdentifier(el.name) && el.name.text === 'env' && el.propertyName === undefined,
+    )
+  );
 }

@@ -7,6 +7,9 @@ import { isSecretName } from '../../redact.ts';
 import type { Bindings } from './bindings.ts';
 import { type EmitEffect, literalText, objectProp, valueText } from './facts.ts';
 
+/** The binding kind of a name that holds `process.env`. */
+export const PROCESS_ENV = 'process.env';
+
 export const RANDOM_CRYPTO = new Set([
   'randomUUID',
   'randomBytes',
@@ -77,14 +80,7 @@ export function isProcessEnv(
   b: Bindings,
 ): node is ts.PropertyAccessExpression | ts.ElementAccessExpression {
   if (!ts.isPropertyAccessExpression(node) && !ts.isElementAccessExpression(node)) return false;
-  const obj = node.expression;
-  return (
-    ts.isPropertyAccessExpression(obj) &&
-    obj.name.text === 'env' &&
-    ts.isIdentifier(obj.expression) &&
-    obj.expression.text === 'process' &&
-    isGlobal(b, 'process')
-  );
+  return isProcessEnvObject(node.expression, b);
 }
 
 /** `process.env` itself (as a value to destructure), not one of its keys. */
@@ -92,6 +88,8 @@ export function isProcessEnvObject(node: ts.Expression, b: Bindings): boolean {
   let n = node;
   while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n))
     n = n.expression;
+  // const env = process.env / const { env } = process: the name stands for process.env
+  if (ts.isIdentifier(n)) return b.names.get(n.text) === PROCESS_ENV;
   return (
     ts.isPropertyAccessExpression(n) &&
     n.name.text === 'env' &&
