@@ -16,7 +16,7 @@ import type { FileCache, LanguageAnalysis, LanguageId } from './languages/types.
  * Bump when the per-file facts or the manifest change shape, or when a plug-in's analysis of the same files
  * changes (whole analyses are cached too).
  */
-const CACHE_VERSION = 9;
+const CACHE_VERSION = 10;
 
 /** What the last run saw of one file. */
 export interface ManifestEntry {

@@ -236,7 +236,7 @@ export async function analyzeEstate(rootArg: string, options: AnalyzeOptions = {
       severity: 'info',
       code: 'no-services',
       message:
-        'no service found: no Spring Boot pom.xml/build.gradle and no package.json with express, fastify, koa or nest',
+        'no service found: no Spring Boot pom.xml/build.gradle and no Node package with a server (express, fastify, koa, nest, hapi, a node:http or @grpc/grpc-js server)',
       file: '.',
     });
   }

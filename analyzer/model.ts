@@ -100,14 +100,18 @@ export const ParameterSchema = z.object({
 export type Parameter = z.infer<typeof ParameterSchema>;
 
 export const EndpointSchema = z.object({
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY', 'MESSAGE']),
-  path: z.string().describe('HTTP path, or the subject for a message listener (method MESSAGE)'),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY', 'MESSAGE', 'GRPC']),
+  path: z
+    .string()
+    .describe(
+      'HTTP path, the subject for a message listener (method MESSAGE), or `/package.Service/Method` for a gRPC method (method GRPC)',
+    ),
   handler: z.string().describe('`Class.method`'),
   site: SourceRefSchema,
   parameters: z.array(ParameterSchema),
   requestType: z.string().optional(),
   responseType: z.string().optional(),
-  status: z.number().int().describe('success status'),
+  status: z.number().int().describe('success status (0, gRPC OK, for a GRPC method)'),
 });
 export type Endpoint = z.infer<typeof EndpointSchema>;
 

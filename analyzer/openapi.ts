@@ -135,7 +135,7 @@ export function createOpenApi(service: Service): Record<string, unknown> {
   const paths: Record<string, Record<string, Schema>> = {};
   const operationIds = new Set<string>();
   for (const e of service.endpoints) {
-    if (e.method === 'MESSAGE' || e.method === 'ANY') continue;
+    if (e.method === 'MESSAGE' || e.method === 'ANY' || e.method === 'GRPC') continue;
     const path = e.path.replace(/\{(\w+)(:[^}]*)?\}/g, '{$1}');
     const byMethod = (paths[path] ??= {});
     const method = e.method.toLowerCase();

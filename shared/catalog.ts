@@ -24,6 +24,8 @@ export const EFFECT_KINDS = [
   'thread',
   'process',
   'native',
+  'document',
+  'grpc-in',
 ] as const;
 export type EffectKind = (typeof EFFECT_KINDS)[number];
 
@@ -86,6 +88,19 @@ const noNative = no(
   'native code (JNI, N-API addons) cannot run inside a component',
   'replace the native library with a pure Java/TypeScript one, or compile it to its own Wasm component',
 );
+
+const noDocument = no(
+  'port-needed',
+  'no target has a document-store interface (MongoDB speaks its own TCP protocol; components get no raw sockets)',
+  "keep the documents in Postgres (JSONB) through the target's SQL interface, or reach the store through an HTTP data API",
+);
+/** What each runtime's host world offers for incoming requests (runtimes/*: wasi:http only, no gRPC interface). */
+const noGrpc = (served: string): CapabilitySupport =>
+  no(
+    'port-needed',
+    `gRPC needs HTTP/2 with trailers end to end; the target serves requests only through ${served}, with no gRPC interface and no HTTP/2 guarantee from its listener`,
+    'serve the methods as JSON over HTTP (Connect protocol or grpc-gateway paths) in the component, and keep a gRPC-JSON transcoder (Envoy) in front for gRPC clients',
+  );
 
 type RealTargetCatalog = Readonly<Record<EffectKind, Readonly<Record<RealTarget, CapabilitySupport>>>>;
 
@@ -213,6 +228,12 @@ const REAL_CATALOG: RealTargetCatalog = {
   thread: { wasmcloud: noThreads, spin: noThreads, spin4: noThreads },
   process: { wasmcloud: noProcess, spin: noProcess, spin4: noProcess },
   native: { wasmcloud: noNative, spin: noNative, spin4: noNative },
+  document: { wasmcloud: noDocument, spin: noDocument, spin4: noDocument },
+  'grpc-in': {
+    wasmcloud: noGrpc('wasi:http/incoming-handler@0.2.0 (wasmCloud 2.7)'),
+    spin: noGrpc('wasi:http/incoming-handler@0.2.0–0.2.6 (Spin 3.6 HTTP trigger)'),
+    spin4: noGrpc('wasi:http/incoming-handler@0.2.x and 0.3.0-rc (Spin 4 HTTP trigger)'),
+  },
 };
 
 /**
@@ -228,6 +249,7 @@ function getEmbeddedSupport(kind: EffectKind): CapabilitySupport {
   if (bindings.size > 0) return { supported: true, bindings: [...bindings.values()] };
   if (kind === 'fs')
     return no('port-needed', 'the host gives components no filesystem', 'keep data in key-value or SQL');
+  if (kind === 'grpc-in') return noGrpc('wasi:http/incoming-handler on an HTTP/1.1 listener (node:http)');
   return supports[0]!;
 }
 

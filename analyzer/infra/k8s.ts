@@ -134,9 +134,36 @@ export function isKustomizationFile(name: string): boolean {
  * Reads Kubernetes manifests. `files` are estate-relative YAML files (any, the non-Kubernetes ones are ignored);
  * kustomizations among them are applied, and the files they include are not read a second time.
  */
+/**
+ * Helm charts among the files: the folders holding a `Chart.yaml`. Their `templates/` are Go templates, not
+ * YAML (`{{ … }}` makes most of them invalid YAML), so they are never parsed; each chart gets one info finding.
+ */
+export function getHelmCharts(files: readonly string[]): string[] {
+  return files
+    .filter((f) => posix.basename(f) === 'Chart.yaml' || posix.basename(f) === 'Chart.yml')
+    .map((f) => posix.dirname(f))
+    .sort(compareText);
+}
+
+/** True when the file is inside a Helm chart's `templates/` folder (of the chart itself or a subchart). */
+export function isHelmTemplate(file: string, charts: readonly string[]): boolean {
+  return charts.some((chart) => file.startsWith(chart === '.' ? 'templates/' : `${chart}/templates/`));
+}
+
 export async function readKubernetes(absRoot: string, files: readonly string[]): Promise<K8sFacts> {
   const problems: InfraProblem[] = [];
-  const sorted = [...files].sort(compareText);
+  const charts = getHelmCharts(files);
+  for (const chart of charts)
+    problems.push({
+      severity: 'info',
+      code: 'helm-chart-skipped',
+      message: `Helm chart ${chart === '.' ? '(estate root)' : chart}: its templates are Go templates, not YAML, and are not read; render them (\`helm template ${chart} --output-dir rendered/\`) to include what they deploy`,
+      file: chart === '.' ? 'Chart.yaml' : `${chart}/Chart.yaml`,
+      line: 1,
+    });
+  const sorted = [...files]
+    .filter((f) => !isHelmTemplate(f, charts) && !/(^|\/)Chart\.ya?ml$/.test(f))
+    .sort(compareText);
   const kustomizations = sorted.filter((f) => isKustomizationFile(posix.basename(f)));
   const consumed = new Set<string>();
   const included = new Set<string>();

@@ -76,6 +76,13 @@ export const analyzeCommand: CliCommand = {
     if (format === 'json') await output.resultJson(estate);
     else await output.result(reporters[format](estate));
     const failOn = options.failOn as (typeof FAIL_ON)[number] | undefined;
+    // An estate with no service found is not a clean one: the gate has nothing to judge, so it fails loudly.
+    if (failOn !== undefined && estate.services.length === 0) {
+      output.warn(
+        `--fail-on ${failOn}: no service found in ${dir}, so nothing was judged; check that the services' package.json/pom.xml are under it (see the no-services finding)`,
+      );
+      return ExitCode.findings;
+    }
     if (failOn !== undefined && hasBlockers(estate, failOn)) return ExitCode.findings;
     return ExitCode.ok;
   },

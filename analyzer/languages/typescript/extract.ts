@@ -1,54 +1,57 @@
 /**
- * Per-file extraction for TypeScript/JavaScript: routes (express, fastify) and effects, from real calls only.
+ * Per-file extraction for TypeScript/JavaScript: routes and mounts (express, fastify, koa, hapi, node:http,
+ * gRPC) and effects, from real calls only.
  * Works on the compiler AST of a ts-morph source file (one walk, no type checker). The result is plain data,
  * cached by content hash and linked per service in `link.ts`.
  */
 import { ts } from 'ts-morph';
 import type { EffectKind } from '../../../shared/catalog.ts';
 import type { EffectDetail } from '../../model.ts';
-import { isSecretName } from '../../redact.ts';
-import { type Bindings, collectBindings, isRequireCall } from './bindings.ts';
+import { type BindingKind, type Bindings, collectBindings, isRequireCall } from './bindings.ts';
+import { collectModuleFacts } from './modules.ts';
+import { HTTP_CLIENT_MODULES } from './orm-kinds.ts';
+import { visitKnexTableCall, visitOrmCall } from './orm.ts';
+import {
+  collectTableRoutes,
+  getSuccessStatus,
+  isHttpServerKind,
+  isRouteKind,
+  type RouteSpec,
+  visitHttpServer,
+  visitMountCall,
+  visitRouteCall,
+} from './routes.ts';
 import { parseSql } from './sql.ts';
+import {
+  httpOut,
+  isGlobal,
+  isProcessEnv,
+  isProcessEnvObject,
+  moduleFunction,
+  RANDOM_CRYPTO,
+  visitEnv,
+  visitEnvPattern,
+  visitNew,
+} from './effects.ts';
+import {
+  type CallContext,
+  createEmptyFacts,
+  literalText,
+  objectProp,
+  type TsFileFacts,
+  type TsFunction,
+  type TsRoute,
+  type TsSite,
+  valueText,
+} from './facts.ts';
+import { visitGrpcService } from './grpc.ts';
+import { visitNestBootstrap, visitNestController } from './nest.ts';
 
-export interface TsSite {
-  line: number;
-  column: number;
-  excerpt: string;
-  /** Character offset, to find the enclosing function. */
-  pos: number;
-}
+export type { TsEffect, TsFileFacts, TsFunction, TsRoute, TsSite } from './facts.ts';
+export { createEmptyFacts };
 
-export interface TsRoute extends TsSite {
-  method: string;
-  path: string;
-  /** Function name, or `<anonymous>` for inline handlers. */
-  handler: string;
-  /** Where the handler function is (inline or declared in this file). */
-  handlerSite?: { line: number; start: number; end: number };
-}
-
-export interface TsEffect extends TsSite {
-  kind: EffectKind;
-  detail: EffectDetail;
-}
-
-export interface TsFunction {
-  symbol: string;
-  line: number;
-  start: number;
-  end: number;
-  /** Names called inside (identifiers and member names), for the call chain. */
-  calls: string[];
-}
-
-export interface TsFileFacts {
-  routes: TsRoute[];
-  effects: TsEffect[];
-  functions: TsFunction[];
-  errors: Array<{ line: number; column: number; message: string }>;
-}
-
-const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'all']);
+const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
+const HTTP_CLIENTS = new Set<string>(HTTP_CLIENT_MODULES);
 /**
  * ioredis methods wasi:keyvalue can take: codemods/transforms/kv.ts keeps a service that calls nothing else on
  * `caps.kv`; any other client method (hashes, sets, counters, `multi`, `pipeline`, …) puts it on `caps.redis`.
@@ -86,46 +89,12 @@ const REDIS_KEYLESS = new Set([
   'psubscribe',
 ]);
 const LOG_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace', 'fatal']);
-const RANDOM_CRYPTO = new Set([
-  'randomUUID',
-  'randomBytes',
-  'randomInt',
-  'getRandomValues',
-  'randomFillSync',
-]);
-
-/** The literal text of a string or template (placeholders as `${…}`), else undefined. */
-function literalText(node: ts.Node | undefined, sf: ts.SourceFile): string | undefined {
-  if (node === undefined) return undefined;
-  if (ts.isStringLiteralLike(node)) return node.text;
-  if (ts.isTemplateExpression(node)) {
-    let text = node.head.text;
-    for (const span of node.templateSpans) text += `\${${span.expression.getText(sf)}}${span.literal.text}`;
-    return text;
-  }
-  return undefined;
-}
-
-/** A string, template, or an expression as written (for URLs built from config). */
-function valueText(node: ts.Node | undefined, sf: ts.SourceFile): string | undefined {
-  if (node === undefined) return undefined;
-  return literalText(node, sf) ?? node.getText(sf);
-}
-
-function objectProp(node: ts.Node | undefined, name: string): ts.Expression | undefined {
-  if (node === undefined || !ts.isObjectLiteralExpression(node)) return undefined;
-  for (const p of node.properties)
-    if (
-      ts.isPropertyAssignment(p) &&
-      (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) &&
-      p.name.text === name
-    )
-      return p.initializer;
-  return undefined;
-}
-
-export function extractTsFile(sf: ts.SourceFile): TsFileFacts {
-  const facts: TsFileFacts = { routes: [], effects: [], functions: [], errors: [] };
+/**
+ * The facts of one file. `injected` are the kinds of names it imports from the service's other files (a pg pool
+ * made in `db.ts`), known only after every file's exports are; without them those calls are not seen.
+ */
+export function extractTsFile(sf: ts.SourceFile, injected?: ReadonlyMap<string, BindingKind>): TsFileFacts {
+  const facts: TsFileFacts = createEmptyFacts();
   const diagnostics =
     (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
   // The first syntax error is the one to fix; the rest usually follow from it.
@@ -137,7 +106,8 @@ export function extractTsFile(sf: ts.SourceFile): TsFileFacts {
       message: ts.flattenDiagnosticMessageText(d.messageText, ' '),
     });
   }
-  const b = collectBindings(sf);
+  const b = collectBindings(sf, injected);
+  facts.module = collectModuleFacts(sf, b);
   const lines = sf.text.split(/\r?\n/);
   const site = (node: ts.Node): TsSite => {
     const start = node.getStart(sf);
@@ -156,6 +126,13 @@ export function extractTsFile(sf: ts.SourceFile): TsFileFacts {
   const functionsByName = new Map<string, ts.Node>();
   /** Inline route handlers (arrow/function expressions) become functions named after their route. */
   const handlerNames = new Map<ts.Node, string>();
+  const addRoute = (spec: RouteSpec): void => {
+    facts.routes.push(createRoute(spec, sf, site, handlerNames));
+  };
+  const calls: CallContext = { b, sf, effect, addRoute, mounts: facts.mounts, site };
+  // Route tables first: their inline handlers must be named before the walk reaches them.
+  collectTableRoutes(sf, b, addRoute);
+  const nest = sf.text.includes('@nestjs/');
 
   const visit = (node: ts.Node, currentFn: TsFunction | undefined): void => {
     let fn = currentFn;
@@ -165,17 +142,27 @@ export function extractTsFile(sf: ts.SourceFile): TsFileFacts {
       facts.functions.push(fn);
       functionsByName.set(named.split('.').pop() ?? named, node);
     }
+    if (nest && ts.isClassDeclaration(node)) visitNestController(node, addRoute);
     if (ts.isCallExpression(node)) {
+      if (nest) visitNestBootstrap(node, facts.mounts, site(node).line);
       if (fn) {
         const callee = node.expression;
         if (ts.isIdentifier(callee)) fn.calls.push(callee.text);
         else if (ts.isPropertyAccessExpression(callee)) fn.calls.push(callee.name.text);
       }
-      visitCall(node, b, sf, effect, facts.routes, site, handlerNames);
+      visitCall(node, calls);
     } else if (ts.isNewExpression(node)) {
       visitNew(node, b, effect);
+      const ownPrefix = getRouterOwnPrefix(node, b);
+      if (ownPrefix !== undefined) facts.mounts.push({ ...ownPrefix, line: site(node).line });
     } else if (isProcessEnv(node, b)) {
       visitEnv(node, sf, effect);
+    } else if (ts.isVariableDeclaration(node) && ts.isObjectBindingPattern(node.name) && node.initializer) {
+      if (isProcessEnvObject(node.initializer, b)) visitEnvPattern(node.name, effect);
+    } else if (ts.isTaggedTemplateExpression(node) && ts.isPropertyAccessExpression(node.tag)) {
+      // prisma.$queryRaw`SELECT …`
+      const kind = b.classify(node.tag.expression);
+      if (kind !== undefined) visitOrmCall(node, kind, node.tag.name.text, node.tag.expression, sf, effect);
     }
     ts.forEachChild(node, (child) => visit(child, fn));
   };
@@ -185,7 +172,9 @@ export function extractTsFile(sf: ts.SourceFile): TsFileFacts {
   for (const route of facts.routes) {
     if (route.handlerSite !== undefined || route.handler === '<anonymous>') continue;
     const decl = functionsByName.get(route.handler.split('.').pop() ?? route.handler);
-    if (decl) route.handlerSite = { line: site(decl).line, start: decl.getStart(sf), end: decl.getEnd() };
+    if (decl === undefined) continue;
+    route.handlerSite = { line: site(decl).line, start: decl.getStart(sf), end: decl.getEnd() };
+    if (route.method !== 'GRPC') route.status = getSuccessStatus(decl);
   }
   return facts;
 }
@@ -205,22 +194,8 @@ function getFunctionSymbol(node: ts.Node): string | undefined {
     return node.parent.name.text;
   return undefined;
 }
-
-type EmitEffect = (node: ts.Node, kind: EffectKind, detail: EffectDetail) => void;
-
-function isGlobal(b: Bindings, name: string): boolean {
-  return !b.shadowed.has(name) && !b.names.has(name);
-}
-
-function visitCall(
-  node: ts.CallExpression,
-  b: Bindings,
-  sf: ts.SourceFile,
-  effect: EmitEffect,
-  routes: TsRoute[],
-  site: (n: ts.Node) => TsSite,
-  handlerNames: Map<ts.Node, string>,
-): void {
+function visitCall(node: ts.CallExpression, context: CallContext): void {
+  const { b, sf, effect } = context;
   const callee = node.expression;
   const args = node.arguments;
   // require('./addon.node'), require('bindings')('addon')
@@ -249,6 +224,15 @@ function visitCall(
         summary: `native addon ${literalText(args[0], sf) ?? '?'}`,
         api: 'bindings',
       });
+    if (kind === 'knex.db') return visitKnexTableCall(node, effect);
+    if (isHttpServerKind(kind)) return visitHttpServer(node, context.addRoute);
+    const mod = kind?.slice(0, kind.indexOf(':'));
+    if (
+      mod !== undefined &&
+      HTTP_CLIENTS.has(mod) &&
+      (kind?.endsWith(':default') === true || kind?.endsWith(':*') === true)
+    )
+      return httpOut(node, mod, args, sf, effect);
     if (kind !== undefined) moduleFunction(node, kind, effect);
     return;
   }
@@ -272,6 +256,37 @@ function visitCall(
   }
   const kind = b.classify(target);
   if (kind === undefined) return;
+  if (isRouteKind(kind)) {
+    if (method === 'use' || method === 'register')
+      visitMountCall(node, method, b, context.mounts, context.site(node).line);
+    else if (kind !== 'koa.app') visitRouteCall(node, kind, method, b, context.addRoute);
+    return;
+  }
+  if (kind === 'grpc.server') {
+    if (method === 'addService') visitGrpcService(node, context);
+    return;
+  }
+  if (visitOrmCall(node, kind, method, target, sf, effect)) return;
+  const clientModule = kind.slice(0, kind.indexOf(':'));
+  if (HTTP_CLIENTS.has(clientModule) && (kind.endsWith(':default') || kind.endsWith(':*'))) {
+    if (HTTP_VERBS.includes(method))
+      httpOut(node, `${clientModule}.${method}`, args, sf, effect, method.toUpperCase());
+    return;
+  }
+  if (
+    (kind === 'http:*' || kind === 'http:default' || kind === 'https:*' || kind === 'https:default') &&
+    (method === 'request' || method === 'get')
+  )
+    return httpOut(
+      node,
+      `${kind.slice(0, kind.indexOf(':'))}.${method}`,
+      args,
+      sf,
+      effect,
+      method === 'get' ? 'GET' : undefined,
+    );
+  if (isHttpServerKind(`${kind.slice(0, kind.indexOf(':'))}:${method}`))
+    return visitHttpServer(node, context.addRoute);
   switch (kind) {
     case 'pg.client':
     case 'pg:Pool':
@@ -288,10 +303,6 @@ function visitCall(
         });
       }
       return;
-    case 'express.app':
-    case 'express.route':
-    case 'fastify.app':
-      return visitRoute(node, kind, method, sf, routes, site, handlerNames);
     case 'nats.conn':
       if (method === 'publish' || method === 'subscribe' || method === 'request') {
         const subject = valueText(args[0], sf) ?? '?';
@@ -363,125 +374,50 @@ function visitCall(
   }
 }
 
-/** Calls of module functions: fs, child_process, crypto, Date… */
-function moduleFunction(node: ts.CallExpression, kind: string, effect: EmitEffect): void {
-  const [mod, member = ''] = kind.split(':');
-  if (mod === 'fs' || mod === 'fs/promises')
-    effect(node, 'fs', { summary: `fs.${member}`, api: `fs.${member}` });
-  else if (mod === 'child_process')
-    effect(node, 'process', { summary: `child_process.${member}`, api: `child_process.${member}` });
-  else if (mod === 'crypto' && RANDOM_CRYPTO.has(member))
-    effect(node, 'random', { summary: `crypto.${member}`, api: `crypto.${member}` });
-  else if (mod === 'undici' && (member === 'fetch' || member === 'request'))
-    effect(node, 'http-out', { summary: `undici.${member}`, api: `undici.${member}` });
-}
-
-function httpOut(
-  node: ts.CallExpression,
-  api: string,
-  args: ts.NodeArray<ts.Expression>,
+/** A route from its registration: handler named, located and its success status read. */
+function createRoute(
+  spec: RouteSpec,
   sf: ts.SourceFile,
-  effect: EmitEffect,
-  method?: string,
-): void {
-  const first = args[0];
-  const urlNode =
-    first !== undefined && ts.isObjectLiteralExpression(first) ? objectProp(first, 'url') : first;
-  const url = valueText(urlNode, sf);
-  const optionMethod = literalText(objectProp(args[1], 'method') ?? objectProp(first, 'method'), sf);
-  const verb = (method ?? optionMethod ?? 'GET').toUpperCase();
-  effect(node, 'http-out', {
-    summary: `${verb} ${url ?? '?'}`,
-    api,
-    operation: verb,
-    ...(url === undefined ? {} : { url }),
-  });
-}
-
-function visitNew(node: ts.NewExpression, b: Bindings, effect: EmitEffect): void {
-  const callee = node.expression;
-  if (
-    ts.isIdentifier(callee) &&
-    callee.text === 'Date' &&
-    isGlobal(b, 'Date') &&
-    (node.arguments?.length ?? 0) === 0
-  )
-    return effect(node, 'clock', { summary: 'new Date()', api: 'Date' });
-  const kind = b.classify(callee);
-  if (kind === 'worker_threads:Worker')
-    effect(node, 'thread', { summary: 'new Worker', api: 'worker_threads.Worker' });
-}
-
-function isProcessEnv(
-  node: ts.Node,
-  b: Bindings,
-): node is ts.PropertyAccessExpression | ts.ElementAccessExpression {
-  if (!ts.isPropertyAccessExpression(node) && !ts.isElementAccessExpression(node)) return false;
-  const obj = node.expression;
-  return (
-    ts.isPropertyAccessExpression(obj) &&
-    obj.name.text === 'env' &&
-    ts.isIdentifier(obj.expression) &&
-    obj.expression.text === 'process' &&
-    isGlobal(b, 'process')
-  );
-}
-
-function visitEnv(
-  node: ts.PropertyAccessExpression | ts.ElementAccessExpression,
-  sf: ts.SourceFile,
-  effect: EmitEffect,
-): void {
-  const key = ts.isPropertyAccessExpression(node) ? node.name.text : literalText(node.argumentExpression, sf);
-  if (key === undefined) return;
-  const kind = isSecretName(key) ? 'secret' : 'config';
-  effect(node, kind, { summary: `env ${key}`, api: 'process.env', key });
-}
-
-function visitRoute(
-  node: ts.CallExpression,
-  kind: string,
-  method: string,
-  sf: ts.SourceFile,
-  routes: TsRoute[],
   site: (n: ts.Node) => TsSite,
   handlerNames: Map<ts.Node, string>,
-): void {
-  const args = node.arguments;
-  let verb: string | undefined;
-  let path: string | undefined;
-  let handler: ts.Expression | undefined;
-  if (kind === 'express.route' && HTTP_METHODS.has(method)) {
-    // app.route('/x').get(handler): the path is on the inner call.
-    const inner = (node.expression as ts.PropertyAccessExpression).expression;
-    path = ts.isCallExpression(inner) ? literalText(inner.arguments[0], sf) : undefined;
-    verb = method;
-    handler = args[args.length - 1];
-  } else if (kind === 'fastify.app' && method === 'route') {
-    verb = literalText(objectProp(args[0], 'method'), sf);
-    path = literalText(objectProp(args[0], 'url') ?? objectProp(args[0], 'path'), sf);
-    handler = objectProp(args[0], 'handler');
-  } else if (HTTP_METHODS.has(method) && args.length >= 2) {
-    path = literalText(args[0], sf);
-    verb = method;
-    handler = args[args.length - 1];
-  }
-  if (verb === undefined || path === undefined) return;
+): TsRoute {
+  const { handler } = spec;
+  const method = spec.method === 'all' ? 'ANY' : spec.method.toUpperCase();
   const route: TsRoute = {
-    ...site(node),
-    method: verb === 'all' ? 'ANY' : verb.toUpperCase(),
-    path,
+    ...site(spec.node),
+    method,
+    path: spec.path,
     handler: '<anonymous>',
+    owner: spec.owner,
+    status: spec.status ?? 200,
   };
-  if (handler !== undefined && (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler))) {
+  if (
+    handler !== undefined &&
+    (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler) || ts.isMethodDeclaration(handler))
+  ) {
     route.handlerSite = { line: site(handler).line, start: handler.getStart(sf), end: handler.getEnd() };
     if (ts.isFunctionExpression(handler) && handler.name) route.handler = handler.name.text;
+    if (ts.isMethodDeclaration(handler)) route.handler = getFunctionSymbol(handler) ?? route.handler;
     handlerNames.set(
       handler,
       route.handler === '<anonymous>' ? `${route.method} ${route.path}` : route.handler,
     );
+    route.status = spec.status ?? getSuccessStatus(handler);
   } else if (handler !== undefined && (ts.isIdentifier(handler) || ts.isPropertyAccessExpression(handler))) {
     route.handler = handler.getText(sf).replace(/^this\./, '');
   }
-  routes.push(route);
+  return route;
+}
+
+/** `const router = new Router({ prefix: '/api' })` (koa-router): the router's own prefix, as a mount on itself. */
+function getRouterOwnPrefix(
+  node: ts.NewExpression,
+  b: Bindings,
+): { owner: string; child: string; prefix: string } | undefined {
+  const kind = b.classify(node.expression);
+  if (kind === undefined || !/^(@koa\/router|koa-router):/.test(kind)) return undefined;
+  const prefix = literalText(objectProp(node.arguments?.[0], 'prefix'), node.getSourceFile());
+  if (prefix === undefined || !ts.isVariableDeclaration(node.parent) || !ts.isIdentifier(node.parent.name))
+    return undefined;
+  return { owner: node.parent.name.text, child: node.parent.name.text, prefix };
 }

@@ -4,6 +4,7 @@
  */
 import type { CallStep, Endpoint, RawEffect } from '../../model.ts';
 import type { TsFileFacts, TsFunction, TsRoute } from './extract.ts';
+import { resolveRelative } from './modules.ts';
 
 export interface LocatedTsFacts {
   path: string;
@@ -28,10 +29,76 @@ function routeSymbol(route: TsRoute): string {
   return route.handler === '<anonymous>' ? `${route.method} ${route.path}` : route.handler;
 }
 
+/** `/api` + `/products/` → `/api/products`; the root stays `/`. */
+export function joinPath(prefix: string, path: string): string {
+  const joined = `${prefix.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`.replace(/\/+$/, '');
+  return joined === '' ? '/' : joined.startsWith('/') ? joined : `/${joined}`;
+}
+
+const MAX_HOPS = 8;
+
+/**
+ * Mount prefixes per owner (`file#local`): an owner mounted nowhere is a root (prefix ''); one mounted twice has
+ * two. Owners are followed through relative imports and re-exports to the file that declares them.
+ */
+function createPrefixResolver(files: readonly LocatedTsFacts[]): (file: string, owner: string) => string[] {
+  const paths = new Set(files.map((f) => f.path));
+  const byPath = new Map(files.map((f) => [f.path, f.facts]));
+  const resolveExport = (file: string, name: string, hops: number): string => {
+    const module = byPath.get(file)?.module;
+    const local = module?.exports[name];
+    if (local !== undefined) return resolveLocal(file, local, hops + 1);
+    const re = module?.reexports[name];
+    const target = re === undefined ? undefined : resolveRelative(file, re.spec, paths);
+    if (re !== undefined && target !== undefined && hops < MAX_HOPS)
+      return resolveExport(target, re.name, hops + 1);
+    return `${file}#${name}`;
+  };
+  const resolveLocal = (file: string, local: string, hops = 0): string => {
+    if (hops > MAX_HOPS) return `${file}#${local}`;
+    // `<nest>`-style owners are the service's, not a file's (every controller, the global prefix)
+    if (local.startsWith('<')) return local;
+    if (local.startsWith('require:')) {
+      const target = resolveRelative(file, local.slice('require:'.length), paths);
+      return target === undefined ? `${file}#${local}` : resolveExport(target, 'default', hops + 1);
+    }
+    const imported = byPath.get(file)?.module.imports[local];
+    const target = imported === undefined ? undefined : resolveRelative(file, imported.spec, paths);
+    if (imported !== undefined && target !== undefined) return resolveExport(target, imported.name, hops + 1);
+    return `${file}#${local}`;
+  };
+  const parents = new Map<string, Array<{ parent: string; prefix: string }>>();
+  /** A router's own prefix (koa-router `new Router({ prefix })`), written as a mount on itself. */
+  const own = new Map<string, string>();
+  for (const { path, facts } of files)
+    for (const mount of facts.mounts) {
+      const child = resolveLocal(path, mount.child);
+      const parent = resolveLocal(path, mount.owner);
+      if (child === parent) {
+        own.set(child, mount.prefix);
+        continue;
+      }
+      parents.set(child, [...(parents.get(child) ?? []), { parent, prefix: mount.prefix }]);
+    }
+  const prefixesOf = (key: string, seen: ReadonlySet<string>): string[] => {
+    const up = (parents.get(key) ?? []).filter((p) => !seen.has(p.parent));
+    const self = own.get(key) ?? '';
+    if (up.length === 0) return [self];
+    const next = new Set([...seen, key]);
+    return [
+      ...new Set(
+        up.flatMap((p) => prefixesOf(p.parent, next).map((x) => joinPath(joinPath(x, p.prefix), self))),
+      ),
+    ];
+  };
+  return (file, owner) => prefixesOf(resolveLocal(file, owner), new Set()).map((p) => (p === '/' ? '' : p));
+}
+
 export function linkTsService(files: readonly LocatedTsFacts[]): {
   endpoints: Endpoint[];
   effects: RawEffect[];
 } {
+  const getPrefixes = createPrefixResolver(files);
   const byName = new Map<string, FnRef[]>();
   for (const { path, facts } of files)
     for (const fn of facts.functions) {
@@ -45,14 +112,17 @@ export function linkTsService(files: readonly LocatedTsFacts[]): {
   const queue: Array<{ ref: FnRef; chain: CallStep[] }> = [];
   for (const { path, facts } of files) {
     for (const route of facts.routes) {
-      endpoints.push({
-        method: route.method as Endpoint['method'],
-        path: route.path,
-        handler: routeSymbol(route),
-        site: { file: path, line: route.line, column: route.column, excerpt: route.excerpt },
-        parameters: pathParameters(route.path),
-        status: 200,
-      });
+      for (const prefix of route.method === 'GRPC' ? [''] : getPrefixes(path, route.owner)) {
+        const full = route.method === 'GRPC' ? route.path : joinPath(prefix, route.path);
+        endpoints.push({
+          method: route.method as Endpoint['method'],
+          path: full,
+          handler: routeSymbol(route),
+          site: { file: path, line: route.line, column: route.column, excerpt: route.excerpt },
+          parameters: pathParameters(full),
+          status: route.status,
+        });
+      }
       const hs = route.handlerSite;
       const local = hs === undefined ? undefined : facts.functions.find((f) => f.start === hs.start);
       // A handler imported from another file of the service is found by name.
