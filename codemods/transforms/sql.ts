@@ -5,7 +5,7 @@
  * with every query on that receiver, and noted: through `caps.sql.query` they would not share a session.
  * A callback-style query or a statement object (sql-shapes.ts) leaves its client whole, noted; so does Prisma.
  */
-import { Node, SyntaxKind, type SourceFile, type Symbol as TsSymbol } from 'ts-morph';
+import { SyntaxKind, type SourceFile, type Symbol as TsSymbol } from 'ts-morph';
 import { replaceCallee } from './edits.ts';
 import { lineOf } from './resolve.ts';
 import {

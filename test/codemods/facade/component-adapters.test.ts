@@ -72,11 +72,11 @@ describe('server adapters a component serves a hand-written app through', () => 
     const { port } = server.address() as AddressInfo;
     try {
       const fromNode = async (path: string) => {
-        const response = await fetch(`http://127.0.0.1:${port}${path}`, {});
+        const response = await fetch(`http://127.0.0.1:${port}${path}`);
         return { status: response.status, body: await response.text() };
       };
       const app = express();
-      handlers(app as never);
+      handlers(app);
       app.listen(0);
       for (const path of ['/nowhere/a%20b?x=<1>', '/boom'])
         expect(await call('GET', path)).toEqual(await fromNode(path));
