@@ -67,6 +67,7 @@ export const sqlTransform: Transform = {
       }
     }
     if (result.edits.length > 0) result.facadeImports.push('caps');
+    result.notes.sort((a, b) => a.line - b.line);
     return result;
   },
 };
