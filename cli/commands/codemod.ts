@@ -16,7 +16,14 @@ function formatText(plan: CodemodPlan, dryRun: boolean): string {
   }
   for (const write of plan.facadeWrites) lines.push(`${write.path}: capability facade`);
   const verb = dryRun ? 'would write' : 'wrote';
-  lines.push(plan.writes.length === 0 ? 'nothing to change' : `${verb} ${plan.writes.length} file(s)`);
+  const notes = plan.result.files.reduce((n, f) => n + f.notes.length, 0);
+  // A service whose effects are all left for hand work has something to change, even with nothing written.
+  const left = notes === 0 ? '' : `; ${notes} place(s) not rewritten, listed above`;
+  lines.push(
+    plan.writes.length === 0 && notes === 0
+      ? 'nothing to change'
+      : `${verb} ${plan.writes.length} file(s)${left}`,
+  );
   return lines.join('\n');
 }
 

@@ -101,8 +101,17 @@ function readEntries(dir: string): FileSystemEntries {
   return { files, directories };
 }
 
-function checkProject(project: ProjectFiles, ignore: readonly string[] = []): TypeCheckResult {
-  const configText = project.read('tsconfig.json');
+/**
+ * Checks the project against `configPath` (relative to the root). A solution-style tsconfig (`files: []` and
+ * `references`) lists no files itself: the projects it references are checked instead, as `tsc -b` would.
+ */
+function checkProject(
+  project: ProjectFiles,
+  ignore: readonly string[] = [],
+  configPath = 'tsconfig.json',
+  depth = 0,
+): TypeCheckResult {
+  const configText = project.read(configPath);
   if (configText === undefined) {
     return {
       checked: false,
@@ -117,7 +126,8 @@ function checkProject(project: ProjectFiles, ignore: readonly string[] = []): Ty
     if (path === mount) return '';
     return path.startsWith(mount + sep) ? relative(mount, path).split(sep).join('/') : undefined;
   };
-  const config = ts.parseConfigFileTextToJson(join(mount, 'tsconfig.json'), configText);
+  const configFile = join(mount, configPath);
+  const config = ts.parseConfigFileTextToJson(configFile, configText);
   const entries = (path: string): FileSystemEntries => {
     const rel = inMount(path);
     return rel === undefined ? readEntries(path) : project.entries(rel);
@@ -140,7 +150,19 @@ function checkProject(project: ProjectFiles, ignore: readonly string[] = []): Ty
     readDirectory: (root, extensions, excludes, includes, depth) =>
       matchFiles(root, extensions, excludes, includes, true, mount, depth, entries, (p) => p),
   };
-  const parsed = ts.parseJsonConfigFileContent(config.config ?? {}, parseHost, mount);
+  const parsed = ts.parseJsonConfigFileContent(config.config ?? {}, parseHost, dirname(configFile));
+  const references = (parsed.projectReferences ?? []).flatMap((r) => {
+    const target = inMount(r.path.endsWith('.json') ? r.path : join(r.path, 'tsconfig.json'));
+    return target === undefined || project.read(target) === undefined ? [] : [target];
+  });
+  if (parsed.fileNames.length === 0 && references.length > 0 && depth < 4) {
+    const results = references.map((r) => checkProject(project, ignore, r, depth + 1));
+    return {
+      checked: true,
+      files: results.reduce((sum, r) => sum + r.files, 0),
+      errors: results.flatMap((r) => r.errors),
+    };
+  }
   const fileNames = parsed.fileNames.filter((path) => !ignore.includes(inMount(path) ?? ''));
   const options: ts.CompilerOptions = { ...parsed.options, noEmit: true };
   const host = ts.createCompilerHost(options, true);
@@ -186,7 +208,7 @@ function checkProject(project: ProjectFiles, ignore: readonly string[] = []): Ty
     .map((d): TypeCheckError => {
       const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
       if (d.file === undefined || d.start === undefined)
-        return { file: 'tsconfig.json', line: 1, column: 1, code: d.code, message };
+        return { file: configPath, line: 1, column: 1, code: d.code, message };
       const at = d.file.getLineAndCharacterOfPosition(d.start);
       const rel = inMount(d.file.fileName) ?? d.file.fileName;
       return { file: rel, line: at.line + 1, column: at.character + 1, code: d.code, message };

@@ -62,11 +62,24 @@ export interface Response {
   [key: string]: unknown;
 }
 
+/** Reason phrases: `sendStatus`'s body, and what finalhandler prints for an error in production. */
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
   201: 'Created',
   204: 'No Content',
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 function createResponse(done: (response: HttpResponse) => void): Response {
@@ -259,6 +272,28 @@ export function Router(): Router {
   return router;
 }
 
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/**
+ * The page express's final handler (the finalhandler package) answers an unmatched route or an unhandled error
+ * with, byte for byte, so `migrate verify` sees the same answer from the component as from the service in Node.
+ * An error shows its status's reason phrase, as finalhandler does under NODE_ENV=production (the images set it):
+ * the stack trace it shows otherwise names files that differ between the two anyway.
+ */
+export function finalHandlerPage(message: string): string {
+  const body = message
+    .replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c)
+    .replaceAll('\n', '<br>')
+    .replaceAll('  ', ' &nbsp;');
+  return `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>${body}</pre>\n</body>\n</html>\n`;
+}
+
 function createApp(): Express {
   const router = Router();
   const app = router as Express;
@@ -272,16 +307,21 @@ function createApp(): Express {
       router(req, res, (error) => {
         if (res.headersSent) return;
         if (error === undefined) {
-          res.status(404).type('text/html').send(`Cannot ${req.method} ${req.path}`);
+          const pathname = req.originalUrl.split('?')[0] ?? req.path;
+          res
+            .status(404)
+            .type('text/html')
+            .send(finalHandlerPage(`Cannot ${req.method} ${pathname}`));
           return;
         }
-        const status =
+        const given =
           (error as { status?: unknown; statusCode?: unknown }).status ??
           (error as { statusCode?: unknown }).statusCode;
+        const status = typeof given === 'number' && given >= 400 && given <= 599 ? given : 500;
         res
-          .status(typeof status === 'number' && status >= 400 ? status : 500)
+          .status(status)
           .type('text/html')
-          .send(describeError(error));
+          .send(finalHandlerPage(STATUS_TEXT[status] ?? describeError(error)));
       });
     });
   app.listen = (...args: unknown[]) => {

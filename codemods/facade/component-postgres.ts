@@ -6,6 +6,20 @@
  */
 import type { SqlValue } from './capabilities.ts';
 
+/**
+ * `wasmcloud:postgres/query` returns rows and no affected-row count, so an INSERT, UPDATE or DELETE without a
+ * RETURNING clause is sent with `RETURNING 1`: Postgres then returns one row per row the statement inserted,
+ * updated or deleted (an `ON CONFLICT DO NOTHING` that skipped returns none), and their number is the rowCount
+ * node-postgres would report. The rows themselves are not given back: the code did not ask for any.
+ * Anything else (a SELECT, a statement with its own RETURNING, `WITH … INSERT`, DDL) is sent as it is.
+ */
+export function withAffectedRows(sql: string): { sql: string; counted: boolean } {
+  if (!/^\s*(insert|update|delete)\b/i.test(sql) || /\breturning\b/i.test(sql))
+    return { sql, counted: false };
+  // On its own line: a trailing `-- comment` would otherwise swallow it.
+  return { sql: `${sql.replace(/;\s*$/, '')}\nRETURNING 1`, counted: true };
+}
+
 /** A `pg-value` as jco represents a variant. */
 export interface PgValue {
   tag: string;

@@ -26,7 +26,7 @@ import {
 import { createRedisCapability, createWitRedisBinding, type WitRedis } from './redis.ts';
 import { createComponentFetch, type WitHttpTypes, type WitOutgoingHandler } from './component-fetch.ts';
 import { addSubscription } from './component-messaging.ts';
-import { fromPgValue, toPgValue, type WitPostgresQuery } from './component-postgres.ts';
+import { fromPgValue, toPgValue, withAffectedRows, type WitPostgresQuery } from './component-postgres.ts';
 import {
   createLineWriter,
   createSpinSqlQuery,
@@ -232,7 +232,12 @@ export function createComponentCapabilities(
   const query = <R>(sql: string, params: readonly SqlValue[] = []): Promise<SqlResult<R>> =>
     settle('sql', () => {
       if (wit.sql === undefined && spinQuery !== undefined) return spinQuery<R>(sql, params);
-      const rows = (wit.sql ?? absent('sql', 'wasmcloud:postgres/query')).query(sql, params.map(toPgValue));
+      const sent = withAffectedRows(sql);
+      const rows = (wit.sql ?? absent('sql', 'wasmcloud:postgres/query')).query(
+        sent.sql,
+        params.map(toPgValue),
+      );
+      if (sent.counted) return { rows: [], rowCount: rows.length };
       const objects = rows.map((row) => {
         const object: Record<string, unknown> = {};
         for (const entry of row) object[entry.columnName] = fromPgValue(entry.value);

@@ -100,16 +100,48 @@ function rewriteCallbackSubscribe(call: CallExpression, result: TransformResult)
     errorName
       .findReferencesAsNodes()
       .some((ref) => ref !== errorName && ref.getSourceFile() === call.getSourceFile());
-  const declareError = readsError ? `const ${errorName.getText()} = null;\n` : '';
-  const inner = body.getText().slice(1);
+  const { inner, indent } = dedentBody(body, call);
+  const declareError = readsError ? `\n${indent}const ${errorName.getText()} = null;` : '';
   const asyncKeyword = callback.isAsync() ? 'async ' : '';
   result.edits.push({
     start: call.getStart(),
     end: call.getEnd(),
-    text: `caps.messaging.subscribe(${subject.getText()}, ${asyncKeyword}(${message.getText()}) => {${declareError === '' ? '' : `\n${declareError}`}${inner})`,
+    text: `caps.messaging.subscribe(${subject.getText()}, ${asyncKeyword}(${message.getText()}) => {${declareError}${inner})`,
     description: `${call.getExpression().getText()} with a callback → caps.messaging.subscribe handler`,
   });
   return true;
+}
+
+/** The leading whitespace of the line `position` is on. */
+function indentAt(node: Node, position: number): string {
+  const text = node.getSourceFile().getFullText();
+  const start = text.lastIndexOf('\n', position - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(start))?.[0] ?? '';
+}
+
+/**
+ * The callback's block after its `{`, moved out to the indentation it has once it is the handler of the call
+ * (it was nested in the options object), and the indentation of its statements. A block with a multi-line
+ * template literal keeps its text: dedenting would change the string.
+ */
+function dedentBody(body: Node, call: CallExpression): { inner: string; indent: string } {
+  const text = body.getText().slice(1);
+  const callIndent = indentAt(call, call.getStart());
+  const closeIndent = indentAt(body, body.getEnd() - 1);
+  const first = Node.isBlock(body) ? body.getStatements()[0] : undefined;
+  const unit =
+    first === undefined ? '  ' : indentAt(first, first.getStart()).slice(closeIndent.length) || '  ';
+  const shift = closeIndent.length - callIndent.length;
+  const multiLineTemplate = body
+    .getDescendants()
+    .some(
+      (d) =>
+        (Node.isTemplateExpression(d) || Node.isNoSubstitutionTemplateLiteral(d)) &&
+        d.getText().includes('\n'),
+    );
+  if (shift <= 0 || multiLineTemplate) return { inner: text, indent: closeIndent + unit };
+  const pad = new RegExp(`\n[ \\t]{${shift}}`, 'g');
+  return { inner: text.replace(pad, '\n'), indent: callIndent + unit };
 }
 
 function rewriteSubscribe(call: CallExpression, result: TransformResult): boolean {

@@ -76,7 +76,7 @@ export interface NodeShopEstate {
  * copy is started with its facade's `register-node.ts` preloaded.
  */
 export async function startNodeShop(
-  options: { root?: string; schema?: string; subject?: string } = {},
+  options: { root?: string; schema?: string; subject?: string; redisUrl?: string } = {},
 ): Promise<NodeShopEstate> {
   const root = options.root ?? NODE_SHOP_ROOT;
   const schema = options.schema ?? `node_shop_${process.pid}`;
@@ -88,7 +88,8 @@ export async function startNodeShop(
   ) as Record<NodeShopService, string>;
   const env: NodeJS.ProcessEnv = {
     DATABASE_URL: nodeShopDatabaseUrl(schema),
-    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_URL: options.redisUrl ?? 'redis://127.0.0.1:6379',
+    NODE_ENV: 'production', // as the images run them (express then answers an error with its reason phrase)
     NATS_URL: '127.0.0.1:4222',
     ORDER_SUBJECT: subject,
     CATALOG_URL: urls.catalog,

@@ -67,6 +67,24 @@ describe('type check with migrate’s own declarations', () => {
     expect(typeCheckFiles(broken).errors).toEqual(result.errors);
   });
 
+  it('checks the projects a solution-style tsconfig (files: [] + references) points at, as tsc -b does', () => {
+    const app = JSON.parse(TSCONFIG) as { compilerOptions: Record<string, unknown> };
+    app.compilerOptions = {
+      ...app.compilerOptions,
+      composite: true,
+      noEmit: false,
+      emitDeclarationOnly: true,
+    };
+    const solution = new Map([
+      ['tsconfig.json', JSON.stringify({ files: [], references: [{ path: './tsconfig.app.json' }] })],
+      ['tsconfig.app.json', JSON.stringify(app)],
+      ['src/a.ts', "export const a: number = 'x';\n"],
+    ]);
+    const result = typeCheckFiles(solution);
+    expect(result).toMatchObject({ checked: true, files: 1 });
+    expect(result.errors.map((e) => [e.file, e.line, e.code])).toEqual([['src/a.ts', 1, 2322]]);
+  });
+
   it('says it did not check a project without a tsconfig.json', () => {
     const result = typeCheckFiles(new Map([['src/a.ts', 'export const a: number = "x";\n']]));
     expect(result).toMatchObject({ checked: false, errors: [] });

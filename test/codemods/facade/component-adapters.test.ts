@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import realExpress from 'express';
 import { describe, expect, it } from 'vitest';
 import { getListeningAppOrThrow } from '../../../codemods/facade/component-app.ts';
 import express, { type Request, type Response } from '../../../codemods/facade/component-express.ts';
@@ -53,6 +56,34 @@ describe('server adapters a component serves a hand-written app through', () => 
     expect(await call('POST', '/api/items', { n: 1 })).toEqual({ status: 201, body: '{"n":1}' });
     expect(await call('GET', '/api/items/boom/now')).toEqual({ status: 502, body: '{"message":"boom"}' });
     expect((await call('GET', '/elsewhere')).status).toBe(404);
+  });
+
+  it('express: an unmatched route and an unhandled error answer the page real express answers, byte for byte', async () => {
+    const handlers = (app: { get: (path: string, handler: () => never) => unknown }) =>
+      app.get('/boom', () => {
+        throw Object.assign(new Error('no <stock>'), { status: 409 });
+      });
+    const previous = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production'; // express reads it when the app is made, as the images set it
+    const real = realExpress();
+    handlers(real);
+    const server = real.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    try {
+      const fromNode = async (path: string) => {
+        const response = await fetch(`http://127.0.0.1:${port}${path}`);
+        return { status: response.status, body: await response.text() };
+      };
+      const app = express();
+      handlers(app);
+      app.listen(0);
+      for (const path of ['/nowhere/a%20b?x=<1>', '/boom'])
+        expect(await call('GET', path)).toEqual(await fromNode(path));
+    } finally {
+      process.env.NODE_ENV = previous;
+      server.close();
+    }
   });
 
   it('fastify: a plugin registered with a prefix, returned values, reply.code and the JSON 404', async () => {

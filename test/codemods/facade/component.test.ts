@@ -49,6 +49,38 @@ describe('component facade binding', () => {
     expect(binding.config.get('missing')).toBeUndefined();
   });
 
+  it('counts the rows an INSERT, UPDATE or DELETE changed through RETURNING 1, as the WIT query gives no count', async () => {
+    const sent: string[] = [];
+    // Postgres returns one row per changed row: the fake changes one row unless the insert hits a conflict.
+    const binding = createComponentCapabilities({
+      sql: {
+        query: (sql) => {
+          sent.push(sql);
+          if (sql.startsWith('SELECT')) return [[{ columnName: 'n', value: { tag: 'int4', val: 1 } }]];
+          if (sql.includes('conflict')) return [];
+          return sql.includes('RETURNING 1')
+            ? [[{ columnName: '?column?', value: { tag: 'int4', val: 1 } }]]
+            : [];
+        },
+      },
+    });
+    expect(await binding.sql.query('INSERT INTO t VALUES ($1) ON CONFLICT DO NOTHING;', ['new'])).toEqual({
+      rows: [],
+      rowCount: 1,
+    });
+    expect((await binding.sql.query('insert into t values (1) -- conflict')).rowCount).toBe(0);
+    expect((await binding.sql.query('UPDATE t SET a = 1')).rowCount).toBe(1);
+    expect((await binding.sql.query('DELETE FROM t RETURNING id')).rowCount).toBe(0);
+    expect(await binding.sql.query('SELECT 1')).toEqual({ rows: [{ n: 1 }], rowCount: 1 });
+    expect(sent).toEqual([
+      'INSERT INTO t VALUES ($1) ON CONFLICT DO NOTHING\nRETURNING 1',
+      'insert into t values (1) -- conflict\nRETURNING 1',
+      'UPDATE t SET a = 1\nRETURNING 1',
+      'DELETE FROM t RETURNING id',
+      'SELECT 1',
+    ]);
+  });
+
   it('sends BEGIN, the work and COMMIT as statements, or ROLLBACK and the error when the work fails', async () => {
     const statements: string[] = [];
     const binding = createComponentCapabilities({
@@ -64,7 +96,14 @@ describe('component facade binding', () => {
         throw failure;
       }),
     ).rejects.toBe(failure);
-    expect(statements).toEqual(['BEGIN', 'INSERT 1', 'COMMIT', 'BEGIN', 'INSERT 2', 'ROLLBACK']);
+    expect(statements).toEqual([
+      'BEGIN',
+      'INSERT 1\nRETURNING 1',
+      'COMMIT',
+      'BEGIN',
+      'INSERT 2\nRETURNING 1',
+      'ROLLBACK',
+    ]);
   });
 
   it('runs two transactions of one instance one after the other, as it has one session', async () => {

@@ -134,11 +134,10 @@ export function listen(seen: string[]) {
 
 export function listen(seen: string[]) {
   caps.messaging.subscribe('order-placed', (message) => {
-const error = null;
-
-      if (error) return;
-      seen.push(message.subject);
-    });
+    const error = null;
+    if (error) return;
+    seen.push(message.subject);
+  });
 }
 `,
       },

@@ -440,6 +440,42 @@ export async function ping() {
   });
 });
 
+describe('sql: shapes left whole', () => {
+  it('leaves a sql-template-strings statement object and the other queries on its pool, in every file', () => {
+    const others = {
+      'db.ts': `import pg from 'pg';\nexport const pool = new pg.Pool();\n`,
+      'list.ts': `import { pool } from './db.ts';\nexport const list = () => pool.query('SELECT * FROM items');\n`,
+    };
+    const input = `import SQL from 'sql-template-strings';
+import { pool } from './db.ts';
+
+export const find = (id: string) => pool.query(SQL\`SELECT * FROM items WHERE id = \${id}\`);
+`;
+    const { output, result } = transformText(input, [sqlTransform], others);
+    expect(output).toBe(input);
+    const notes = result.files.flatMap((f) => f.notes.map((n) => `${f.path}:${n.line} ${n.message}`));
+    expect(notes).toEqual([
+      expect.stringMatching(
+        /^src\/list\.ts:2 pool\.query\(…\) is left as it is: pool has a query at main\.ts:4/,
+      ),
+      expect.stringMatching(/^src\/main\.ts:4 pool\.query\(…\) takes a SQL`…` statement object/),
+    ]);
+  });
+
+  it('notes a Prisma client and rewrites nothing of it', () => {
+    const input = `import { PrismaClient } from '@prisma/client';
+
+const prisma = new PrismaClient();
+export const users = () => prisma.user.findMany();
+`;
+    const { output, result } = transformText(input, [sqlTransform]);
+    expect(output).toBe(input);
+    expect(result.files[0]?.notes).toEqual([
+      { transform: 'sql', line: 3, message: expect.stringContaining('Prisma query engine') },
+    ]);
+  });
+});
+
 describe('sql: pg imports left as types', () => {
   it('makes a pg import used only as types `import type`, so a bundle does not load pg', () => {
     const input = `import { Pool, type PoolClient } from 'pg';
