@@ -9,6 +9,8 @@
  * Then the ledger: for every POST, a 201 ⇒ exactly one order row and one NATS event (captured by a JetStream
  * stream on the private server); a failure ⇒ no row, unless it is one of the counted ambiguous answers.
  * Progress on stderr; the last stdout line is one JSON object. Exit 0 when nothing failed, 1 otherwise.
+ * `E2E_FAULTS_ONLY=postgres-restarted@90,host-hung` runs only the named scenarios (a fault name runs all its
+ * weights); every scenario's gate breaches and health timeline go to stderr, to tell which gate fired and why.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
@@ -47,6 +49,13 @@ const PORTS = {
   wasmInventory: BASE + 182,
 };
 const WEIGHTS = [10, 50, 90];
+/** Scenario filter: comma-separated `fault@weight` or `fault` names; empty runs every scenario. */
+const ONLY = (process.env.E2E_FAULTS_ONLY ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s) => s !== '');
+const isSelected = (fault: string, weight: number): boolean =>
+  ONLY.length === 0 || ONLY.includes(fault) || ONLY.includes(`${fault}@${weight}`);
 const TOKEN = `e2e-faults-${process.pid}-token`;
 const SKU = 'iphone_13';
 
@@ -211,6 +220,27 @@ interface ScenarioReport {
   rollbacks: number;
   falseRollbacks: number;
   errors: Record<string, number>;
+}
+
+/** Health, failover and gate events of one scenario, times relative to the fault (ms), on stderr. */
+function logTimeline(name: string, events: readonly GatewayEvent[], from: number, faultAt: number): void {
+  const shown = new Set([
+    'upstream.unhealthy',
+    'upstream.healthy',
+    'upstream.ejected',
+    'failover',
+    'failover.ended',
+    'gates.armed',
+    'gate.breach',
+    'gates.held',
+    'route.rolled-back',
+  ]);
+  for (const e of events) {
+    if (e.at < from || !shown.has(e.type)) continue;
+    const { at, type, time: _time, ...rest } = e;
+    const detail = type === 'route.rolled-back' ? { route: rest.route } : rest;
+    log(`  ${name} ${at - faultAt}ms ${type} ${JSON.stringify(detail)}`);
+  }
 }
 
 /** Undo steps, run in reverse at the end, on failure, and on SIGINT/SIGTERM (servers and JVMs are stopped). */
@@ -444,6 +474,7 @@ async function main(): Promise<number> {
     const sharedOutage = new Set<Outcome>();
     for (const fault of faults) {
       for (const weight of WEIGHTS) {
+        if (!isSelected(fault.name, weight)) continue;
         const name = `${fault.name}@${weight}`;
         scenario = `${name}:shift`;
         const shiftAt = Date.now();
@@ -503,6 +534,7 @@ async function main(): Promise<number> {
         }
         reports.push(report);
         log(JSON.stringify(report));
+        logTimeline(name, events, shiftAt, faultAt);
       }
     }
     scenario = 'end';
@@ -548,6 +580,7 @@ async function main(): Promise<number> {
         .length,
       posts: ledger.posts,
       events_not_once: ledger.eventsNotOnce,
+      events_not_once_by: ledger.eventsNotOnceBy,
       ambiguous_with_order: ledger.ambiguousWithOrder,
       rollbacks: reports.reduce((n, r) => n + r.rollbacks, 0),
       load_average: [loadAtStart, loadavg()[0]!].map((l) => Number(l.toFixed(1))),

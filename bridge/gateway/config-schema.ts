@@ -94,9 +94,14 @@ const gatesSchema = z
     minSamples: z.number().int().min(1).default(50),
     /** What a breach does: roll the route back to weight 0, or freeze it at its current weight. */
     action: z.enum(['rollback', 'freeze']).default('rollback'),
-    /** Breach when wasm's error rate exceeds container's by more than this (absolute, 0–1). */
+    /**
+     * Breach when wasm's error rate exceeds container's by more than `maxIncrease` (absolute, 0–1) beyond
+     * chance: the rates are compared by their Wilson score intervals at `z` standard deviations (wasm's lower
+     * bound against container's upper bound; 1.96 ≈ 95 %), so 2 errors in 31 requests do not decide. 0
+     * compares the raw rates.
+     */
     errorRate: z
-      .object({ maxIncrease: z.number().min(0).max(1) })
+      .object({ maxIncrease: z.number().min(0).max(1), z: z.number().min(0).max(5).default(1.96) })
       .strict()
       .optional(),
     /** Breach when wasm's p99 exceeds container's p99 times this ratio. */

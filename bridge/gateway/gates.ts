@@ -9,6 +9,27 @@ export interface GateBreach {
   detail: Record<string, unknown>;
 }
 
+const round = (n: number): number => Number(n.toFixed(4));
+const round2 = (b: { lower: number; upper: number }) => ({ lower: round(b.lower), upper: round(b.upper) });
+
+/**
+ * The Wilson score interval of a rate of `hits` in `total` at `z` standard deviations: where the true rate
+ * plausibly lies given so few samples (2 of 31 is anything from 1.8 % to 20.7 % at z = 1.96). Without samples
+ * it is [0, 1]; with z = 0 it is the observed rate itself.
+ */
+export function resolveWilsonInterval(
+  hits: number,
+  total: number,
+  z: number,
+): { lower: number; upper: number } {
+  if (total === 0) return { lower: 0, upper: 1 };
+  const p = hits / total;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * total)) / (1 + z2 / total);
+  const half = (z / (1 + z2 / total)) * Math.sqrt((p * (1 - p)) / total + z2 / (4 * total * total));
+  return { lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
+}
+
 /**
  * Checks a route's gates over its sliding window. Pure apart from reading the window: returns the breaches;
  * the gateway decides what to do. A gate with too few samples on a side it compares does not decide.
@@ -20,21 +41,34 @@ export function evaluateGates(route: RouteState, now = Date.now()): GateBreach[]
   const breaches: GateBreach[] = [];
   const window = { windowMs: gates.windowMs, minSamples: gates.minSamples };
   if (gates.errorRate !== undefined && wasm.requests >= gates.minSamples) {
-    // with too little container traffic (weight near 100) the baseline is 0 errors
-    const baseline = container.requests >= gates.minSamples ? container.errorRate : 0;
-    const increase = wasm.errorRate - baseline;
+    const z = gates.errorRate.z;
+    const wasmBounds = resolveWilsonInterval(wasm.errors, wasm.requests, z);
+    // with too little container traffic (weight near 100) there is no baseline: judged against 0 errors
+    const containerBounds =
+      container.requests >= gates.minSamples
+        ? resolveWilsonInterval(container.errors, container.requests, z)
+        : { lower: 0, upper: 0 };
+    // a difference beyond chance: wasm's lowest plausible rate above the container's highest plausible one
+    const increase = wasmBounds.lower - containerBounds.upper;
     if (increase > gates.errorRate.maxIncrease) {
       breaches.push({
         gate: 'errorRate',
-        value: Number(increase.toFixed(4)),
+        value: round(increase),
         threshold: gates.errorRate.maxIncrease,
         detail: {
           ...window,
-          wasm: { requests: wasm.requests, errors: wasm.errors, errorRate: wasm.errorRate },
+          z,
+          wasm: {
+            requests: wasm.requests,
+            errors: wasm.errors,
+            errorRate: wasm.errorRate,
+            ...round2(wasmBounds),
+          },
           container: {
             requests: container.requests,
             errors: container.errors,
             errorRate: container.errorRate,
+            ...round2(containerBounds),
           },
           firstFailureAt: wasm.firstErrorAt,
         },

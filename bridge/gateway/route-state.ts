@@ -139,7 +139,7 @@ export class RouteState {
     this.changedAt = now;
     this.wasmSinceChange = 0;
     this.armed = false;
-    this.resetWindow();
+    this.resetWindow(now);
   }
 
   /**
@@ -152,14 +152,14 @@ export class RouteState {
     const warmup = this.config.gates.warmup;
     if (now - this.changedAt < warmup.minMs || this.wasmSinceChange < warmup.minRequests) return false;
     this.armed = true;
-    this.resetWindow();
+    this.resetWindow(now);
     return true;
   }
 
   /** Forgets the window (after a rollback), so a new step is judged on new traffic. */
-  resetWindow(): void {
-    this.windows.container.reset();
-    this.windows.wasm.reset();
+  resetWindow(now = Date.now()): void {
+    this.windows.container.reset(now);
+    this.windows.wasm.reset(now);
     this.tracker.window.reset();
     this.breached.clear();
   }

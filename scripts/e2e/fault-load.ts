@@ -131,6 +131,8 @@ export interface LedgerResult {
   duplicateOrders: number;
   /** 201s whose order number was not published exactly once. */
   eventsNotOnce: number;
+  /** Those 201s by answering side, scenario and kind (`missing`: no event, `duplicate`: more than one). */
+  eventsNotOnceBy: Record<string, number>;
   ambiguousWithOrder: number;
   ambiguousWithoutOrder: number;
 }
@@ -152,6 +154,7 @@ export function checkLedger(
     created201WithoutOrder: 0,
     duplicateOrders: 0,
     eventsNotOnce: 0,
+    eventsNotOnceBy: {},
     ambiguousWithOrder: 0,
     ambiguousWithoutOrder: 0,
   };
@@ -164,8 +167,12 @@ export function checkLedger(
       if (outcome.orderNumber === undefined || !found.includes(outcome.orderNumber)) {
         result.created201WithoutOrder += 1;
       }
-      if (outcome.orderNumber === undefined || events.get(outcome.orderNumber) !== 1)
+      const published = outcome.orderNumber === undefined ? 0 : (events.get(outcome.orderNumber) ?? 0);
+      if (published !== 1) {
         result.eventsNotOnce += 1;
+        const key = `${outcome.side ?? '?'} ${outcome.scenario} ${published === 0 ? 'missing' : 'duplicate'}`;
+        result.eventsNotOnceBy[key] = (result.eventsNotOnceBy[key] ?? 0) + 1;
+      }
     } else if (outcome.ambiguous) {
       if (found.length > 0) result.ambiguousWithOrder += 1;
       else result.ambiguousWithoutOrder += 1;
