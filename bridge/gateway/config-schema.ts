@@ -104,9 +104,17 @@ const gatesSchema = z
       .object({ maxIncrease: z.number().min(0).max(1), z: z.number().min(0).max(5).default(1.96) })
       .strict()
       .optional(),
-    /** Breach when wasm's p99 exceeds container's p99 times this ratio. */
+    /**
+     * Breach when wasm's p99 exceeds container's p99 times `maxRatio` (and `minMs`), and at least `minSlow`
+     * wasm answers in the window were that slow: in a window of 30 the p99 is the slowest answer, and one
+     * pause (a collection, a resumed process) must not decide alone.
+     */
     latencyP99: z
-      .object({ maxRatio: z.number().min(1), minMs: z.number().min(0).default(5) })
+      .object({
+        maxRatio: z.number().min(1),
+        minMs: z.number().min(0).default(5),
+        minSlow: z.number().int().min(1).default(3),
+      })
       .strict()
       .optional(),
     /**

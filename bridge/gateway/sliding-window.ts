@@ -117,6 +117,22 @@ export class SlidingWindow {
       firstErrorAt,
     };
   }
+
+  /** Answered requests in the window whose latency may be above `ms` (their bucket reaches past it). */
+  countSlowerThan(ms: number, now = Date.now()): number {
+    const oldest = now - this.#slotMs * slotCount;
+    let count = 0;
+    for (const slot of this.#slots) {
+      if (slot.start === 0 || slot.start <= oldest) continue;
+      for (let i = latencyBuckets - 1; i >= 0 && bucketUpperMs(i) > ms; i -= 1) count += slot.latency[i]!;
+    }
+    return count;
+  }
+}
+
+/** Upper bound (ms) of a latency bucket: the value a percentile in it is reported as. */
+function bucketUpperMs(i: number): number {
+  return Number((latencyBase * latencyGrowth ** i).toFixed(3));
 }
 
 function percentile(latency: Uint32Array, total: number, q: number): number | undefined {
@@ -125,7 +141,7 @@ function percentile(latency: Uint32Array, total: number, q: number): number | un
   let seen = 0;
   for (let i = 0; i < latencyBuckets; i += 1) {
     seen += latency[i]!;
-    if (seen >= rank) return Number((latencyBase * latencyGrowth ** i).toFixed(3));
+    if (seen >= rank) return bucketUpperMs(i);
   }
   return undefined;
 }

@@ -94,4 +94,18 @@ describe('gate judgement on small windows', () => {
     expect(evaluateGates(route, t0 + 1000)).toEqual([]);
     expect(route.windows.wasm.summarize(t0 + 1000)).toMatchObject({ requests: 40, errors: 0 });
   });
+
+  it('takes several slow answers for a latency breach: one pause is the p99 of 30 but does not decide', () => {
+    const route = armedRoute({ maxIncrease: 0.05 });
+    record(route, 'container', 40, 0);
+    record(route, 'wasm', 39, 0);
+    // one answer of 2.5 s (a collection, the first answer after a resumed process) in 40
+    route.windows.wasm.record(2500, false, t0 + 5000);
+    expect(route.windows.wasm.summarize(t0 + 5000).p99Ms).toBeGreaterThan(2000);
+    expect(evaluateGates(route, t0 + 5000)).toEqual([]);
+    route.windows.wasm.record(2500, false, t0 + 5000);
+    route.windows.wasm.record(2500, false, t0 + 5000);
+    const [breach] = evaluateGates(route, t0 + 5000);
+    expect(breach).toMatchObject({ gate: 'latencyP99', detail: { slowAnswers: 3 } });
+  });
 });
