@@ -557,7 +557,7 @@ async function main(): Promise<number> {
       if (orderNumber !== undefined) eventCounts.set(orderNumber, (eventCounts.get(orderNumber) ?? 0) + 1);
     }
     const outcomes: Outcome[] = load.outcomes;
-    const ledger = checkLedger(outcomes, rows, eventCounts);
+    const ledger = checkLedger(outcomes, rows, eventCounts, sharedOutage);
     log(JSON.stringify(ledger));
     const failoverTimes = reports.map((r) => r.failoverSeconds).filter((s): s is number => s !== undefined);
     summary = {
@@ -566,6 +566,8 @@ async function main(): Promise<number> {
       failed: outcomes.filter((o) => isFailed(o) && !sharedOutage.has(o)).length,
       ambiguous: outcomes.filter((o) => o.ambiguous).length,
       orders_without_201: ledger.ordersWithout201,
+      shared_outage_with_order: ledger.sharedOutageWithOrder,
+      orders_without_201_by: ledger.ordersWithout201By,
       '201_without_order': ledger.created201WithoutOrder,
       duplicate_orders: ledger.duplicateOrders,
       failover_seconds_max: failoverTimes.length === 0 ? null : Math.max(...failoverTimes),

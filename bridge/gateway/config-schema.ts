@@ -128,6 +128,13 @@ const gatesSchema = z
       })
       .strict()
       .default({ minRequests: 20, minMs: 5000 }),
+    /**
+     * While every origin of a side is out its requests go to the other side; once it has been out this long,
+     * each of them counts as a failure of that side in the window (a dead component is rolled back). A shorter
+     * outage counts nothing: checks and ejections are guesses, and on a busy machine a live process can look
+     * silent for half a second.
+     */
+    failoverGraceMs: z.number().int().min(0).default(2000),
     /** Breach when more than this share of shadow comparisons differ (after noise filtering). */
     diffRate: z
       .object({ max: z.number().min(0).max(1) })

@@ -108,4 +108,23 @@ describe('gate judgement on small windows', () => {
     const [breach] = evaluateGates(route, t0 + 5000);
     expect(breach).toMatchObject({ gate: 'latencyP99', detail: { slowAnswers: 3 } });
   });
+
+  it('counts requests failed over from a side only once it has been out for failoverGraceMs', () => {
+    const route = armedRoute({ maxIncrease: 0.05 });
+    record(route, 'container', 40, 0);
+    record(route, 'wasm', 30, 0);
+    // a blip: wasm looked hung for 900 ms on a busy machine, 20 of its requests went to the container
+    expect(route.noteFailover('wasm', t0 + 2000)).toBe(true);
+    for (let i = 1; i < 20; i += 1) expect(route.noteFailover('wasm', t0 + 2000 + i * 45)).toBe(false);
+    route.failoverSince.wasm = undefined;
+    expect(route.windows.wasm.summarize(t0 + 3000)).toMatchObject({ requests: 30, errors: 0 });
+    expect(evaluateGates(route, t0 + 3000)).toEqual([]);
+    // really out (a dead process): after 2 s every request sent elsewhere is a wasm failure, and it rolls back
+    route.noteFailover('wasm', t0 + 4000);
+    for (let i = 0; i < 30; i += 1) route.noteFailover('wasm', t0 + 6000 + i * 10);
+    expect(route.windows.wasm.summarize(t0 + 6300)).toMatchObject({ requests: 60, errors: 30 });
+    expect(evaluateGates(route, t0 + 6300).map((b) => b.gate)).toEqual(['errorRate']);
+    expect(route.failovers.wasm).toBe(2);
+    expect(route.failoverRequests.wasm).toBe(51);
+  });
 });
