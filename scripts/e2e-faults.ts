@@ -232,7 +232,6 @@ function logTimeline(name: string, events: readonly GatewayEvent[], from: number
     'failover.ended',
     'gates.armed',
     'gate.breach',
-    'gates.held',
     'route.rolled-back',
   ]);
   for (const e of events) {
