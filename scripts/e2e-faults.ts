@@ -56,6 +56,8 @@ const ONLY = (process.env.E2E_FAULTS_ONLY ?? '')
   .filter((s) => s !== '');
 const isSelected = (fault: string, weight: number): boolean =>
   ONLY.length === 0 || ONLY.includes(fault) || ONLY.includes(`${fault}@${weight}`);
+/** The gates' sliding window; each scenario also waits this long after recovery (see there). */
+const GATE_WINDOW_MS = 10_000;
 const TOKEN = `e2e-faults-${process.pid}-token`;
 const SKU = 'iphone_13';
 
@@ -146,7 +148,7 @@ function componentConfig(
 
 function gatewayConfig(facts: EstateFacts, eventsFile: string) {
   const gates = {
-    windowMs: 10_000,
+    windowMs: GATE_WINDOW_MS,
     minSamples: 30,
     errorRate: { maxIncrease: 0.05 },
     // generous: this run is about faults; on a busy shared machine a one-instance component is slower
@@ -491,8 +493,11 @@ async function main(): Promise<number> {
         await sleep(3000);
         await fault.recover();
         await waitUntil('every upstream back', allHealthy, 240_000);
-        await sleep(1500);
         scenario = `${name}:after`;
+        // the gates judge the fault's window within its scenario: a side that was out serves again, and its
+        // window can reach minSamples only seconds later (seen: the resumed host's 3.5 s answers breaching
+        // latency 4 s into the next scenario's shift, counted there as a false rollback)
+        await sleep(GATE_WINDOW_MS);
         const mine = load.outcomes.filter((o) => o.scenario.startsWith(name));
         // failover: from the fault to the first time the gateway took the faulted side out (an origin of it
         // ejected, unhealthy or hung) or sent one of its requests to the other side (failover, retry)

@@ -43,9 +43,10 @@ export function evaluateGates(route: RouteState, now = Date.now()): GateBreach[]
   if (gates.errorRate !== undefined && wasm.requests >= gates.minSamples) {
     const z = gates.errorRate.z;
     const wasmBounds = resolveWilsonInterval(wasm.errors, wasm.requests, z);
-    // with too little container traffic (weight near 100) there is no baseline: judged against 0 errors
+    // the container's interval however few its requests (wide when few: 0 of 7 may be anything up to 35 %);
+    // without any container traffic (weight 100) there is no baseline, and wasm is judged against 0 errors
     const containerBounds =
-      container.requests >= gates.minSamples
+      container.requests > 0
         ? resolveWilsonInterval(container.errors, container.requests, z)
         : { lower: 0, upper: 0 };
     // a difference beyond chance: wasm's lowest plausible rate above the container's highest plausible one
