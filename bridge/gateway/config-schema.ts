@@ -94,14 +94,27 @@ const gatesSchema = z
     minSamples: z.number().int().min(1).default(50),
     /** What a breach does: roll the route back to weight 0, or freeze it at its current weight. */
     action: z.enum(['rollback', 'freeze']).default('rollback'),
-    /** Breach when wasm's error rate exceeds container's by more than this (absolute, 0–1). */
+    /**
+     * Breach when wasm's error rate exceeds container's by more than `maxIncrease` (absolute, 0–1) beyond
+     * chance: the rates are compared by their Wilson score intervals at `z` standard deviations (wasm's lower
+     * bound against container's upper bound; 1.96 ≈ 95 %), so 2 errors in 31 requests do not decide. 0
+     * compares the raw rates.
+     */
     errorRate: z
-      .object({ maxIncrease: z.number().min(0).max(1) })
+      .object({ maxIncrease: z.number().min(0).max(1), z: z.number().min(0).max(5).default(1.96) })
       .strict()
       .optional(),
-    /** Breach when wasm's p99 exceeds container's p99 times this ratio. */
+    /**
+     * Breach when wasm's p99 exceeds container's p99 times `maxRatio` (and `minMs`), and at least `minSlow`
+     * wasm answers in the window were that slow: in a window of 30 the p99 is the slowest answer, and one
+     * pause (a collection, a resumed process) must not decide alone.
+     */
     latencyP99: z
-      .object({ maxRatio: z.number().min(1), minMs: z.number().min(0).default(5) })
+      .object({
+        maxRatio: z.number().min(1),
+        minMs: z.number().min(0).default(5),
+        minSlow: z.number().int().min(1).default(3),
+      })
       .strict()
       .optional(),
     /**
@@ -115,6 +128,13 @@ const gatesSchema = z
       })
       .strict()
       .default({ minRequests: 20, minMs: 5000 }),
+    /**
+     * While every origin of a side is out its requests go to the other side; once it has been out this long,
+     * each of them counts as a failure of that side in the window (a dead component is rolled back). A shorter
+     * outage counts nothing: checks and ejections are guesses, and on a busy machine a live process can look
+     * silent for half a second.
+     */
+    failoverGraceMs: z.number().int().min(0).default(2000),
     /** Breach when more than this share of shadow comparisons differ (after noise filtering). */
     diffRate: z
       .object({ max: z.number().min(0).max(1) })

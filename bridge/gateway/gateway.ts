@@ -159,12 +159,7 @@ export class Gateway {
         });
       },
       onFailover: (route, from, to) => {
-        route.failoverRequests[from] += 1;
-        // the side that was out would have failed this request: its window (and so its gates) see it
-        route.windows[from].record(0, true, Date.now(), false);
-        if (route.failoverSince[from] !== undefined) return;
-        route.failoverSince[from] = Date.now();
-        route.failovers[from] += 1;
+        if (!route.noteFailover(from)) return;
         this.events.emit('failover', {
           route: route.config.name,
           from,

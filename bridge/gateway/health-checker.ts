@@ -31,15 +31,37 @@ interface OriginState {
  * came back from the origin (to a check or a client request) in that time. Answers of any kind, however slow,
  * mean it is alive. An origin that never answered (`lastAnswerAt` 0) is left to the check timeouts: a first
  * check can be slow (connecting, a cold process) without anything being wrong.
+ *
+ * Silence counts only from `awakeSince`, the end of the gateway's own last stall (its event loop blocked or the
+ * process not scheduled): during a stall answers wait unread in the sockets, and the timer that asks "hung?"
+ * runs before they are read, so every origin would look silent at once (seen at load 20: both sides of both
+ * routes "hung" within 200 ms during a Postgres restart).
  */
 export function isHung(
   pendingSince: number | undefined,
   lastAnswerAt: number,
   now: number,
   hungAfterMs: number,
+  awakeSince = 0,
 ): boolean {
   if (pendingSince === undefined || hungAfterMs <= 0 || lastAnswerAt === 0) return false;
-  return now - Math.max(pendingSince, lastAnswerAt) >= hungAfterMs;
+  return now - Math.max(pendingSince, lastAnswerAt, awakeSince) >= hungAfterMs;
+}
+
+/**
+ * The gateway's own stall, seen by a timer that should fire every `intervalMs`: when it fired more than
+ * `max(intervalMs, 100)` ms late, the loop was not running in between; returns the new `awakeSince` (now), or
+ * the old one when the timer was on time.
+ */
+export function resolveAwakeSince(
+  awakeSince: number,
+  lastTickAt: number | undefined,
+  now: number,
+  intervalMs: number,
+): number {
+  if (lastTickAt === undefined) return awakeSince;
+  const late = now - lastTickAt - intervalMs;
+  return late > Math.max(intervalMs, 100) ? now : awakeSince;
 }
 
 const sides: readonly Side[] = ['container', 'wasm'];
@@ -62,6 +84,8 @@ export class HealthChecker {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #state = new Map<string, OriginState>();
   readonly #onChange: HealthChange;
+  /** When the gateway's last stall ended (see isHung): silence before it is not evidence. */
+  #awakeSince = 0;
   #stopped = false;
 
   constructor(onChange: HealthChange) {
@@ -75,7 +99,16 @@ export class HealthChecker {
     if (this.#stopped) return;
     for (const route of routes) {
       if (!route.config.health.enabled) continue;
+      let lastTickAt: number | undefined;
       const tick = (): void => {
+        const now = Date.now();
+        this.#awakeSince = resolveAwakeSince(
+          this.#awakeSince,
+          lastTickAt,
+          now,
+          route.config.health.intervalMs,
+        );
+        lastTickAt = now;
         for (const side of sides) {
           for (const origin of route.upstreams[side].origins) {
             this.#checkHung(route, side, origin);
@@ -105,10 +138,12 @@ export class HealthChecker {
     const state = this.#stateOf(route, side, origin);
     const set = route.upstreams[side];
     const hungAfterMs = route.config.health.hungAfterMs;
-    if (set.isDown(origin) || !isHung(state.pendingSince, set.lastAnswerAt(origin), now, hungAfterMs)) return;
+    const lastAnswerAt = set.lastAnswerAt(origin);
+    if (set.isDown(origin) || !isHung(state.pendingSince, lastAnswerAt, now, hungAfterMs, this.#awakeSince))
+      return;
     set.setDown(origin, true);
     state.successes = 0;
-    const silentMs = now - Math.max(state.pendingSince ?? now, set.lastAnswerAt(origin));
+    const silentMs = now - Math.max(state.pendingSince ?? now, lastAnswerAt, this.#awakeSince);
     this.#onChange(route, side, origin, 'down', { healthy: false, error: 'hung', silentMs });
   }
 

@@ -139,7 +139,7 @@ export class RouteState {
     this.changedAt = now;
     this.wasmSinceChange = 0;
     this.armed = false;
-    this.resetWindow();
+    this.resetWindow(now);
   }
 
   /**
@@ -152,14 +152,32 @@ export class RouteState {
     const warmup = this.config.gates.warmup;
     if (now - this.changedAt < warmup.minMs || this.wasmSinceChange < warmup.minRequests) return false;
     this.armed = true;
-    this.resetWindow();
+    this.resetWindow(now);
     return true;
   }
 
+  /**
+   * A request of `from` goes to the other side because every origin of `from` is out. It counts as a failure
+   * of `from` in the window (no answer) once the failover has lasted `gates.failoverGraceMs`: a blip of a side
+   * that only looked out (a busy machine) is not judged by requests it never saw. True when this request
+   * starts a failover episode.
+   */
+  noteFailover(from: Side, now = Date.now()): boolean {
+    this.failoverRequests[from] += 1;
+    const since = this.failoverSince[from];
+    if (since === undefined) {
+      this.failoverSince[from] = now;
+      this.failovers[from] += 1;
+    }
+    if (now - (since ?? now) >= this.config.gates.failoverGraceMs)
+      this.windows[from].record(0, true, now, false);
+    return since === undefined;
+  }
+
   /** Forgets the window (after a rollback), so a new step is judged on new traffic. */
-  resetWindow(): void {
-    this.windows.container.reset();
-    this.windows.wasm.reset();
+  resetWindow(now = Date.now()): void {
+    this.windows.container.reset(now);
+    this.windows.wasm.reset(now);
     this.tracker.window.reset();
     this.breached.clear();
   }

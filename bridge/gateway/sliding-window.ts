@@ -31,10 +31,16 @@ function latencyIndex(ms: number): number {
   return Math.min(latencyBuckets - 1, Math.ceil(Math.log(ms / latencyBase) / logGrowth));
 }
 
-/** Sliding window of request outcomes: ten slots, each a tenth of the window, reused in a ring. */
+/**
+ * Sliding window of request outcomes: ten slots, each a tenth of the window, reused in a ring. A request is
+ * counted only when it started at or after the window's last reset: one that started before (under the old
+ * weight, or queued in a process that hung and resumed) carries conditions the window is not about.
+ */
 export class SlidingWindow {
   readonly #slotMs: number;
   readonly #slots: Slot[];
+  /** Requests that started before this instant (the last reset) are not counted. */
+  #since = 0;
 
   constructor(windowMs: number) {
     this.#slotMs = Math.max(100, Math.floor(windowMs / slotCount));
@@ -62,21 +68,28 @@ export class SlidingWindow {
     return slot;
   }
 
-  /** Records one outcome; `answered` false (no answer at all) counts as an error without a latency. */
-  record(ms: number, failed: boolean, now = Date.now(), answered = true): void {
+  /**
+   * Records one outcome that took `ms` and ended `now`; `answered` false (no answer at all) counts as an error
+   * without a latency. False when it was not counted: it started before the last reset.
+   */
+  record(ms: number, failed: boolean, now = Date.now(), answered = true): boolean {
+    if (now - ms < this.#since) return false;
     const slot = this.#slot(now);
     slot.requests += 1;
     if (failed) {
       if (slot.errors === 0) slot.firstErrorAt = now;
       slot.errors += 1;
     }
-    if (!answered) return;
+    if (!answered) return true;
     slot.latency[latencyIndex(ms)]! += 1;
     slot.answered += 1;
+    return true;
   }
 
-  reset(): void {
+  /** Forgets every outcome, and from now on counts only requests that start at or after `now`. */
+  reset(now = Date.now()): void {
     for (const slot of this.#slots) slot.start = 0;
+    this.#since = now;
   }
 
   summarize(now = Date.now()): WindowSummary {
@@ -104,6 +117,22 @@ export class SlidingWindow {
       firstErrorAt,
     };
   }
+
+  /** Answered requests in the window whose latency may be above `ms` (their bucket reaches past it). */
+  countSlowerThan(ms: number, now = Date.now()): number {
+    const oldest = now - this.#slotMs * slotCount;
+    let count = 0;
+    for (const slot of this.#slots) {
+      if (slot.start === 0 || slot.start <= oldest) continue;
+      for (let i = latencyBuckets - 1; i >= 0 && bucketUpperMs(i) > ms; i -= 1) count += slot.latency[i]!;
+    }
+    return count;
+  }
+}
+
+/** Upper bound (ms) of a latency bucket: the value a percentile in it is reported as. */
+function bucketUpperMs(i: number): number {
+  return Number((latencyBase * latencyGrowth ** i).toFixed(3));
 }
 
 function percentile(latency: Uint32Array, total: number, q: number): number | undefined {
@@ -112,7 +141,7 @@ function percentile(latency: Uint32Array, total: number, q: number): number | un
   let seen = 0;
   for (let i = 0; i < latencyBuckets; i += 1) {
     seen += latency[i]!;
-    if (seen >= rank) return Number((latencyBase * latencyGrowth ** i).toFixed(3));
+    if (seen >= rank) return bucketUpperMs(i);
   }
   return undefined;
 }

@@ -144,13 +144,21 @@ function serialize<T>(session: Session, work: () => Promise<T>): Promise<T> {
  * the host without a listener; the listener marks the transaction lost instead.
  */
 async function pin(session: Session, pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  const onError = (): void => {
-    if (session.client === client) session.lost = true;
-  };
-  client.on('error', onError);
-  session.client = client;
-  session.detach = () => client.off('error', onError);
+  // The listener goes on inside the pool's callback, in the same tick as the pool takes its own off: awaiting
+  // the promise form left a gap in which a server shutting down (57P01 right after a new connection's first
+  // ReadyForQuery, in the same socket read) emitted `error` with no listener and crashed the host.
+  await new Promise<void>((resolve, reject) =>
+    pool.connect((error, client) => {
+      if (error || client === undefined) return reject(error ?? new Error('no client from the pool'));
+      const onError = (): void => {
+        if (session.client === client) session.lost = true;
+      };
+      client.on('error', onError);
+      session.client = client;
+      session.detach = () => client.off('error', onError);
+      resolve();
+    }),
+  );
 }
 
 /** Releases the pinned client; after an error it is destroyed (its listener stays, as it may still emit). */

@@ -127,31 +127,46 @@ export function countInFlight(outcomes: readonly Outcome[], instant: number, met
 export interface LedgerResult {
   posts: number;
   ordersWithout201: number;
+  /**
+   * Service 5xx answers during a shared Postgres/NATS restart (`sharedOutage`) whose row exists: the commit
+   * reached the database and the connection was cut before the service heard back. Either side's service
+   * answers so (a JDBC pool too); the gateway passed the service's answer on. Apart from ordersWithout201.
+   */
+  sharedOutageWithOrder: number;
+  /** ordersWithout201 and sharedOutageWithOrder by answering side and scenario. */
+  ordersWithout201By: Record<string, number>;
   created201WithoutOrder: number;
   duplicateOrders: number;
   /** 201s whose order number was not published exactly once. */
   eventsNotOnce: number;
+  /** Those 201s by answering side, scenario and kind (`missing`: no event, `duplicate`: more than one). */
+  eventsNotOnceBy: Record<string, number>;
   ambiguousWithOrder: number;
   ambiguousWithoutOrder: number;
 }
 
 /**
  * For every POST: a 201 ⇒ exactly one order row (by its unique price, with the answered order number) and one
- * NATS event; a failure ⇒ no row, unless it is one of the counted ambiguous ones.
+ * NATS event; a failure ⇒ no row, unless it is one of the counted ambiguous ones (a service 5xx during a shared
+ * outage whose row exists is counted apart: sharedOutageWithOrder).
  */
 export function checkLedger(
   outcomes: readonly Outcome[],
   rows: readonly { price: number; orderNumber: string }[],
   events: ReadonlyMap<string, number>,
+  sharedOutage?: ReadonlySet<Outcome>,
 ): LedgerResult {
   const byPrice = new Map<number, string[]>();
   for (const row of rows) byPrice.set(row.price, [...(byPrice.get(row.price) ?? []), row.orderNumber]);
   const result: LedgerResult = {
     posts: 0,
     ordersWithout201: 0,
+    sharedOutageWithOrder: 0,
+    ordersWithout201By: {},
     created201WithoutOrder: 0,
     duplicateOrders: 0,
     eventsNotOnce: 0,
+    eventsNotOnceBy: {},
     ambiguousWithOrder: 0,
     ambiguousWithoutOrder: 0,
   };
@@ -164,12 +179,22 @@ export function checkLedger(
       if (outcome.orderNumber === undefined || !found.includes(outcome.orderNumber)) {
         result.created201WithoutOrder += 1;
       }
-      if (outcome.orderNumber === undefined || events.get(outcome.orderNumber) !== 1)
+      const published = outcome.orderNumber === undefined ? 0 : (events.get(outcome.orderNumber) ?? 0);
+      if (published !== 1) {
         result.eventsNotOnce += 1;
+        const key = `${outcome.side ?? '?'} ${outcome.scenario} ${published === 0 ? 'missing' : 'duplicate'}`;
+        result.eventsNotOnceBy[key] = (result.eventsNotOnceBy[key] ?? 0) + 1;
+      }
     } else if (outcome.ambiguous) {
       if (found.length > 0) result.ambiguousWithOrder += 1;
       else result.ambiguousWithoutOrder += 1;
-    } else if (found.length > 0) result.ordersWithout201 += 1;
+    } else if (found.length > 0) {
+      const shared = sharedOutage?.has(outcome) === true;
+      if (shared) result.sharedOutageWithOrder += 1;
+      else result.ordersWithout201 += 1;
+      const key = `${outcome.side ?? 'gateway'} ${outcome.scenario} ${outcome.status}${shared ? ' shared-outage' : ''}`;
+      result.ordersWithout201By[key] = (result.ordersWithout201By[key] ?? 0) + 1;
+    }
   }
   return result;
 }

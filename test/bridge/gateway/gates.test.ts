@@ -29,8 +29,9 @@ describe('gateway gates', () => {
             container: [container.url],
             wasm: [wasm.url],
             weight: 50,
-            // these tests are about judging, not warm-up: gates arm at once (see the warm-up test)
-            gates: { warmup: { minMs: 0, minRequests: 0 }, ...gates },
+            // these tests are about judging, not warm-up or failover grace: gates arm at once (see the
+            // warm-up test), and every request failed over from a dead side counts at once (gate-judgement)
+            gates: { warmup: { minMs: 0, minRequests: 0 }, failoverGraceMs: 0, ...gates },
           },
         ],
       }),

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { Pool } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Gateway, GatewayEvent } from '../../../bridge/index.ts';
-import { isHung } from '../../../bridge/gateway/health-checker.ts';
+import { isHung, resolveAwakeSince } from '../../../bridge/gateway/health-checker.ts';
 import { echo, send, startGateway, startUpstream, testConfig, waitFor, type Upstream } from './helpers.ts';
 
 function eventsOf(gateway: Gateway, type: string): GatewayEvent[] {
@@ -21,6 +21,20 @@ describe('hang detection by silence', () => {
     expect(isHung(undefined, 900, 1_000_000, 500)).toBe(false);
     expect(isHung(1000, 900, 1_000_000, 0)).toBe(false);
     expect(isHung(1000, 0, 1_000_000, 500)).toBe(false);
+  });
+
+  it('counts no silence from a stall of the gateway itself: it starts again when the loop is awake again', () => {
+    // every 100 ms a tick; one came 700 ms late (the loop blocked, answers unread in the sockets)
+    expect(resolveAwakeSince(0, 1000, 1100, 100)).toBe(0);
+    expect(resolveAwakeSince(0, 1000, 1190, 100)).toBe(0);
+    expect(resolveAwakeSince(0, 1100, 1900, 100)).toBe(1900);
+    expect(resolveAwakeSince(1900, undefined, 1950, 100)).toBe(1900);
+    // a check pending since 1000 and the last answer at 1100: 800 ms of silence, but the loop was stalled
+    expect(isHung(1000, 1100, 1900, 500)).toBe(true);
+    expect(isHung(1000, 1100, 1900, 500, 1900)).toBe(false);
+    expect(isHung(1000, 1100, 2399, 500, 1900)).toBe(false);
+    // still nothing 500 ms after the stall, with the loop running: hung
+    expect(isHung(1000, 1100, 2400, 500, 1900)).toBe(true);
   });
 });
 

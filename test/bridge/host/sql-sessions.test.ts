@@ -162,6 +162,26 @@ describe('SQL sessions of the embedded host', () => {
     expect(checkedOut()).toBe(0);
   });
 
+  it('survives its new connection failing in the tick the pool hands it out (a server shutting down)', async () => {
+    // pg-pool takes its own error listener off, emits `acquire`, then calls back: a FATAL 57P01 read in that
+    // same turn (a restart right after the connection's first ReadyForQuery) found no listener and crashed
+    // the host during an e2e:faults Postgres restart
+    const pool = backends.pool(settings);
+    pool.once('acquire', (client: pg.PoolClient) =>
+      queueMicrotask(() =>
+        client.emit(
+          'error',
+          Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+        ),
+      ),
+    );
+    const f = {};
+    await query(f, 'BEGIN');
+    await expect(query(f, 'SELECT 1')).rejects.toThrow(/lost/);
+    await query(f, 'ROLLBACK');
+    expect(checkedOut()).toBe(0);
+  });
+
   it('refuses BEGIN from a caller that is no instance, as nothing would end its transaction', async () => {
     await expect(query(undefined, 'BEGIN')).rejects.toThrow(/calling instance/);
     expect(checkedOut()).toBe(0);
