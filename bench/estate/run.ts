@@ -141,7 +141,9 @@ async function startHost(
     tail.push(...chunk.toString().trimEnd().split('\n'));
     tail.splice(0, Math.max(0, tail.length - 20));
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // 'close', not 'exit': it comes after stderr has been read to its end, so a host that stops at once still
+  // leaves its error in the tail the failure reports
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -160,8 +162,12 @@ async function startHost(
     exited.then(() => false),
   ]);
   if (!ok) {
+    const how =
+      child.exitCode !== null || child.signalCode !== null
+        ? ` (it stopped: ${child.signalCode ?? `exit code ${child.exitCode}`})`
+        : '';
     await stop();
-    throw new Error(`migrate host did not serve all four components:\n${tail.join('\n')}`);
+    throw new Error(`migrate host did not serve all four components${how}:\n${tail.join('\n')}`);
   }
   return { child, urls, healthyS: (performance.now() - started) / 1000, stop };
 }

@@ -105,16 +105,21 @@ export function buildUpstreamHeaders(req: IncomingMessage): string[] {
   return out;
 }
 
+/** Response headers that describe the upstream connection, not the answer: never passed to the client. */
+const responseHopByHop = [
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'proxy-connection',
+  'upgrade',
+  'trailer',
+] as const;
+
 function responseHeaders(headers: IncomingHttpHeaders, side: Side): IncomingHttpHeaders {
-  for (const name of [
-    'connection',
-    'keep-alive',
-    'transfer-encoding',
-    'proxy-connection',
-    'upgrade',
-    'trailer',
-  ]) {
-    if (name in headers) delete headers[name];
+  // a module-level list and an index loop: this runs on every answer (no array or iterator per call)
+  for (let i = 0; i < responseHopByHop.length; i += 1) {
+    const name = responseHopByHop[i]!;
+    if (headers[name] !== undefined) delete headers[name];
   }
   headers['x-migrate-side'] = side;
   return headers;
