@@ -7,6 +7,7 @@ import { DROPPED_TYPES } from './runtime-names.ts';
 import { renderTodo, splitJsLines, Untranslatable } from './todo.ts';
 import { getPropertyOfAccessor } from './names.ts';
 import { fileName } from './members.ts';
+import { translateConstructors, translateMethods } from './overloads.ts';
 
 function doc(cls: JavaClass): string {
   return cls.javadoc ? `${cls.javadoc}\n` : '';
@@ -115,14 +116,15 @@ export function translateDataClass(
     );
     members.push(`constructor(${params.join(', ')}) {\n${assigns.join('\n')}\n}`);
   }
-  for (const m of cls.constructors) members.push(translateMember(ctx, cls, m, imports, outcomes));
-  for (const m of cls.methods) {
-    if (isTrivialAccessor(cls, m)) {
-      outcomes.push({ member: `${cls.name}.${m.name}`, file: cls.file, line: m.line, todos: 0 });
-      continue;
-    }
-    members.push(translateMember(ctx, cls, m, imports, outcomes));
-  }
+  const ctors = translateConstructors(ctx, cls, imports, outcomes);
+  if (ctors) members.push(...ctors);
+  else for (const m of cls.constructors) members.push(translateMember(ctx, cls, m, imports, outcomes));
+  const methods = cls.methods.filter((m) => {
+    if (!isTrivialAccessor(cls, m)) return true;
+    outcomes.push({ member: `${cls.name}.${m.name}`, file: cls.file, line: m.line, todos: 0 });
+    return false;
+  });
+  members.push(...translateMethods(ctx, cls, methods, imports, outcomes));
   return `${loggerLine(cls, imports)}${doc(cls)}export class ${cls.name} {\n${members.join('\n\n')}\n}`;
 }
 
@@ -141,7 +143,7 @@ export function translateException(
     members.push(translateMember(ctx, cls, m, imports, outcomes, { prologue }));
   if (cls.constructors.length === 0)
     members.push(`constructor(message?: string) {\nsuper(message);\n${prologue}\n}`);
-  for (const m of cls.methods) members.push(translateMember(ctx, cls, m, imports, outcomes));
+  members.push(...translateMethods(ctx, cls, cls.methods, imports, outcomes));
   return `${doc(cls)}export class ${cls.name} extends ${base} {\n${members.join('\n\n')}\n}`;
 }
 
@@ -185,10 +187,12 @@ export function translateBean(
       `constructor(${injected.map((f) => `${f.name}: ${tsType(f.type, scope) || 'unknown'}`).join(', ')}) {\n${injected.map((f) => `this.${f.name} = ${f.name};`).join('\n')}\n}`,
     );
   }
-  for (const m of cls.methods) {
-    const leading = leadingFor(m);
-    members.push(translateMember(ctx, cls, m, imports, outcomes, leading === undefined ? {} : { leading }));
-  }
+  members.push(
+    ...translateMethods(ctx, cls, cls.methods, imports, outcomes, (m) => {
+      const leading = leadingFor(m);
+      return leading === undefined ? {} : { leading };
+    }),
+  );
   return `${loggerLine(cls, imports)}${doc(cls)}export class ${cls.name} {\n${members.join('\n\n')}\n}`;
 }
 

@@ -132,14 +132,14 @@ export function tsType(type: JavaType, scope: Scope): string {
     const runtime = RUNTIME_TYPES[name];
     if (runtime) {
       scope.imports.useRuntime(runtime.module, runtime.name);
-      return true;
+      return runtime.name;
     }
     if (scope.ctx.classes.has(name)) {
       scope.imports.useClass(name);
       return true;
     }
     return false;
-  }).replace(/\b(RestClient\.Builder|WebClient\.Builder)\b/, 'RestClientBuilder');
+  });
 }
 
 /** A class named in an expression (`X.method()`, `instanceof X`, `new X()`); imports it. */

@@ -97,6 +97,14 @@ export class ResponseStatusException extends Error {
   }
 }
 
+/** A path variable or request parameter that does not convert to the handler's type: a 400, as in Spring MVC. */
+export class MethodArgumentTypeMismatchException extends ResponseStatusException {
+  constructor(name: string, value: string) {
+    super(httpStatusOf(400), `Failed to convert '${name}' with value '${value}'`);
+    this.name = 'MethodArgumentTypeMismatchException';
+  }
+}
+
 /** The request body is missing or is not the JSON the handler expects. */
 export class HttpMessageNotReadableException extends Error {
   constructor(message: string, options?: ErrorOptions) {
