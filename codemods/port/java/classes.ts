@@ -6,6 +6,7 @@ import { translateExpr, tsType } from './expressions.ts';
 import { DROPPED_TYPES } from './runtime-names.ts';
 import { renderTodo, splitJsLines, Untranslatable } from './todo.ts';
 import { getPropertyOfAccessor } from './names.ts';
+import { getJacksonFieldName, getLombokGetterName } from '../../../shared/jackson-names.ts';
 import { fileName } from './members.ts';
 import { translateConstructors, translateMethods } from './overloads.ts';
 
@@ -125,7 +126,35 @@ export function translateDataClass(
     return false;
   });
   members.push(...translateMethods(ctx, cls, methods, imports, outcomes));
+  const toJson = renderJacksonToJson(ctx, cls, imports);
+  if (toJson) members.push(toJson);
   return `${loggerLine(cls, imports)}${doc(cls)}export class ${cls.name} {\n${members.join('\n\n')}\n}`;
+}
+
+const LOMBOK_GETTERS = ['Data', 'Value', 'Getter'];
+
+/**
+ * Jackson names a bean's JSON properties after its getters (`boolean isActive` → `active`, `xCoordinate` →
+ * `xcoordinate`): where a field's name differs, `toJSON` writes Jackson's names (JSON.stringify calls it).
+ */
+function renderJacksonToJson(ctx: ServiceContext, cls: JavaClass, imports: ImportSet): string | undefined {
+  const lombokClass = hasAnnotation(cls, ...LOMBOK_GETTERS);
+  const fields = cls.fields.filter(
+    (f) => !f.modifiers.includes('static') && f.type.name !== 'Logger' && !DROPPED_TYPES.has(f.type.name),
+  );
+  const names = fields.map((f) => {
+    const getter = getLombokGetterName(f.name, f.type.name);
+    const written =
+      lombokClass ||
+      hasAnnotation(f, 'Getter') ||
+      cls.methods.some((m) => m.name === getter && isTrivialAccessor(cls, m));
+    return { f, json: written ? getJacksonFieldName(f.name, f.type.name) : f.name };
+  });
+  if (names.every(({ f, json }) => f.name === json)) return undefined;
+  const scope = createScope(ctx, cls, 'toJSON', imports, false);
+  const type = names.map(({ f, json }) => `${json}: ${tsType(f.type, scope) || 'unknown'}`).join('; ');
+  const body = names.map(({ f, json }) => `${json}: this.${fieldName(cls, f.name)}`).join(', ');
+  return `/** Jackson's property names (from the getters), which JSON.stringify writes. */\ntoJSON(): { ${type} } {\nreturn { ${body} };\n}`;
 }
 
 /** `class X extends RuntimeException` → `class X extends Error` with its name set. */

@@ -129,14 +129,15 @@ export function child(node: Node, index: number): Node {
 /** The TS type text of a Java type, recording imports of service and runtime types. */
 export function tsType(type: JavaType, scope: Scope): string {
   return toTsType(type, (name) => {
+    // the service's own class first: a DTO named Message is not the NATS message
+    if (scope.ctx.classes.has(name)) {
+      scope.imports.useClass(name);
+      return true;
+    }
     const runtime = RUNTIME_TYPES[name];
     if (runtime) {
       scope.imports.useRuntime(runtime.module, runtime.name);
       return runtime.name;
-    }
-    if (scope.ctx.classes.has(name)) {
-      scope.imports.useClass(name);
-      return true;
     }
     return false;
   });

@@ -152,6 +152,8 @@ export function renderFromRows(r: Relations): string {
   const parts = [...loadReferences(r), ...loadChildren(r), ...loadManyToMany(r)];
   const needsById = r.m.children.length > 0 || r.m.manyToMany.length > 0;
   const byId = needsById ? `\nconst byId = new Map(entities.map((e) => [e.${idFieldOf(r.m)}, e]));` : '';
+  if (parts.length === 0)
+    return `/** The entities of \`rows\` (${name} has no relations to load). */\n// eslint-disable-next-line @typescript-eslint/require-await\nprivate async fromRows(rows: Record<string, unknown>[]): Promise<${name}[]> {\nreturn rows.map(to${name});\n}`;
   return `/** The entities of \`rows\` with their relations loaded, one query per relation. */
 private async fromRows(rows: Record<string, unknown>[]): Promise<${name}[]> {
 const entities = rows.map(to${name});

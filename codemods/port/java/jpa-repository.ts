@@ -41,7 +41,10 @@ export function translateJpaRepository(
   for (const name of r.related.keys()) imports.useClass(name);
   const idCol = m.id?.column ?? 'id';
   const idField = idFieldOf(m);
-  const mappers = [m, ...r.related.values()].map(renderRowMapper);
+  // a self-referencing relation (Tag.related) reuses the entity's own row mapper
+  const mappers = [m, ...[...r.related.values()].filter((x) => x.cls.name !== entityName)].map(
+    renderRowMapper,
+  );
   const insertOf = (
     mapping: EntityMapping,
     target: string,
