@@ -6,7 +6,9 @@ import { translateExpr, tsType } from './expressions.ts';
 import { DROPPED_TYPES } from './runtime-names.ts';
 import { renderTodo, splitJsLines, Untranslatable } from './todo.ts';
 import { getPropertyOfAccessor } from './names.ts';
+import { getJacksonFieldName, getLombokGetterName } from '../../../shared/jackson-names.ts';
 import { fileName } from './members.ts';
+import { translateConstructors, translateMethods } from './overloads.ts';
 
 function doc(cls: JavaClass): string {
   return cls.javadoc ? `${cls.javadoc}\n` : '';
@@ -115,15 +117,44 @@ export function translateDataClass(
     );
     members.push(`constructor(${params.join(', ')}) {\n${assigns.join('\n')}\n}`);
   }
-  for (const m of cls.constructors) members.push(translateMember(ctx, cls, m, imports, outcomes));
-  for (const m of cls.methods) {
-    if (isTrivialAccessor(cls, m)) {
-      outcomes.push({ member: `${cls.name}.${m.name}`, file: cls.file, line: m.line, todos: 0 });
-      continue;
-    }
-    members.push(translateMember(ctx, cls, m, imports, outcomes));
-  }
+  const ctors = translateConstructors(ctx, cls, imports, outcomes);
+  if (ctors) members.push(...ctors);
+  else for (const m of cls.constructors) members.push(translateMember(ctx, cls, m, imports, outcomes));
+  const methods = cls.methods.filter((m) => {
+    if (!isTrivialAccessor(cls, m)) return true;
+    outcomes.push({ member: `${cls.name}.${m.name}`, file: cls.file, line: m.line, todos: 0 });
+    return false;
+  });
+  members.push(...translateMethods(ctx, cls, methods, imports, outcomes));
+  const toJson = renderJacksonToJson(ctx, cls, imports);
+  if (toJson) members.push(toJson);
   return `${loggerLine(cls, imports)}${doc(cls)}export class ${cls.name} {\n${members.join('\n\n')}\n}`;
+}
+
+const LOMBOK_GETTERS = ['Data', 'Value', 'Getter'];
+
+/**
+ * Jackson names a bean's JSON properties after its getters (`boolean isActive` → `active`, `xCoordinate` →
+ * `xcoordinate`): where a field's name differs, `toJSON` writes Jackson's names (JSON.stringify calls it).
+ */
+function renderJacksonToJson(ctx: ServiceContext, cls: JavaClass, imports: ImportSet): string | undefined {
+  const lombokClass = hasAnnotation(cls, ...LOMBOK_GETTERS);
+  const fields = cls.fields.filter(
+    (f) => !f.modifiers.includes('static') && f.type.name !== 'Logger' && !DROPPED_TYPES.has(f.type.name),
+  );
+  const names = fields.map((f) => {
+    const getter = getLombokGetterName(f.name, f.type.name);
+    const written =
+      lombokClass ||
+      hasAnnotation(f, 'Getter') ||
+      cls.methods.some((m) => m.name === getter && isTrivialAccessor(cls, m));
+    return { f, json: written ? getJacksonFieldName(f.name, f.type.name) : f.name };
+  });
+  if (names.every(({ f, json }) => f.name === json)) return undefined;
+  const scope = createScope(ctx, cls, 'toJSON', imports, false);
+  const type = names.map(({ f, json }) => `${json}: ${tsType(f.type, scope) || 'unknown'}`).join('; ');
+  const body = names.map(({ f, json }) => `${json}: this.${fieldName(cls, f.name)}`).join(', ');
+  return `/** Jackson's property names (from the getters), which JSON.stringify writes. */\ntoJSON(): { ${type} } {\nreturn { ${body} };\n}`;
 }
 
 /** `class X extends RuntimeException` → `class X extends Error` with its name set. */
@@ -141,7 +172,7 @@ export function translateException(
     members.push(translateMember(ctx, cls, m, imports, outcomes, { prologue }));
   if (cls.constructors.length === 0)
     members.push(`constructor(message?: string) {\nsuper(message);\n${prologue}\n}`);
-  for (const m of cls.methods) members.push(translateMember(ctx, cls, m, imports, outcomes));
+  members.push(...translateMethods(ctx, cls, cls.methods, imports, outcomes));
   return `${doc(cls)}export class ${cls.name} extends ${base} {\n${members.join('\n\n')}\n}`;
 }
 
@@ -185,10 +216,12 @@ export function translateBean(
       `constructor(${injected.map((f) => `${f.name}: ${tsType(f.type, scope) || 'unknown'}`).join(', ')}) {\n${injected.map((f) => `this.${f.name} = ${f.name};`).join('\n')}\n}`,
     );
   }
-  for (const m of cls.methods) {
-    const leading = leadingFor(m);
-    members.push(translateMember(ctx, cls, m, imports, outcomes, leading === undefined ? {} : { leading }));
-  }
+  members.push(
+    ...translateMethods(ctx, cls, cls.methods, imports, outcomes, (m) => {
+      const leading = leadingFor(m);
+      return leading === undefined ? {} : { leading };
+    }),
+  );
   return `${loggerLine(cls, imports)}${doc(cls)}export class ${cls.name} {\n${members.join('\n\n')}\n}`;
 }
 

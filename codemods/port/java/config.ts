@@ -136,6 +136,11 @@ user: config['spring.datasource.username'],
 password: config['spring.datasource.password'],
 max: Number((config as Record<string, string | undefined>)['spring.datasource.hikari.maximum-pool-size'] ?? 10),
 options: \`-c search_path=\${schema}\`,
+// a DATE column (a LocalDate) stays 'YYYY-MM-DD', as Jackson writes a LocalDate and as a request body holds one
+types: {
+getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+oid === pg.types.builtins.DATE ? (value: string) => value : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+},
 });
 }
 `;

@@ -96,6 +96,9 @@ const CARRIED = {
     'ManyToOne',
     'OneToOne',
     'OneToMany',
+    // join tables are read and written by the repository (jpa-relations.ts)
+    'ManyToMany',
+    'JoinTable',
     'OrderBy',
     'Transient',
     ...VALIDATION,
@@ -105,6 +108,8 @@ const CARRIED = {
     'Deprecated',
   ],
   param: [
+    // named JPQL parameters of translated @Query methods; an untranslated @Query is a TODO of its own
+    'Param',
     'PathVariable',
     'RequestParam',
     'RequestBody',
@@ -126,7 +131,6 @@ const WHY: Record<string, string> = {
   Async: 'the method runs on the caller’s turn, not on another thread',
   PostConstruct: 'the method is not called after construction',
   Transactional: 'the method’s repository calls are not wrapped in one transaction',
-  ManyToMany: 'the relation is not mapped: no join table is read or written',
   Cacheable: 'results are not cached',
   CacheEvict: 'no cache is evicted',
   Retryable: 'failures are not retried',

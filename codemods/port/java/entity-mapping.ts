@@ -22,12 +22,71 @@ export interface ChildMapping {
   orderBy: string | undefined;
 }
 
+/** `@ManyToMany`: rows of a join table pair this entity's id with the other entity's. */
+export interface ManyToManyMapping {
+  field: JavaVariable;
+  entity: string;
+  joinTable: string;
+  /** The join table's column holding this entity's id. */
+  ownColumn: string;
+  /** The join table's column holding the other entity's id. */
+  otherColumn: string;
+  /** False on the `mappedBy` side: JPA writes the join table only from the owning side. */
+  owning: boolean;
+}
+
 export interface EntityMapping {
   cls: JavaClass;
   table: string;
   columns: ColumnMapping[];
   id: ColumnMapping | undefined;
   children: ChildMapping[];
+  manyToMany: ManyToManyMapping[];
+}
+
+function joinColumnName(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : /name\s*=\s*"([^"]+)"/.exec(text)?.[1];
+}
+
+/**
+ * The join table of an owning `@ManyToMany` field: `@JoinTable` names, else Spring Boot's implicit naming
+ * (`<owner table>_<field>`, `<owner entity>_id`, `<field>_id`).
+ */
+function resolveJoinTable(
+  owner: JavaClass,
+  ownerTable: string,
+  f: JavaVariable,
+): { joinTable: string; ownColumn: string; otherColumn: string } {
+  const a = getAnnotation(f, 'JoinTable');
+  return {
+    joinTable: unquote(a?.args.name) ?? `${ownerTable}_${toSnakeCase(f.name)}`,
+    ownColumn: joinColumnName(a?.args.joinColumns) ?? `${toSnakeCase(owner.name)}_id`,
+    otherColumn: joinColumnName(a?.args.inverseJoinColumns) ?? `${toSnakeCase(f.name)}_id`,
+  };
+}
+
+function resolveManyToMany(
+  cls: JavaClass,
+  table: string,
+  f: JavaVariable,
+  classes: ReadonlyMap<string, JavaClass>,
+): ManyToManyMapping | undefined {
+  const entity = getElementType(f.type)?.name ?? '';
+  const mappedBy = unquote(getAnnotation(f, 'ManyToMany')?.args.mappedBy);
+  if (mappedBy === undefined) return { field: f, entity, ...resolveJoinTable(cls, table, f), owning: true };
+  const other = classes.get(entity);
+  const ownerField = other?.fields.find((of) => of.name === mappedBy);
+  if (!other || !ownerField) return undefined;
+  const otherTable = unquote(getAnnotation(other, 'Table')?.args.name) ?? toSnakeCase(other.name);
+  const join = resolveJoinTable(other, otherTable, ownerField);
+  return {
+    field: f,
+    entity,
+    joinTable: join.joinTable,
+    ownColumn: join.otherColumn,
+    otherColumn: join.ownColumn,
+    owning: false,
+  };
 }
 
 function unquote(text: string | undefined): string | undefined {
@@ -38,14 +97,16 @@ export function resolveEntityMapping(cls: JavaClass, classes: ReadonlyMap<string
   const table = unquote(getAnnotation(cls, 'Table')?.args.name) ?? toSnakeCase(cls.name);
   const columns: ColumnMapping[] = [];
   const children: ChildMapping[] = [];
+  const manyToMany: ManyToManyMapping[] = [];
   for (const f of cls.fields) {
-    // @ManyToMany has no column of its own (a join table): not mapped, reported by dropped.ts
-    if (
-      f.modifiers.includes('static') ||
-      f.modifiers.includes('transient') ||
-      hasAnnotation(f, 'Transient', 'ManyToMany')
-    )
+    if (f.modifiers.includes('static') || f.modifiers.includes('transient') || hasAnnotation(f, 'Transient'))
       continue;
+    // @ManyToMany has no column of its own: a join table
+    if (hasAnnotation(f, 'ManyToMany')) {
+      const mapping = resolveManyToMany(cls, table, f, classes);
+      if (mapping) manyToMany.push(mapping);
+      continue;
+    }
     const oneToMany = getAnnotation(f, 'OneToMany');
     if (oneToMany) {
       const entity = getElementType(f.type)?.name ?? '';
@@ -83,7 +144,7 @@ export function resolveEntityMapping(cls: JavaClass, classes: ReadonlyMap<string
       reference,
     });
   }
-  return { cls, table, columns, id: columns.find((c) => c.id), children };
+  return { cls, table, columns, id: columns.find((c) => c.id), children, manyToMany };
 }
 
 /** A row value → the field's TypeScript value (pg returns bigint and numeric as strings). */

@@ -129,17 +129,18 @@ export function child(node: Node, index: number): Node {
 /** The TS type text of a Java type, recording imports of service and runtime types. */
 export function tsType(type: JavaType, scope: Scope): string {
   return toTsType(type, (name) => {
-    const runtime = RUNTIME_TYPES[name];
-    if (runtime) {
-      scope.imports.useRuntime(runtime.module, runtime.name);
-      return true;
-    }
+    // the service's own class first: a DTO named Message is not the NATS message
     if (scope.ctx.classes.has(name)) {
       scope.imports.useClass(name);
       return true;
     }
+    const runtime = RUNTIME_TYPES[name];
+    if (runtime) {
+      scope.imports.useRuntime(runtime.module, runtime.name);
+      return runtime.name;
+    }
     return false;
-  }).replace(/\b(RestClient\.Builder|WebClient\.Builder)\b/, 'RestClientBuilder');
+  });
 }
 
 /** A class named in an expression (`X.method()`, `instanceof X`, `new X()`); imports it. */

@@ -70,6 +70,7 @@ function inferCallType(node: Node, scope: Scope): JavaType | undefined {
   if (SAME_AS_RECEIVER.has(name))
     return receiver.name === 'Stream' ? simpleType('List', receiver.args) : receiver;
   if (name === 'map' && (receiver.name === 'List' || receiver.name === 'Stream')) return simpleType('List');
+  if ((name === 'map' || name === 'flatMap') && receiver.name === 'Optional') return simpleType('Optional');
   if (name === 'get' && receiver.name === 'Map') return receiver.args[1];
   if (name === 'get' && receiver.name === 'List') return receiver.args[0];
   if (name === 'orElseThrow' || name === 'orElse' || name === 'get') return getElementType(receiver);

@@ -21,6 +21,8 @@ export interface MemberOptions {
   prologue?: string;
   /** Field names whose assignments are dropped (their type is removed, e.g. ObjectMapper). */
   droppedFields?: ReadonlySet<string>;
+  /** The TypeScript name when it differs from Java's (one overload of several: see overloads.ts). */
+  emitName?: string;
 }
 
 export function fileName(path: string): string {
@@ -99,10 +101,13 @@ export function translateMember(
   });
   const visibility = method.modifiers.includes('private') ? 'private ' : '';
   const leading = options.leading ? `${options.leading}\n` : '';
+  // an overloaded constructor becomes a private method the constructor's dispatcher calls
+  if (isCtor && options.emitName !== undefined)
+    return `${leading}private ${options.emitName}(${paramText}): void {\n${bodyText}\n}`;
   if (isCtor) return `${leading}constructor(${paramText}) {\n${bodyText}\n}`;
   const ret =
     tsType(method.returnType ?? { name: 'void', args: [], array: false, annotations: [] }, scope) ||
     'unknown';
   const returnType = isAsync ? `Promise<${ret}>` : ret;
-  return `${leading}${visibility}${isStatic ? 'static ' : ''}${isAsync ? 'async ' : ''}${method.name}(${paramText}): ${returnType} {\n${bodyText}\n}`;
+  return `${leading}${visibility}${isStatic ? 'static ' : ''}${isAsync ? 'async ' : ''}${options.emitName ?? method.name}(${paramText}): ${returnType} {\n${bodyText}\n}`;
 }

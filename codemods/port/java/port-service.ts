@@ -297,7 +297,15 @@ function renderImports(
     );
   }
   for (const [module, names] of [...imports.runtime].sort()) {
-    const types = new Set(['Route', 'ErrorHandler', 'FieldError', 'Logger', 'Message', 'Comparator']);
+    const types = new Set([
+      'Route',
+      'RouteRequest',
+      'ErrorHandler',
+      'FieldError',
+      'Logger',
+      'Message',
+      'Comparator',
+    ]);
     lines.push(
       `import { ${[...names]
         .sort()

@@ -11,7 +11,10 @@ export const RUNTIME_TYPES: Readonly<Record<string, { module: string; name: stri
     name: 'MissingServletRequestParameterException',
   },
   MethodArgumentNotValidException: { module: 'spring-web', name: 'MethodArgumentNotValidException' },
+  MethodArgumentTypeMismatchException: { module: 'spring-web', name: 'MethodArgumentTypeMismatchException' },
   FieldError: { module: 'spring-web', name: 'FieldError' },
+  // a handler's HttpServletRequest is the router's request (requestURI, queryString, method, headers)
+  HttpServletRequest: { module: 'router', name: 'RouteRequest' },
   Logger: { module: 'logger', name: 'Logger' },
   RestClient: { module: 'rest-client', name: 'RestClient' },
   WebClient: { module: 'rest-client', name: 'RestClient' },

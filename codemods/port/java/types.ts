@@ -62,7 +62,7 @@ export function isDateType(type: JavaType | undefined): boolean {
  * The TypeScript spelling of a Java type. `known` holds the type names the generated project defines (service
  * classes and runtime shims); anything else becomes `unknown` so that the output still compiles.
  */
-export function toTsType(type: JavaType, known: (name: string) => boolean): string {
+export function toTsType(type: JavaType, known: (name: string) => boolean | string): string {
   if (type.array) {
     if (type.args[0]?.name === 'byte') return 'Uint8Array';
     return `${wrap(toTsType(type.args[0] ?? anyType(), known))}[]`;
@@ -82,9 +82,11 @@ export function toTsType(type: JavaType, known: (name: string) => boolean): stri
   if (type.name === 'ResponseEntity') return `ResponseEntity<${type.args.length === 0 ? 'unknown' : arg(0)}>`;
   if (type.name === 'Mono' || type.name === 'CompletableFuture') return `Promise<${arg(0)}>`;
   if (type.name === 'var') return '';
-  if (known(type.name))
-    return type.args.length > 0 ? `${type.name}<${type.args.map((_, i) => arg(i)).join(', ')}>` : type.name;
-  return 'unknown';
+  const name = known(type.name);
+  if (name === false) return 'unknown';
+  // `known` may rename: a runtime type's TS name (WebClientException → RestClientException)
+  const ts = name === true ? type.name : name;
+  return type.args.length > 0 ? `${ts}<${type.args.map((_, i) => arg(i)).join(', ')}>` : ts;
 }
 
 function wrap(ts: string): string {

@@ -37,6 +37,14 @@ function unquote(text: string | undefined): string {
   return inner.replace(/^"|"$/g, '');
 }
 
+/** `"a"` → `['a']`, `{"a", "b"}` → `['a', 'b']`, absent → `[]`. */
+function unquoteAll(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const inner = text.trim().startsWith('{') ? text.trim().slice(1, -1) : text;
+  // Java string literals: `"{id:\\d+}"` is the pattern `{id:\d+}`
+  return [...inner.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => (m[1] ?? '').replace(/\\(.)/g, '$1'));
+}
+
 function joinPath(base: string, path: string): string {
   const joined = `/${base}/${path}`.replace(/\/+/g, '/');
   return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
@@ -50,19 +58,30 @@ export function getResponseStatus(m: { annotations: JavaMethod['annotations'] })
   return STATUS_CODES[value.replace(/^HttpStatus\./, '')];
 }
 
-/** The handler methods of a controller, with their HTTP method and full path. */
-export function getRoutes(cls: JavaClass): { method: JavaMethod; http: string; path: string }[] {
-  const base = unquote(
-    getAnnotation(cls, 'RequestMapping')?.args.value ?? getAnnotation(cls, 'RequestMapping')?.args.path,
-  );
-  const routes: { method: JavaMethod; http: string; path: string }[] = [];
+/** A handler method with its HTTP method, one full path (Spring pattern) and its `params` conditions. */
+export interface HandlerRoute {
+  method: JavaMethod;
+  http: string;
+  path: string;
+  params: string[];
+}
+
+/** The handler methods of a controller; a mapping with several paths (`{"/a", "/b"}`) is one route each. */
+export function getRoutes(cls: JavaClass): HandlerRoute[] {
+  const mapping = getAnnotation(cls, 'RequestMapping');
+  const bases = unquoteAll(mapping?.args.value ?? mapping?.args.path);
+  const routes: HandlerRoute[] = [];
   for (const m of cls.methods) {
     for (const a of m.annotations) {
       let http = MAPPINGS[a.name];
       if (a.name === 'RequestMapping')
         http = a.args.method?.replace(/.*RequestMethod\./, '').replace(/[{}]/g, '') ?? 'GET';
       if (http === undefined) continue;
-      routes.push({ method: m, http, path: joinPath(base, unquote(a.args.value ?? a.args.path)) });
+      const paths = unquoteAll(a.args.value ?? a.args.path);
+      const params = unquoteAll(a.args.params);
+      for (const base of bases.length === 0 ? [''] : bases)
+        for (const path of paths.length === 0 ? [''] : paths)
+          routes.push({ method: m, http, path: joinPath(base, path), params });
     }
   }
   return routes;
@@ -121,6 +140,7 @@ function bindParam(
   if (header) {
     return `const ${p.name} = String(httpRequest.headers[${JSON.stringify(name(header).toLowerCase())}] ?? '');`;
   }
+  if (p.type.name === 'HttpServletRequest') return `const ${p.name} = httpRequest;`;
   todos.push(`${p.type.name} ${p.name} (${route})`);
   return `// TODO(migrate): parameter ${p.type.name} ${p.name} has no binding in the port\nconst ${p.name} = undefined as never;`;
 }
@@ -147,7 +167,7 @@ function checkBody(
 /** `export function orderControllerRoutes(controller): Route[]`. */
 export function generateRoutes(ctx: ServiceContext, cls: JavaClass, imports: ImportSet): string {
   imports.useRuntime('router', 'Route');
-  const entries = getRoutes(cls).map(({ method: m, http, path }) => {
+  const entries = getRoutes(cls).map(({ method: m, http, path, params }) => {
     const todos: string[] = [];
     const bindings = m.params.map((p) => bindParam(p, ctx, cls, imports, todos, `${http} ${path}`));
     for (const t of todos) {
@@ -171,7 +191,7 @@ export function generateRoutes(ctx: ServiceContext, cls: JavaClass, imports: Imp
           : `return { status: ${status}, body: ${checkBody(ctx, imports, http, path, status, call)} };`;
     return `{
   method: '${http}',
-  path: ${JSON.stringify(path)},
+  path: ${JSON.stringify(path)},${params.length > 0 ? `\n  params: ${JSON.stringify(params)},` : ''}
   // from ${fileName(cls.file)}:${m.line}
   handle: async (${m.params.length > 0 ? 'httpRequest' : '_httpRequest'}) => {
 ${bindings.join('\n')}

@@ -10,6 +10,7 @@ import {
   HttpMediaTypeNotSupportedException,
   HttpMessageNotReadableException,
   MethodArgumentNotValidException,
+  MethodArgumentTypeMismatchException,
   MissingServletRequestParameterException,
   ResponseStatusException,
   httpStatusOf,
@@ -19,6 +20,10 @@ import type { Logger } from './logger.ts';
 export interface RouteRequest {
   readonly method: string;
   readonly path: string;
+  /** HttpServletRequest's `getRequestURI()`: the path as sent, without the query. */
+  readonly requestURI: string;
+  /** HttpServletRequest's `getQueryString()`: null when the URL has none. */
+  readonly queryString: string | null;
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
@@ -34,7 +39,10 @@ export interface RouteResult {
 
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** A Spring path pattern: `{id}`, `{id:\\d+}`, `*`, `**`, `{*rest}`. */
   readonly path: string;
+  /** The mapping's `params` conditions; a route with conditions comes before one without. */
+  readonly params?: readonly string[];
   handle(request: RouteRequest): Promise<RouteResult>;
 }
 
@@ -59,23 +67,100 @@ export function requireQueryList(request: RouteRequest, name: string, type = 'Li
 export function toNumber(value: string, name: string): number {
   const n = Number(value);
   if (value.trim() === '' || Number.isNaN(n)) {
-    throw new ResponseStatusException(httpStatusOf(400), `Failed to convert '${name}' with value '${value}'`);
+    throw new MethodArgumentTypeMismatchException(name, value);
   }
   return n;
 }
 
-function matchPath(pattern: string, path: string): Record<string, string> | undefined {
-  const want = pattern.split('/').filter(Boolean);
-  const got = path.split('/').filter(Boolean);
-  if (want.length !== got.length) return undefined;
-  const params: Record<string, string> = {};
-  for (const [i, segment] of want.entries()) {
-    const actual = got[i] ?? '';
-    if (segment.startsWith('{') && segment.endsWith('}'))
-      params[segment.slice(1, -1)] = decodeURIComponent(actual);
-    else if (segment !== actual) return undefined;
+/** One segment of a Spring path pattern; `{name:regex}` keeps its regular expression. */
+type Segment =
+  | { kind: 'literal'; text: string }
+  | { kind: 'var'; name: string; regex: RegExp | undefined }
+  | { kind: 'star' }
+  | { kind: 'rest'; name: string | undefined };
+
+const segmentCache = new Map<string, Segment[]>();
+
+/** Spring's PathPattern syntax: `*` one segment, `**` and `{*name}` the rest, `{name}` and `{name:regex}`. */
+function parsePattern(pattern: string): Segment[] {
+  const cached = segmentCache.get(pattern);
+  if (cached) return cached;
+  const segments = pattern
+    .split('/')
+    .filter(Boolean)
+    .map((text): Segment => {
+      if (text === '*') return { kind: 'star' };
+      if (text === '**') return { kind: 'rest', name: undefined };
+      const variable = /^\{(\*)?([A-Za-z_$][\w$]*)(?::(.+))?\}$/.exec(text);
+      if (variable?.[1] === '*') return { kind: 'rest', name: variable[2] };
+      if (variable) {
+        const regex = variable[3] === undefined ? undefined : new RegExp(`^(?:${variable[3]})$`);
+        return { kind: 'var', name: variable[2] ?? '', regex };
+      }
+      return { kind: 'literal', text };
+    });
+  segmentCache.set(pattern, segments);
+  return segments;
+}
+
+function matchSegments(
+  want: readonly Segment[],
+  got: readonly string[],
+  params: Record<string, string>,
+): boolean {
+  const [head, ...tail] = want;
+  if (head === undefined) return got.length === 0;
+  if (head.kind === 'rest') {
+    // `**` may match zero or more segments, also before other segments (Spring allows it only at the end,
+    // where this is the same thing).
+    for (let take = got.length; take >= 0; take--) {
+      if (!matchSegments(tail, got.slice(take), params)) continue;
+      if (head.name !== undefined)
+        params[head.name] = '/' + got.slice(0, take).map(decodeURIComponent).join('/');
+      return true;
+    }
+    return false;
   }
-  return params;
+  const actual = got[0];
+  if (actual === undefined) return false;
+  if (head.kind === 'literal' && head.text !== actual) return false;
+  if (head.kind === 'var') {
+    const value = decodeURIComponent(actual);
+    if (head.regex && !head.regex.test(value)) return false;
+    params[head.name] = value;
+  }
+  return matchSegments(tail, got.slice(1), params);
+}
+
+/** The path variables when `path` matches the Spring path pattern, else undefined. */
+export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  return matchSegments(parsePattern(pattern), path.split('/').filter(Boolean), params) ? params : undefined;
+}
+
+/**
+ * Spring's order among patterns that match one path: a catch-all (`**`) last, then fewer variables and
+ * wildcards first (`/owners/new` before `/owners/{id}`), then the longer pattern.
+ */
+function comparePatterns(a: string, b: string): number {
+  const weigh = (p: string): [number, number, number] => {
+    const segments = parsePattern(p);
+    const rest = segments.filter((s) => s.kind === 'rest').length;
+    const vars = segments.filter((s) => s.kind === 'var').length;
+    const stars = segments.filter((s) => s.kind === 'star').length;
+    return [rest, vars + stars, -p.length];
+  };
+  const [x, y] = [weigh(a), weigh(b)];
+  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+}
+
+/** `params = "name"`, `"!name"`, `"name=value"`, `"name!=value"`: the request's query must satisfy each. */
+function matchesParams(conditions: readonly string[] | undefined, query: URLSearchParams): boolean {
+  return (conditions ?? []).every((c) => {
+    const [, not, name = '', op, value] = /^(!?)([^!=]+)(?:(!?=)(.*))?$/.exec(c.trim()) ?? [];
+    if (op === undefined) return not === '!' ? !query.has(name) : query.has(name);
+    return op === '=' ? query.get(name) === value : query.get(name) !== value;
+  });
 }
 
 function springError(status: number, path: string, message?: string): RouteResult {
@@ -156,16 +241,34 @@ export async function handleRequest(options: ServerOptions, req: PlainRequest): 
         };
   if (req.method === 'GET' && url.pathname === '/actuator/health')
     return send({ status: 200, body: { status: 'UP' } });
-  const candidates = options.routes.flatMap((route) => {
-    const params = matchPath(route.path, url.pathname);
-    return params === undefined ? [] : [{ route, params }];
-  });
-  const found = candidates.find((c) => c.route.method === req.method);
-  if (found === undefined) return send(springError(candidates.length > 0 ? 405 : 404, url.pathname));
+  const candidates = options.routes
+    .flatMap((route) => {
+      const params = matchPath(route.path, url.pathname);
+      return params === undefined ? [] : [{ route, params }];
+    })
+    .sort(
+      (a, b) =>
+        comparePatterns(a.route.path, b.route.path) ||
+        (b.route.params?.length ?? 0) - (a.route.params?.length ?? 0),
+    );
+  const found = candidates.find(
+    (c) => c.route.method === req.method && matchesParams(c.route.params, url.searchParams),
+  );
+  if (found === undefined) {
+    // Spring: a path and method that match but whose `params` conditions do not is a 400, not a 404
+    const status = candidates.some((c) => c.route.method === req.method)
+      ? 400
+      : candidates.length > 0
+        ? 405
+        : 404;
+    return send(springError(status, url.pathname));
+  }
   const text = req.body;
   const request: RouteRequest = {
     method: req.method,
     path: url.pathname,
+    requestURI: url.pathname,
+    queryString: url.search === '' ? null : url.search.slice(1),
     params: found.params,
     query: url.searchParams,
     headers: req.headers,

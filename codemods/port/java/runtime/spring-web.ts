@@ -55,6 +55,14 @@ export class ResponseEntity<T> {
     return new ResponseEntity(200, body);
   }
 
+  /** `ResponseEntity.of(optional)`: 200 with the value, or 404 with no body when it is empty. */
+  static of<T>(value: T | null | undefined): ResponseEntity<T> {
+    // the 404 has no body (undefined is sent as an empty response), as Spring's notFound().build()
+    return value === null || value === undefined
+      ? new ResponseEntity(404, undefined as T)
+      : new ResponseEntity(200, value);
+  }
+
   static notFound(): ResponseEntityBuilder {
     return new ResponseEntityBuilder(404);
   }
@@ -94,6 +102,14 @@ export class ResponseStatusException extends Error {
     this.name = 'ResponseStatusException';
     this.statusCode = statusCode;
     this.reason = reason;
+  }
+}
+
+/** A path variable or request parameter that does not convert to the handler's type: a 400, as in Spring MVC. */
+export class MethodArgumentTypeMismatchException extends ResponseStatusException {
+  constructor(name: string, value: string) {
+    super(httpStatusOf(400), `Failed to convert '${name}' with value '${value}'`);
+    this.name = 'MethodArgumentTypeMismatchException';
   }
 }
 
