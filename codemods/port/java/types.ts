@@ -34,6 +34,8 @@ const LIST = new Set([
 ]);
 const SET = new Set(['Set', 'HashSet', 'LinkedHashSet', 'TreeSet']);
 const MAP = new Set(['Map', 'HashMap', 'LinkedHashMap', 'TreeMap', 'ConcurrentHashMap']);
+/** Java futures: a Promise in the port (`supplyAsync`/`thenApply`/`join` → promise chains and await). */
+const FUTURE = new Set(['Mono', 'CompletableFuture', 'CompletionStage', 'Future']);
 const DATE = new Set(['Instant', 'LocalDateTime', 'LocalDate', 'OffsetDateTime', 'ZonedDateTime', 'Date']);
 
 export function isNumberType(type: JavaType | undefined): boolean {
@@ -54,6 +56,9 @@ export function isSetType(type: JavaType | undefined): boolean {
 export function isMapType(type: JavaType | undefined): boolean {
   return type !== undefined && MAP.has(type.name);
 }
+export function isFutureType(type: JavaType | undefined): boolean {
+  return type !== undefined && FUTURE.has(type.name);
+}
 export function isDateType(type: JavaType | undefined): boolean {
   return type !== undefined && DATE.has(type.name);
 }
@@ -62,7 +67,7 @@ export function isDateType(type: JavaType | undefined): boolean {
  * The TypeScript spelling of a Java type. `known` holds the type names the generated project defines (service
  * classes and runtime shims); anything else becomes `unknown` so that the output still compiles.
  */
-export function toTsType(type: JavaType, known: (name: string) => boolean): string {
+export function toTsType(type: JavaType, known: (name: string) => boolean | string): string {
   if (type.array) {
     if (type.args[0]?.name === 'byte') return 'Uint8Array';
     return `${wrap(toTsType(type.args[0] ?? anyType(), known))}[]`;
@@ -80,11 +85,13 @@ export function toTsType(type: JavaType, known: (name: string) => boolean): stri
   if (type.name === 'Optional') return `${arg(0)} | null`;
   if (type.name === 'Duration') return 'number';
   if (type.name === 'ResponseEntity') return `ResponseEntity<${type.args.length === 0 ? 'unknown' : arg(0)}>`;
-  if (type.name === 'Mono' || type.name === 'CompletableFuture') return `Promise<${arg(0)}>`;
+  if (FUTURE.has(type.name)) return `Promise<${arg(0)}>`;
   if (type.name === 'var') return '';
-  if (known(type.name))
-    return type.args.length > 0 ? `${type.name}<${type.args.map((_, i) => arg(i)).join(', ')}>` : type.name;
-  return 'unknown';
+  const name = known(type.name);
+  if (name === false) return 'unknown';
+  // `known` may rename: a runtime type's TS name (WebClientException → RestClientException)
+  const ts = name === true ? type.name : name;
+  return type.args.length > 0 ? `${ts}<${type.args.map((_, i) => arg(i)).join(', ')}>` : ts;
 }
 
 function wrap(ts: string): string {
