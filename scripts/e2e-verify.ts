@@ -1,11 +1,15 @@
 /**
- * `npm run e2e:verify`: the proof of `migrate verify` without a contract suite. Ports and builds the four
- * spring-orders services into components (as e2e:sample does) and serves them in migrate's host on data of their
+ * `npm run e2e:verify`: the proof of `migrate verify` without a contract suite, over two estates:
+ * samples/spring-orders, then samples/spring-clinic (scripts/e2e/verify-clinic.ts, the same steps). Ports and
+ * builds the four spring-orders services into components (as e2e:sample does) and serves them in migrate's host on data of their
  * own; starts the real Spring estate twice (legacy, and a twin for Diffy-style noise, each with its own schema,
  * NATS subject and Redis database); then runs `runVerify` for every service: generated requests to legacy, twin
  * and component, answers, rows, Redis keys and NATS messages compared.
  *
- * Ports: ORDER_PORT…NOTIFICATION_PORT (legacy, default 26081-26084) and the twin at +10 (26091-26094).
+ * Ports: ORDER_PORT…NOTIFICATION_PORT (legacy, default 26081-26084) and the twin at +10 (26091-26094);
+ * CLINIC_PORT (the clinic's legacy records…reminder from there, default 32181-32184; its twin at +10).
+ * The JSON line has per-service requests, unexplained mismatches (with their causes: the request and the first
+ * differing field) and the port's type errors; a service whose build was refused says why.
  * E2E_VERIFY_REPORTS=<dir>: also write each service's result there as JSON.
  * Progress and every mismatch go to stderr; the last stdout line is one JSON object. Exit 0 when no unexplained
  * mismatch and no type error, 1 otherwise. Everything made for the run is removed at the end (also on failure).
@@ -27,6 +31,7 @@ import {
   type Service,
 } from './e2e/components.ts';
 import { claimRedisDb, flushRedisDb, PG_URL, withDb } from './e2e/resources.ts';
+import { CLINIC_SERVICES, verifyClinic, type ClinicServiceRun } from './e2e/verify-clinic.ts';
 import {
   ESTATE_ROOT,
   getFreePort,
@@ -81,6 +86,17 @@ const SEED = [
   join(ESTATE_ROOT, 'inventory-service/src/main/resources/data.sql'),
 ];
 
+/** A service's unexplained mismatches by cause: the request and the first field that differed, counted. */
+function getMismatchCauses(result: VerifyResult): Record<string, number> {
+  const causes: Record<string, number> = {};
+  for (const m of result.mismatches) {
+    const field = m.differences[0]?.pointer ?? '?';
+    const key = `${m.request.method} ${m.request.path.replace(/\d+/g, '{n}').split('?')[0] ?? ''} ${field}`;
+    causes[key] = (causes[key] ?? 0) + 1;
+  }
+  return causes;
+}
+
 async function main(): Promise<number> {
   const started = performance.now();
   const work = await mkdtemp(join(tmpdir(), 'migrate-e2e-verify-'));
@@ -89,16 +105,18 @@ async function main(): Promise<number> {
   let redisDb: number | undefined;
   let host: Host | undefined;
   const estates: SpringEstate[] = [];
-  const summary: Record<string, unknown> = { estates: 1, services: 0 };
-  let ok = false;
+  const summary: Record<string, unknown> = { estates: 2, services: 0 };
+  let ok: boolean;
+  const results: VerifyResult[] = [];
+  const typeErrorsOf: Record<string, number> = {};
+  const refused: Record<string, string> = {};
   try {
     await run('bash', ['scripts/ensure-services.sh']);
     const built = new Map<Service, PortedService>();
-    let typeErrors = 0;
     for (const service of SERVICES) {
       const ported = await portAndBuild(work, service);
       built.set(service, ported);
-      typeErrors += await countTypeErrors(join(work, `${service}-service`));
+      typeErrorsOf[`${service}-service`] = await countTypeErrors(join(work, `${service}-service`));
     }
 
     log('building the Spring jars, then starting the legacy estate and its twin');
@@ -158,7 +176,6 @@ async function main(): Promise<number> {
     const componentUrl = (service: Service): string =>
       `http://127.0.0.1:${running.components.get(service)?.port ?? 9}`;
 
-    const results: VerifyResult[] = [];
     for (const service of SERVICES) {
       log(`verify ${service}-service`);
       const result = await runVerify({
@@ -182,20 +199,6 @@ async function main(): Promise<number> {
       );
       if (!result.passed) process.stderr.write(verifyReporters.text(result));
     }
-    const noiseFields = results.reduce((n, r) => n + r.noise.filter((f) => f.explained > 0).length, 0);
-    const unexplained = results.reduce((n, r) => n + r.mismatches.length, 0);
-    Object.assign(summary, {
-      services: results.length,
-      requests: results.reduce((n, r) => n + r.requests, 0),
-      mismatches_unexplained: unexplained,
-      noise_fields: noiseFields,
-      typecheck_errors: typeErrors,
-      explained_differences: results.reduce((n, r) => n + r.explainedDifferences, 0),
-      per_service: Object.fromEntries(
-        results.map((r) => [r.service, { requests: r.requests, unexplained: r.mismatches.length }]),
-      ),
-    });
-    ok = unexplained === 0 && typeErrors === 0 && results.length === SERVICES.length;
   } catch (error) {
     log(error instanceof Error ? error.message : String(error));
     summary['error'] = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -207,6 +210,60 @@ async function main(): Promise<number> {
       () => undefined,
     );
     if (redisDb !== undefined) await flushRedisDb(redisDb).catch(() => undefined);
+  }
+  // the second estate, once the first one's JVMs are gone
+  try {
+    const clinic: ClinicServiceRun[] = await verifyClinic({
+      work,
+      run: RUN,
+      log,
+      countTypeErrors,
+      ports: [0, 1, 2, 3].map((i) => port('CLINIC_PORT', 32181) + i) as unknown as [
+        number,
+        number,
+        number,
+        number,
+      ],
+    });
+    for (const c of clinic) {
+      typeErrorsOf[c.service] = c.typecheckErrors;
+      if (c.refused !== undefined) refused[c.service] = c.refused;
+      if (c.result) {
+        results.push(c.result);
+        log(`${c.service}: ${c.result.requests} requests, ${c.result.mismatches.length} unexplained`);
+        if (!c.result.passed) process.stderr.write(verifyReporters.text(c.result));
+      }
+    }
+  } catch (error) {
+    log(`clinic: ${error instanceof Error ? error.message : String(error)}`);
+    summary['clinic_error'] = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  }
+  try {
+    const typeErrors = Object.values(typeErrorsOf).reduce((n, e) => n + e, 0);
+    const noiseFields = results.reduce((n, r) => n + r.noise.filter((f) => f.explained > 0).length, 0);
+    const unexplained = results.reduce((n, r) => n + r.mismatches.length, 0);
+    Object.assign(summary, {
+      services: results.length,
+      requests: results.reduce((n, r) => n + r.requests, 0),
+      mismatches_unexplained: unexplained,
+      noise_fields: noiseFields,
+      typecheck_errors: typeErrors,
+      explained_differences: results.reduce((n, r) => n + r.explainedDifferences, 0),
+      per_service: Object.fromEntries(
+        results.map((r) => [
+          r.service,
+          {
+            requests: r.requests,
+            unexplained: r.mismatches.length,
+            typecheck_errors: typeErrorsOf[r.service] ?? 0,
+            ...(refused[r.service] === undefined ? {} : { build_refused: refused[r.service] }),
+            ...(r.mismatches.length === 0 ? {} : { causes: getMismatchCauses(r) }),
+          },
+        ]),
+      ),
+    });
+    ok = unexplained === 0 && typeErrors === 0 && results.length === SERVICES.length + CLINIC_SERVICES.length;
+  } finally {
     await rm(work, { recursive: true, force: true });
   }
   summary['seconds'] = Number(((performance.now() - started) / 1000).toFixed(1));

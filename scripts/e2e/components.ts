@@ -55,7 +55,8 @@ export function migrate(args: string[]): Promise<CliResult> {
 }
 
 export interface PortedService {
-  service: Service;
+  /** The short name (`order`, or a clinic service's `records`). */
+  service: string;
   methods: number;
   methodsTodo: number;
   wasm: string;
@@ -65,11 +66,15 @@ export interface PortedService {
   buildSeconds: number;
 }
 
-/** `migrate port`, then `migrate codemod` and `migrate build` on what it wrote. */
-export async function portAndBuild(work: string, service: Service): Promise<PortedService> {
+/** `migrate port`, then `migrate codemod` and `migrate build` on what it wrote (the sample's, or `estate`'s). */
+export async function portAndBuild(
+  work: string,
+  service: string,
+  estate: string = ESTATE_ROOT,
+): Promise<PortedService> {
   const id = `${service}-service`;
   const out = join(work, id);
-  const ported = await migrate(['port', id, '--estate', ESTATE_ROOT, '--out', out, '--json']);
+  const ported = await migrate(['port', id, '--estate', estate, '--out', out, '--json']);
   const report = JSON.parse(ported.stdout) as { methods: number; methods_todo: number };
   const codemod = await migrate(['codemod', out]);
   const wasm = join(work, `${service}.wasm`);

@@ -10,14 +10,22 @@ import {
   accessorProperty,
 } from './expressions.ts';
 import { inferType } from './infer.ts';
-import type { JavaType } from './model.ts';
+import type { JavaClass, JavaType } from './model.ts';
 import { getPropertyOfAccessor } from './names.ts';
 import { readType } from './read-model.ts';
 import { isBeanRole, isDataRole } from './roles.ts';
 import { DROPPED_TYPES } from './runtime-names.ts';
 import { lookupLocal, type Scope } from './scope.ts';
 import { Untranslatable } from './todo.ts';
-import { getElementType, isListType, isMapType, isSetType, isStringType } from './types.ts';
+import {
+  getElementType,
+  isDateType,
+  isFutureType,
+  isListType,
+  isMapType,
+  isSetType,
+  isStringType,
+} from './types.ts';
 import { translateStaticCall } from './static-calls.ts';
 
 const ASYNC_CONNECTION_METHODS = new Set(['flush', 'close', 'drain', 'request']);
@@ -36,10 +44,64 @@ function readCall(node: Node): Call {
   return { node, object, name, argNodes };
 }
 
+/** CompletableFuture's combinators, in the port Promise's (`thenApply(f)` → `then(f)`). */
+const FUTURE_CHAIN: Readonly<Record<string, string>> = {
+  thenApply: 'then',
+  thenApplyAsync: 'then',
+  thenCompose: 'then',
+  thenComposeAsync: 'then',
+  thenAccept: 'then',
+  thenAcceptAsync: 'then',
+  thenRun: 'then',
+  thenRunAsync: 'then',
+  exceptionally: 'catch',
+};
+/** Static factories of CompletableFuture, which make a future. */
+const FUTURE_FACTORIES = new Set(['supplyAsync', 'runAsync', 'completedFuture', 'failedFuture', 'allOf']);
+
+/** True when `node` is a CompletableFuture (a Promise in the port) as far as the translator can tell. */
+export function isFutureExpr(node: Node | undefined, scope: Scope): boolean {
+  if (node === undefined) return false;
+  if (node.type === 'parenthesized_expression')
+    return isFutureExpr(node.namedChildren[0] ?? undefined, scope);
+  if (node.type === 'method_invocation') {
+    const { object, name } = readCall(node);
+    if (object?.text === 'CompletableFuture' && FUTURE_FACTORIES.has(name)) return true;
+    if (FUTURE_CHAIN[name] !== undefined && isFutureExpr(object, scope)) return true;
+  }
+  return isFutureType(safeInfer(node, scope));
+}
+
+function safeInfer(node: Node, scope: Scope): JavaType | undefined {
+  try {
+    return inferType(node, scope);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Java method a call reaches, when it is a method of the service (for its declared return type). */
+function getCalledMethod(call: Call, scope: Scope): JavaClass['methods'][number] | undefined {
+  const { object, name } = call;
+  if (!object || object.type === 'this') return scope.cls.methods.find((m) => m.name === name);
+  const type = safeInfer(object, scope);
+  return type ? scope.ctx.classes.get(type.name)?.methods.find((m) => m.name === name) : undefined;
+}
+
 /** True when the call returns a promise in the port: repository, HTTP client, NATS round trip or an async bean method. */
 export function isAsyncCall(node: Node, scope: Scope): boolean {
-  const { object, name } = readCall(node);
+  const call = readCall(node);
+  const { object, name } = call;
+  // a method that returns a CompletableFuture hands back the promise itself: callers chain it (or join it)
+  if (isFutureType(getCalledMethod(call, scope)?.returnType)) return false;
+  // `future.join()` / `future.get()` wait for it
+  if ((name === 'join' || name === 'get') && call.argNodes.length === 0 && isFutureExpr(object, scope))
+    return true;
   if (!object || object.type === 'this') return scope.ctx.asyncMethods.has(`${scope.cls.name}.${name}`);
+  // StringRedisTemplate's operations (runtime/redis-template.ts) go to Redis
+  if (object.type === 'method_invocation' && /^opsFor(Hash|Value)$/.test(readCall(object).name)) return true;
+  if (safeInfer(object, scope)?.name === 'StringRedisTemplate' && (name === 'delete' || name === 'hasKey'))
+    return true;
   if (
     (name === 'body' || name === 'bodyToMono' || name === 'toEntity' || name === 'toBodilessEntity') &&
     object.text.includes('.retrieve()')
@@ -67,9 +129,40 @@ function args(call: Call, scope: Scope, elementType?: JavaType): string[] {
   return call.argNodes.map((a) => translateArg(a, scope, elementType));
 }
 
-export function translateArg(node: Node, scope: Scope, elementType?: JavaType): string {
-  if (node.type === 'lambda_expression') return translateLambda(node, scope, elementType);
+export function translateArg(
+  node: Node,
+  scope: Scope,
+  elementType?: JavaType,
+  options: { async?: boolean } = {},
+): string {
+  if (node.type === 'lambda_expression') return translateLambda(node, scope, elementType, options);
   return translateExpr(node, scope);
+}
+
+/** A task or callback a future runs: an async function in the port, which may await what it calls. */
+function futureArg(node: Node, scope: Scope): string {
+  if (node.type === 'lambda_expression') return translateArg(node, scope, undefined, { async: true });
+  return translateExpr(node, scope);
+}
+
+/** `CompletableFuture.supplyAsync(task[, executor])` and the other factories → promises. */
+export function translateFutureFactory(name: string, argNodes: Node[], scope: Scope, at: Node): string {
+  const [first] = argNodes;
+  switch (name) {
+    case 'supplyAsync':
+    case 'runAsync':
+      // the executor only chose a thread: the task runs on the event loop, after the caller's turn as on a pool
+      if (first) return `Promise.resolve().then(${futureArg(first, scope)})`;
+      break;
+    case 'completedFuture':
+      return `Promise.resolve(${first ? translateExpr(first, scope) : ''})`;
+    case 'failedFuture':
+      if (first) return `Promise.reject(${translateExpr(first, scope)})`;
+      break;
+    case 'allOf':
+      return `Promise.all([${argNodes.map((a) => translateExpr(a, scope)).join(', ')}]).then(() => undefined)`;
+  }
+  throw new Untranslatable(`CompletableFuture.${name}`, at);
 }
 
 /** `X.class` or `new ParameterizedTypeReference<T>() {}` → the TS type. */
@@ -97,6 +190,15 @@ function translateCallSync(call: Call, scope: Scope): string {
   const { object, name } = call;
   const special = translateChains(call, scope);
   if (special !== undefined) return special;
+  const future = translateFutureCall(call, scope);
+  if (future !== undefined) return future;
+  const env = translateEnvCall(call, scope);
+  if (env !== undefined) return env;
+  // `java.time.Duration.ofSeconds(2)`: a fully qualified class is the class
+  const qualified =
+    object?.type === 'field_access' ? /^[a-z][\w.]*\.([A-Z]\w*)$/.exec(object.text)?.[1] : undefined;
+  if (qualified !== undefined && !lookupLocal(scope, object?.text.split('.')[0] ?? ''))
+    return translateStaticCall({ ...call, owner: qualified }, scope);
   if (!object) {
     const method = scope.cls.methods.find((m) => m.name === name);
     if (!method)
@@ -161,6 +263,36 @@ function translateChains(call: Call, scope: Scope): string | undefined {
   return undefined;
 }
 
+/** Future combinators (`thenApply` → `then`), `join`/`get` (awaited by the caller), the factories. */
+function translateFutureCall(call: Call, scope: Scope): string | undefined {
+  const { object, name, argNodes } = call;
+  if (object?.text === 'CompletableFuture' && FUTURE_FACTORIES.has(name))
+    return translateFutureFactory(name, argNodes, scope, call.node);
+  if (!isFutureExpr(object, scope) || object === undefined) return undefined;
+  const chained = FUTURE_CHAIN[name];
+  if (chained !== undefined && argNodes.length === 1 && argNodes[0]) {
+    const callback = futureArg(argNodes[0], scope);
+    // thenRun's task takes no argument; Promise.then passes one, which it ignores
+    return `${translateExpr(object, scope)}.${chained}(${callback})`;
+  }
+  if ((name === 'join' || name === 'get') && argNodes.length === 0) return translateExpr(object, scope);
+  throw new Untranslatable(`CompletableFuture.${name}`, call.node);
+}
+
+/** `System.getenv("X")` and `System.getenv().getOrDefault("X", d)` → `process.env` (the config capability in a component). */
+function translateEnvCall(call: Call, scope: Scope): string | undefined {
+  const { object, name, argNodes } = call;
+  const a = (): string[] => argNodes.map((x) => translateExpr(x, scope));
+  if (object?.text === 'System' && name === 'getenv' && argNodes.length === 1)
+    return `(process.env[${a()[0]}] ?? null)`;
+  if (object?.text === 'System.getenv()' || object?.text.replace(/\s/g, '') === 'System.getenv()') {
+    if (name === 'getOrDefault' && argNodes.length === 2) return `(process.env[${a()[0]}] ?? ${a()[1]})`;
+    if (name === 'get' && argNodes.length === 1) return `(process.env[${a()[0]}] ?? null)`;
+    if (name === 'containsKey' && argNodes.length === 1) return `(process.env[${a()[0]}] !== undefined)`;
+  }
+  return undefined;
+}
+
 function translateObjectMapper(call: Call, scope: Scope): string {
   const a = call.argNodes;
   switch (call.name) {
@@ -186,6 +318,26 @@ function translateInstanceCall(call: Call, scope: Scope, receiverType: JavaType 
   const a = (elementType?: JavaType): string[] => args(call, scope, elementType);
   const element = getElementType(receiverType);
   const n = argNodes.length;
+
+  // Optional (kept as `T | null`).
+  if (receiverType?.name === 'Optional') {
+    switch (name) {
+      case 'map':
+        scope.imports.useRuntime('java', 'mapOptional');
+        return `mapOptional(${r()}, ${a(element)[0]})`;
+      case 'filter':
+        scope.imports.useRuntime('java', 'filterOptional');
+        return `filterOptional(${r()}, ${a(element)[0]})`;
+      case 'isEmpty':
+        if (n === 0) return `(${r()} == null)`;
+        break;
+    }
+  }
+  // LocalDate arithmetic.
+  if (isDateType(receiverType) && /^(plus|minus)Days$/.test(name) && n === 1) {
+    scope.imports.useRuntime('java', 'plusDays');
+    return `plusDays(${r()}, ${name === 'minusDays' ? `-(${a()[0]})` : a()[0]})`;
+  }
 
   // Streams and collections.
   const stream = translateStreamCall(call, scope, receiverType, r, a);
@@ -234,6 +386,13 @@ function translateInstanceCall(call: Call, scope: Scope, receiverType: JavaType 
         return `[...${r()}.keys()]`;
       case 'values':
         return `[...${r()}.values()]`;
+      case 'entrySet':
+        // entries as objects, so that `e.getKey()`/`e.getValue()` read as properties
+        return `[...${r()}.entries()].map(([key, value]) => ({ key, value }))`;
+      case 'forEach': {
+        const [k1 = 'key', v1 = 'value'] = lambdaParamNames(argNodes[0]);
+        return `${r()}.forEach((${v1}, ${k1}) => (${a()[0]})(${k1}, ${v1}))`;
+      }
     }
     throw new Untranslatable(`Map.${name}`, call.node);
   }
@@ -248,6 +407,9 @@ function translateInstanceCall(call: Call, scope: Scope, receiverType: JavaType 
         return `${r()}.size`;
       case 'isEmpty':
         return `(${r()}.size === 0)`;
+      case 'addAll':
+        if (n === 1) return `${a()[0]}.forEach((value) => ${r()}.add(value))`;
+        break;
     }
   }
 
@@ -371,6 +533,16 @@ function translateInstanceCall(call: Call, scope: Scope, receiverType: JavaType 
   return `${r()}.${name}(${a().join(', ')})`;
 }
 
+/** The parameter names of a lambda node (`(a, b) -> …`, `a -> …`). */
+export function lambdaParamNames(node: Node | undefined): string[] {
+  const params = node?.type === 'lambda_expression' ? node.childForFieldName('parameters') : undefined;
+  if (!params) return [];
+  if (params.type === 'identifier') return [params.text];
+  return params.namedChildren
+    .filter(isNode)
+    .map((p) => (p.type === 'identifier' ? p.text : (p.childForFieldName('name')?.text ?? p.text)));
+}
+
 function isTrivialSetter(body: Node | undefined): boolean {
   return (
     body !== undefined &&
@@ -400,8 +572,11 @@ function translateStreamCall(
     case 'mapToDouble':
     case 'mapToObj':
       return `${r()}.map(${a(element)[0]})`;
-    case 'filter':
     case 'forEach':
+      // Map.forEach's callback takes (key, value) in Java, (value, key) in JavaScript: see the Map case
+      if (isMapType(receiverType)) return undefined;
+      return `${r()}.forEach(${a(element)[0]})`;
+    case 'filter':
     case 'flatMap':
       return `${r()}.${name}(${a(element)[0]})`;
     case 'anyMatch':

@@ -9,6 +9,7 @@ import { getPropertyOfAccessor } from './names.ts';
 import { getJacksonFieldName, getLombokGetterName } from '../../../shared/jackson-names.ts';
 import { fileName } from './members.ts';
 import { translateConstructors, translateMethods } from './overloads.ts';
+import { getStaticallyAssigned, isDeferredStaticField, translateStaticInit } from './static-init.ts';
 
 function doc(cls: JavaClass): string {
   return cls.javadoc ? `${cls.javadoc}\n` : '';
@@ -59,21 +60,49 @@ function fieldInit(
   }
 }
 
-function fieldLines(ctx: ServiceContext, cls: JavaClass, imports: ImportSet, mutable: boolean): string[] {
+function fieldLines(
+  ctx: ServiceContext,
+  cls: JavaClass,
+  imports: ImportSet,
+  mutable: boolean,
+  staticInit = false,
+): string[] {
   const scope = createScope(ctx, cls, 'fields', imports, false);
+  // with a static initStatics(), the fields it sets are declared here and assigned there
+  const deferred = staticInit ? getStaticallyAssigned(cls) : new Set<string>();
   return cls.fields
     .filter((f) => f.type.name !== 'Logger' && !DROPPED_TYPES.has(f.type.name))
     .map((f) => {
       const isStatic = f.modifiers.includes('static');
       // the composition root sets an injected field after construction: public, and assigned by then
       const injected = !mutable && isInjectedField(f);
-      const readonly = !mutable && f.modifiers.includes('final') ? 'readonly ' : '';
+      const isDeferred = isStatic && deferred.has(f.name);
+      const readonly = !mutable && !isDeferred && f.modifiers.includes('final') ? 'readonly ' : '';
       const visibility = !mutable && !injected && f.modifiers.includes('private') ? 'private ' : '';
       const type = tsType(f.type, scope) || 'unknown';
-      const init = fieldInit(ctx, cls, f, imports);
+      const init = isDeferred && isDeferredStaticField(f) ? undefined : fieldInit(ctx, cls, f, imports);
+      // a bean's field Spring leaves unset holds Java's default until the code sets it
+      const unset =
+        !mutable &&
+        !injected &&
+        !isStatic &&
+        init === undefined &&
+        !f.modifiers.includes('final') &&
+        !cls.constructors.some((c) => new RegExp(`\\b${f.name}\\s*=[^=]`).test(c.text))
+          ? defaultValue(f)
+          : undefined;
+      if (unset !== undefined)
+        return `${visibility}${fieldName(cls, f.name)}: ${type}${unset === 'null' ? ' | null' : ''} = ${unset};`;
       const bang = init === undefined && (mutable || injected) ? '!' : '';
       return `${visibility}${isStatic ? 'static ' : ''}${readonly}${fieldName(cls, f.name)}${bang}: ${type}${init === undefined ? '' : ` = ${init}`};`;
     });
+}
+
+/** Java's default value of an unset field: 0, false or null. */
+function defaultValue(f: JavaVariable): string {
+  if (['int', 'long', 'short', 'byte', 'double', 'float'].includes(f.type.name) && !f.type.array) return '0';
+  if (f.type.name === 'boolean' && !f.type.array) return 'false';
+  return 'null';
 }
 
 /** `record X(A a, B b)` → `interface X { a: A; b: B }`; built with object literals at the call sites. */
@@ -198,7 +227,10 @@ export function translateBean(
   outcomes: MethodOutcome[],
   leadingFor: (m: JavaMethod) => string | undefined = () => undefined,
 ): string {
-  const members = fieldLines(ctx, cls, imports, false);
+  const staticInit = translateStaticInit(ctx, cls, imports, outcomes);
+  if (staticInit) (ctx.staticInits ??= new Set()).add(cls.name);
+  const members = fieldLines(ctx, cls, imports, false, staticInit !== undefined);
+  if (staticInit) members.push(staticInit.member);
   const dropped = new Set(cls.fields.filter((f) => DROPPED_TYPES.has(f.type.name)).map((f) => f.name));
   for (const m of cls.constructors)
     members.push(translateMember(ctx, cls, m, imports, outcomes, { droppedFields: dropped }));

@@ -1,10 +1,14 @@
 /** The generated `main.ts`: config, pools, beans in dependency order (constructor injection), routes, server. */
-import { getAnnotation, hasAnnotation, type JavaClass, type JavaVariable } from './model.ts';
+import { getAnnotation, hasAnnotation, type JavaClass, type JavaMethod, type JavaVariable } from './model.ts';
 import type { ClassRole } from './roles.ts';
 import { getInjectedParams, isInjectedField } from './classes.ts';
 import { lowerFirst } from './names.ts';
 import { valueExpr } from './config.ts';
 import type { DroppedConstruct } from './dropped.ts';
+import { DROPPED_TYPES } from './runtime-names.ts';
+import { isRunnerType } from './members.ts';
+import { getStartupHooks } from './startup-hooks.ts';
+import { STATIC_INIT_METHOD } from './static-init.ts';
 
 export interface RootInput {
   serviceName: string;
@@ -18,9 +22,20 @@ export interface RootInput {
   /** A bean subscribes (`createDispatcher`): the component exports wasmcloud:messaging/handler. */
   subscribesNats?: boolean;
   dropped: DroppedConstruct[];
+  /** `@Bean` methods that translated without a TODO: the composition root calls them and injects what they make. */
+  beanMethods?: readonly { owner: JavaClass; method: JavaMethod }[];
+  /** Classes with a `static initStatics()`: called once before the beans are made. */
+  staticInits?: readonly string[];
 }
 
-function argFor(p: JavaVariable, input: RootInput, owner: JavaClass, names: Map<string, string>): string {
+/** What an injection point gets, or a TODO naming the missing bean (also reported). */
+function argFor(
+  p: JavaVariable,
+  input: RootInput,
+  owner: JavaClass,
+  names: Map<string, string>,
+  redis: string,
+): string {
   const value = getAnnotation(p, 'Value');
   if (value?.args.value) {
     const expr = valueExpr(value.args.value, input.props);
@@ -28,6 +43,7 @@ function argFor(p: JavaVariable, input: RootInput, owner: JavaClass, names: Map<
   }
   if (p.type.name === 'RestClient.Builder' || p.type.name === 'WebClient.Builder')
     return 'RestClient.builder()';
+  if (p.type.name === 'StringRedisTemplate') return `new StringRedisTemplate(${redis})`;
   const bean = names.get(p.type.name);
   if (bean) return bean;
   const why = `no bean of type ${p.type.name} for ${owner.name}`;
@@ -45,12 +61,31 @@ function argFor(p: JavaVariable, input: RootInput, owner: JavaClass, names: Map<
 interface Composition {
   lines: string[];
   imports: Set<string>;
+  beans: JavaClass[];
   controllers: JavaClass[];
   advice: JavaClass | undefined;
   destroy: string[];
+  /** Variables holding the runners `@Bean` methods made. */
+  runners: string[];
 }
 
-/** The beans in dependency order (constructor injection); `store` is what repositories get (`pool`, `redis`). */
+/** True when the class uses a StringRedisTemplate (the composition root gives it one over the Redis client). */
+export function usesRedisTemplate(classes: ReadonlyMap<string, JavaClass>): boolean {
+  const injected = (v: JavaVariable): boolean => v.type.name === 'StringRedisTemplate';
+  return [...classes.values()].some(
+    (c) =>
+      c.fields.some(injected) ||
+      c.constructors.some((k) => k.params.some(injected)) ||
+      c.methods.some((m) => hasAnnotation(m, 'Bean') && m.params.some(injected)),
+  );
+}
+
+type Item = { kind: 'class'; cls: JavaClass } | { kind: 'bean'; owner: JavaClass; method: JavaMethod };
+
+/**
+ * The beans in dependency order: classes (constructor injection) and what `@Bean` methods make, each made once
+ * what it needs exists; `store` is what repositories get (`pool`, `redis`).
+ */
 function compose(
   input: RootInput,
   store: (role: 'jpa-repository' | 'redis-repository') => string,
@@ -62,39 +97,67 @@ function compose(
     'controller',
     'advice',
   ]);
-  const beans = [...input.classes.values()].filter((c) => beanRoles.has(input.roles.get(c.name) ?? 'other'));
+  const beanMethods = input.beanMethods ?? [];
+  const beans = [...input.classes.values()].filter(
+    (c) =>
+      beanRoles.has(input.roles.get(c.name) ?? 'other') ||
+      (input.roles.get(c.name) === 'application' && beanMethods.some((b) => b.owner.name === c.name)),
+  );
+  const provided = new Set([
+    ...beans.map((b) => b.name),
+    ...beanMethods.map((b) => b.method.returnType?.name ?? ''),
+  ]);
   const names = new Map<string, string>();
   const lines: string[] = [];
   const imports = new Set<string>();
-  const pending = [...beans];
+  const runners: string[] = [];
+  const redis = store('redis-repository');
+  const needs = (params: readonly JavaVariable[]): boolean =>
+    params.every((p) => !provided.has(p.type.name) || names.has(p.type.name));
+  const pending: Item[] = [
+    ...beans.map((cls): Item => ({ kind: 'class', cls })),
+    ...beanMethods.map(({ owner, method }): Item => ({ kind: 'bean', owner, method })),
+  ];
   while (pending.length > 0) {
-    const ready = pending.findIndex((c) => {
-      const role = input.roles.get(c.name);
-      if (role === 'jpa-repository' || role === 'redis-repository') return true;
-      return getInjectedParams(c).every(
-        (p) => !beans.some((b) => b.name === p.type.name) || names.has(p.type.name),
-      );
+    const ready = pending.findIndex((item) => {
+      if (item.kind === 'bean') return names.has(item.owner.name) && needs(item.method.params);
+      const role = input.roles.get(item.cls.name);
+      return role === 'jpa-repository' || role === 'redis-repository' || needs(getInjectedParams(item.cls));
     });
-    const cls = pending.splice(ready < 0 ? 0 : ready, 1)[0];
-    if (!cls) break;
+    const item = pending.splice(ready < 0 ? 0 : ready, 1)[0];
+    if (!item) break;
+    if (item.kind === 'bean') {
+      const { owner, method } = item;
+      const variable = names.has(method.returnType?.name ?? '') ? `${method.name}Bean` : method.name;
+      const args = method.params.map((p) => argFor(p, input, owner, names, redis));
+      lines.push(`const ${variable} = ${lowerFirst(owner.name)}.${method.name}(${args.join(', ')});`);
+      if (isRunnerType(method.returnType)) runners.push(variable);
+      else if (method.returnType) names.set(method.returnType.name, variable);
+      continue;
+    }
+    const cls = item.cls;
     const variable = lowerFirst(cls.name);
-    imports.add(
-      `import { ${cls.name}${input.roles.get(cls.name) === 'controller' ? `, ${variable}Routes` : ''}${input.roles.get(cls.name) === 'advice' ? `, ${variable}ErrorHandler` : ''} } from '${input.importPath(cls.name)}';`,
-    );
     const role = input.roles.get(cls.name);
+    imports.add(
+      `import { ${cls.name}${role === 'controller' ? `, ${variable}Routes` : ''}${role === 'advice' ? `, ${variable}ErrorHandler` : ''} } from '${input.importPath(cls.name)}';`,
+    );
     const args =
-      role === 'jpa-repository'
+      role === 'jpa-repository' || role === 'redis-repository'
         ? [store(role)]
-        : role === 'redis-repository'
-          ? [store(role)]
-          : getInjectedParams(cls).map((p) => argFor(p, input, cls, names));
+        : getInjectedParams(cls).map((p) => argFor(p, input, cls, names, redis));
     lines.push(`const ${variable} = new ${cls.name}(${args.join(', ')});`);
     names.set(cls.name, variable);
   }
-  // Field injection once every bean exists, as Spring does (a cycle through fields is allowed).
+  // Field injection once every bean exists, as Spring does (a cycle through fields is allowed). Types the port
+  // removes (ObjectMapper: JSON is built in) are not injected.
   for (const cls of beans) {
-    for (const f of cls.fields.filter(isInjectedField))
-      lines.push(`${lowerFirst(cls.name)}.${f.name} = ${argFor(f, input, cls, names)};`);
+    for (const f of cls.fields.filter((f) => isInjectedField(f) && !DROPPED_TYPES.has(f.type.name)))
+      lines.push(`${lowerFirst(cls.name)}.${f.name} = ${argFor(f, input, cls, names, redis)};`);
+  }
+  for (const name of input.staticInits ?? []) {
+    imports.add(`import { ${name} } from '${input.importPath(name)}';`);
+    // Java initialises a class before its first use: here, before any bean is made
+    lines.unshift(`${name}.${STATIC_INIT_METHOD}();`);
   }
   const controllers = beans.filter((c) => input.roles.get(c.name) === 'controller');
   const advice = beans.find((c) => input.roles.get(c.name) === 'advice');
@@ -103,50 +166,32 @@ function compose(
       .filter((m) => hasAnnotation(m, 'PreDestroy'))
       .map((m) => `await ${lowerFirst(c.name)}.${m.name}();`),
   );
-  return { lines, imports, controllers, advice, destroy };
+  for (const { method } of beanMethods) {
+    const destroyMethod = getAnnotation(method, 'Bean')?.args.destroyMethod?.replace(/^"|"$/g, '');
+    const variable = names.get(method.returnType?.name ?? '');
+    if (destroyMethod && variable) destroy.push(`await ${variable}.${destroyMethod}();`);
+  }
+  return { lines, imports, beans, controllers, advice, destroy, runners };
 }
 
-/** Where a startup hook runs, in Spring Boot's order: context refreshed, runners, application ready. */
-export type StartupPhase = 'refreshed' | 'runner' | 'ready';
-
-const RUNNER_INTERFACES = ['CommandLineRunner', 'ApplicationRunner'];
-
-/**
- * The startup hook a method of a bean is, if main.ts runs it: `run` of a CommandLineRunner/ApplicationRunner,
- * or a parameterless `@EventListener` for ContextRefreshedEvent or ApplicationReadyEvent.
- */
-export function getStartupPhase(
-  cls: JavaClass,
-  method: JavaClass['methods'][number],
-): StartupPhase | undefined {
-  if (method.name === 'run' && cls.interfaces.some((i) => RUNNER_INTERFACES.includes(i.name)))
-    return 'runner';
-  const listener = getAnnotation(method, 'EventListener');
-  if (listener === undefined || method.params.length > 0) return undefined;
-  const events = `${listener.args.value ?? ''} ${listener.args.classes ?? ''}`;
-  if (/\bApplicationReadyEvent\b/.test(events)) return 'ready';
-  if (/\bContextRefreshedEvent\b/.test(events)) return 'refreshed';
-  return undefined;
-}
-
-function startupHooks(input: RootInput, phase: StartupPhase): string[] {
-  const beanRoles = new Set<ClassRole>(['bean', 'controller', 'advice']);
-  return [...input.classes.values()]
-    .filter((c) => beanRoles.has(input.roles.get(c.name) ?? 'other'))
-    .flatMap((c) =>
-      c.methods
-        .filter((m) => getStartupPhase(c, m) === phase)
-        .map(
-          (m) =>
-            `await ${lowerFirst(c.name)}.${m.name}(${m.params.length > 0 ? 'process.argv.slice(2)' : ''});`,
-        ),
-    );
+/** The runtime imports the composition's lines need. */
+function runtimeImports(lines: readonly string[]): string[] {
+  return [
+    ...(lines.some((l) => l.includes('RestClient.builder()'))
+      ? ["import { RestClient } from './runtime/rest-client.ts';"]
+      : []),
+    ...(lines.some((l) => l.includes('new StringRedisTemplate('))
+      ? ["import { StringRedisTemplate } from './runtime/redis-template.ts';"]
+      : []),
+  ];
 }
 
 export function generateMain(input: RootInput): string {
-  const { lines, imports, controllers, advice, destroy } = compose(input, (role) =>
+  const { lines, imports, beans, controllers, advice, destroy, runners } = compose(input, (role) =>
     role === 'jpa-repository' ? 'pool' : 'redis',
   );
+  const hooks = (phase: Parameters<typeof getStartupHooks>[2]): string[] =>
+    getStartupHooks(beans, runners, phase, 'process.argv.slice(2)');
   const head = [
     "import { loadConfig } from './config.ts';",
     "import { createLogger } from './runtime/logger.ts';",
@@ -154,9 +199,7 @@ export function generateMain(input: RootInput): string {
     ...(input.usesDb ? ["import { createPool } from './db.ts';"] : []),
     ...(input.usesRedis ? ["import { createRedis } from './redis.ts';"] : []),
     ...(input.usesNats ? ["import { whenAllConnected } from './runtime/nats.ts';"] : []),
-    ...(lines.some((l) => l.includes('RestClient.builder()'))
-      ? ["import { RestClient } from './runtime/rest-client.ts';"]
-      : []),
+    ...runtimeImports(lines),
     ...[...imports].sort(),
   ];
   const usesConfigValue = lines.some((l) => l.includes('configValue('));
@@ -177,9 +220,9 @@ ${advice ? `onError: ${lowerFirst(advice.name)}ErrorHandler(${lowerFirst(advice.
 log,
 });
 const port = await listen(server, Number(config['server.port']));
-${[...startupHooks(input, 'refreshed'), ...startupHooks(input, 'runner')].join('\n')}
+${[...hooks('refreshed'), ...hooks('runner')].join('\n')}
 log.info('Started ${input.serviceName} on port {}', port);
-${startupHooks(input, 'ready').join('\n')}
+${hooks('ready').join('\n')}
 
 async function shutdown(): Promise<void> {
 server.close();
@@ -209,13 +252,17 @@ export const COMPONENT_ENTRY_FILE = 'src/component.ts';
  */
 export function generateComponent(input: RootInput): string {
   const dropped = input.dropped.length;
-  const { lines, imports, controllers, advice } = compose(
+  const { lines, imports, beans, controllers, advice, runners } = compose(
     input,
     (role) =>
       `undefined as never /* no ${role === 'jpa-repository' ? 'pg pool' : 'Redis client'} in a component: its calls go through caps */`,
   );
   // main.ts reported the same injections
   input.dropped.splice(dropped);
+  // a component has no command line: runners get no arguments
+  const hooks = (['refreshed', 'runner', 'ready'] as const).flatMap((phase) =>
+    getStartupHooks(beans, runners, phase, '[]'),
+  );
   const usesConfig = lines.some((l) => /\bconfig(Value\(|\[)/.test(l));
   const head = [
     "import './component-bind.ts';",
@@ -230,34 +277,50 @@ export function generateComponent(input: RootInput): string {
       : []),
     "import { createLogger } from './runtime/logger.ts';",
     "import { handleRequest } from './runtime/router.ts';",
-    ...(lines.some((l) => l.includes('RestClient.builder()'))
-      ? ["import { RestClient } from './runtime/rest-client.ts';"]
-      : []),
+    ...runtimeImports(lines),
     ...[...imports].sort(),
   ];
   return `${head.join('\n')}
 
+/** The composed service: what the router serves, and its startup hooks' run. */
+interface Composed {
+options: Parameters<typeof handleRequest>[0];
+/** Spring Boot's startup hooks (listeners, runners), run once; requests wait for them, as the JVM's port opened after them. */
+started: Promise<void>;
+}
+
 /**
- * ${input.serviceName} as a WebAssembly component: the composition of main.ts, made on the first request (not while
- * the component is initialised, when no WIT import may be called) and served through wasi:http.
+ * ${input.serviceName} as a WebAssembly component: the composition of main.ts, made on the first request or message
+ * (not while the component is initialised, when no WIT import may be called) and served through wasi:http.
  */
-function compose(): Parameters<typeof handleRequest>[0] {
+function compose(): Composed {
 const log = createLogger(${JSON.stringify(input.serviceName)});
 ${usesConfig ? 'const config = loadConfig();' : ''}
 ${lines.join('\n')}
+${
+  hooks.length === 0
+    ? 'const started = Promise.resolve();'
+    : `const started = (async (): Promise<void> => {\n${hooks.join('\n')}\n})();
+// a failed hook fails every request (as a failed start stops the JVM); it is logged once here
+started.catch((error: unknown) => log.error('Application run failed', error));`
+}
 return {
+options: {
 routes: [${controllers.map((c) => `...${lowerFirst(c.name)}Routes(${lowerFirst(c.name)})`).join(', ')}],
 ${advice ? `onError: ${lowerFirst(advice.name)}ErrorHandler(${lowerFirst(advice.name)}),` : ''}
 log,
+},
+started,
 };
 }
 
-let options: Parameters<typeof handleRequest>[0] | undefined;
+let composed: Composed | undefined;
 const decoder = new TextDecoder();
 
 export const incomingHandler = createIncomingHandler(async (request) => {
-options ??= compose();
-const response = await handleRequest(options, {
+composed ??= compose();
+await composed.started;
+const response = await handleRequest(composed.options, {
 method: request.method,
 url: request.query === '' ? request.path : \`\${request.path}?\${request.query}\`,
 headers: request.headers,
@@ -272,9 +335,12 @@ headers: { ...response.headers },
 ${
   input.subscribesNats === true
     ? `
-/** wasmcloud:messaging/handler: composes the service first (its listeners subscribe then), then dispatches. */
+/**
+ * wasmcloud:messaging/handler: composes the service first, then dispatches. Its listeners subscribe in the startup
+ * hooks, which run up to their first wait within compose(): a subscription made before that is in place.
+ */
 export const handler = createMessageHandler(() => {
-options ??= compose();
+composed ??= compose();
 });
 `
     : ''

@@ -7,7 +7,7 @@
 import { getAnnotation, type JavaAnnotation, type JavaClass } from './model.ts';
 import { isBeanRole, type ClassRole } from './roles.ts';
 import { isInjectedField } from './classes.ts';
-import { getStartupPhase } from './composition-root.ts';
+import { getStartupPhase } from './startup-hooks.ts';
 import { fileName } from './members.ts';
 import { commentJava } from './todo.ts';
 
@@ -125,7 +125,7 @@ const CARRIED = {
 const WHY: Record<string, string> = {
   Autowired: 'the field is never injected (the composition root injects constructor parameters only)',
   Value: 'the field is never set from the configuration (only constructor parameters are)',
-  Bean: 'the bean this method makes is never created or injected',
+  Bean: 'the bean this method makes is never created or injected (its body does not translate)',
   EventListener: 'the listener is never called (no application events in the generated code)',
   Scheduled: 'the method is never scheduled',
   Async: 'the method runs on the caller’s turn, not on another thread',
@@ -145,9 +145,6 @@ const WHY: Record<string, string> = {
   JsonFormat: 'the JSON format is not applied',
   Enumerated: 'the enum is stored as the generated code decides, not as mapped',
 };
-
-const COMPONENT_HOOK =
-  'main.ts runs this startup hook; the component (src/component.ts) composes on its first request and does not';
 
 const RUNNERS: Record<string, string> = {
   CommandLineRunner: 'run(String...) is never called at startup',
@@ -199,7 +196,7 @@ export function findDroppedConstructs(cls: JavaClass, role: ClassRole): DroppedC
     const construct = block.kind === 'other' ? 'nested annotation type' : `${block.kind} initializer`;
     const why =
       block.kind === 'static'
-        ? 'the static initializer block is not run: do its work in the composition root (src/main.ts)'
+        ? 'the static initializer block does not translate, so it is not run: do its work in the composition root'
         : block.kind === 'instance'
           ? 'the instance initializer block is not run: do its work in the constructor'
           : 'annotation types are not translated';
@@ -211,10 +208,9 @@ export function findDroppedConstructs(cls: JavaClass, role: ClassRole): DroppedC
     const why = RUNNERS[type.name];
     const run = cls.methods.find((m) => m.name === 'run');
     if (why === undefined) continue;
-    // main.ts runs a runner bean's run(); the component composes on its first request and runs no hooks
-    if (composed && run !== undefined && getStartupPhase(cls, run) === 'runner')
-      add(cls.line, `${type.name} bean`, 'run', COMPONENT_HOOK, `class ${cls.name} implements ${type.name}`);
-    else add(cls.line, `${type.name} bean`, '', why, `class ${cls.name} implements ${type.name}`);
+    // main.ts and the component run a runner bean's run() at startup (startup-hooks.ts)
+    if (composed && run !== undefined && getStartupPhase(cls, run) === 'runner') continue;
+    add(cls.line, `${type.name} bean`, '', why, `class ${cls.name} implements ${type.name}`);
   }
   for (const m of cls.methods) {
     const head =
@@ -234,10 +230,8 @@ export function findDroppedConstructs(cls: JavaClass, role: ClassRole): DroppedC
       );
       continue;
     }
+    // a startup listener is run by main.ts and the component (startup-hooks.ts)
     const hook = composed ? getStartupPhase(cls, m) : undefined;
-    const listener = getAnnotation(m, 'EventListener');
-    if (hook !== undefined && listener !== undefined)
-      add(m.line, 'annotation @EventListener', m.name, COMPONENT_HOOK, `${annotationText(listener)} ${head}`);
     annotations(
       hook === undefined ? m.annotations : m.annotations.filter((a) => a.name !== 'EventListener'),
       'method',

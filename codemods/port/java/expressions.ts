@@ -100,7 +100,9 @@ export function translateExpr(node: Node, scope: Scope): string {
       return `${translateExpr(field(node, 'left'), scope)} instanceof ${classRef(type.name, scope)}`;
     }
     case 'lambda_expression':
-      return translateLambda(node, scope);
+      return translateLambda(node, scope, undefined, {
+        async: scope.asyncReturnedLambda === true && node.parent?.type === 'return_statement',
+      });
     case 'method_reference':
       return translateMethodRef(node, scope);
     case 'class_literal':
@@ -221,7 +223,11 @@ function translateFieldAccess(node: Node, scope: Scope): string {
 
 function translateNew(node: Node, scope: Scope): string {
   const typeNode = field(node, 'type');
-  const type = readType(typeNode);
+  const read = readType(typeNode);
+  // `new java.util.ArrayList<>()`: a fully qualified class is the class
+  const type = /^[a-z]\w*(\.[a-z]\w*)*\.[A-Z]/.test(read.name)
+    ? { ...read, name: read.name.replace(/^[a-z]\w*(\.[a-z]\w*)*\./, '') }
+    : read;
   const argsNode = node.childForFieldName('arguments');
   const argNodes = argsNode?.namedChildren.filter(isNode) ?? [];
   const args = (): string[] => argNodes.map((a) => translateExpr(a, scope));
@@ -241,6 +247,7 @@ function translateNew(node: Node, scope: Scope): string {
     case 'LinkedHashMap':
     case 'TreeMap':
     case 'ConcurrentHashMap':
+    case 'ConcurrentSkipListMap':
       return argNodes.length === 0 ? 'new Map()' : `new Map(${args()[0]})`;
     case 'Options.Builder':
       scope.imports.useRuntime('nats', 'Options');
@@ -249,6 +256,11 @@ function translateNew(node: Node, scope: Scope): string {
       return argNodes.length === 0 ? "''" : `String(${args()[0]})`;
   }
   if (PLAIN_ERRORS.has(type.name)) {
+    // `new ExceptionInInitializerError(e)`, `new RuntimeException(e)`: the cause alone
+    const only = argNodes.length === 1 ? argNodes[0] : undefined;
+    const onlyType = only?.type === 'identifier' ? lookupLocal(scope, only.text) : undefined;
+    if (onlyType && (PLAIN_ERRORS.has(onlyType.name) || /(Exception|Error)$/.test(onlyType.name)))
+      return `new Error(${only?.text}.message, { cause: ${only?.text} })`;
     const [message, cause] = args();
     if (cause !== undefined) return `new Error(${message}, { cause: ${cause} })`;
     return `new Error(${message ?? ''})`;
@@ -292,20 +304,27 @@ function lambdaParams(node: Node): { name: string; type: JavaType | undefined }[
  * `x -> expr` and `(a, b) -> { ... }`. `elementType` is what the lambda's first parameter receives when the caller
  * knows it (e.g. the element type of the list being mapped), for later inference.
  */
-export function translateLambda(node: Node, scope: Scope, elementType?: JavaType): string {
+export function translateLambda(
+  node: Node,
+  scope: Scope,
+  elementType?: JavaType,
+  options: { async?: boolean } = {},
+): string {
   const params = lambdaParams(node);
   const body = field(node, 'body');
   scope.locals.push(new Map());
-  scope.lambdaDepth++;
+  // an async lambda (a future's task, a startup runner) may await: it is a fresh async context
+  const depth = scope.lambdaDepth;
+  scope.lambdaDepth = options.async === true ? 0 : depth + 1;
   try {
     for (const [i, p] of params.entries())
       declareLocal(scope, p.name, p.type ?? (i === 0 ? (elementType ?? OBJECT_TYPE) : OBJECT_TYPE));
-    const head = `(${params.map((p) => p.name).join(', ')})`;
+    const head = `${options.async === true ? 'async ' : ''}(${params.map((p) => p.name).join(', ')})`;
     if (body.type === 'block') return `${head} => ${translateLambdaBlock(body, scope)}`;
     const expr = translateExpr(body, scope);
     return `${head} => ${expr.startsWith('{') ? `(${expr})` : expr}`;
   } finally {
-    scope.lambdaDepth--;
+    scope.lambdaDepth = depth;
     scope.locals.pop();
   }
 }

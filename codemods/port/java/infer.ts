@@ -65,6 +65,11 @@ function inferCallType(node: Node, scope: Scope): JavaType | undefined {
     if (object.text === 'Set' && name === 'of') return simpleType('Set');
     return scope.ctx.classes.get(object.text)?.methods.find((m) => m.name === name)?.returnType;
   }
+  // StringRedisTemplate's hash operations (runtime/redis-template.ts)
+  if (object.type === 'method_invocation' && object.childForFieldName('name')?.text === 'opsForHash') {
+    if (name === 'entries') return simpleType('Map', [simpleType('String'), simpleType('String')]);
+    if (name === 'get') return simpleType('String');
+  }
   const receiver = inferType(object, scope);
   if (!receiver) return undefined;
   if (SAME_AS_RECEIVER.has(name))

@@ -4,6 +4,8 @@ import { createScope, declareLocal, type ImportSet, type ServiceContext } from '
 import { translateStatements } from './statements.ts';
 import { tsType } from './expressions.ts';
 import { DROPPED_TYPES } from './runtime-names.ts';
+import { isNullChecked, returnsNull } from './nullability.ts';
+import { isBooleanType, isNumberType } from './types.ts';
 import { renderTodo, Untranslatable } from './todo.ts';
 
 /** Per-method outcome, for the port report. */
@@ -23,6 +25,11 @@ export interface MemberOptions {
   droppedFields?: ReadonlySet<string>;
   /** The TypeScript name when it differs from Java's (one overload of several: see overloads.ts). */
   emitName?: string;
+}
+
+/** A startup runner a `@Bean` method makes (the composition root runs it). */
+export function isRunnerType(type: JavaVariable['type'] | undefined): boolean {
+  return type?.name === 'CommandLineRunner' || type?.name === 'ApplicationRunner';
 }
 
 export function fileName(path: string): string {
@@ -45,6 +52,7 @@ export function translateMember(
   const isCtor = method.returnType === undefined;
   const isStatic = method.modifiers.includes('static');
   const scope = createScope(ctx, cls, method.name, imports, isStatic);
+  if (isRunnerType(method.returnType)) scope.asyncReturnedLambda = true;
   const before = ctx.todos.length;
   const params = method.params.filter((p) => !isDroppedParam(p));
   const paramText = params
@@ -56,8 +64,16 @@ export function translateMember(
           (a.name === 'RequestParam' || a.name === 'PathVariable') &&
           (a.args.required === 'false' || a.args.defaultValue !== undefined),
       );
+      // Java references may be null: a parameter the body compares with null is typed so in TypeScript
+      const checked =
+        method.body !== undefined &&
+        !isNumberType(p.type) &&
+        !isBooleanType(p.type) &&
+        isNullChecked(p.name, method.body);
       const nullable =
-        optional && p.annotations.some((a) => a.args.defaultValue === undefined) ? ' | null' : '';
+        (optional && p.annotations.some((a) => a.args.defaultValue === undefined)) || checked
+          ? ' | null'
+          : '';
       return `${p.name}: ${t === '' ? 'unknown' : t}${nullable}`;
     })
     .join(', ');
@@ -108,6 +124,15 @@ export function translateMember(
   const ret =
     tsType(method.returnType ?? { name: 'void', args: [], array: false, annotations: [] }, scope) ||
     'unknown';
-  const returnType = isAsync ? `Promise<${ret}>` : ret;
+  // `return null;` in a method returning a reference: TypeScript needs `| null` to say so
+  const orNull =
+    method.body !== undefined &&
+    returnsNull(method.body) &&
+    !/\bnull\b|^Promise</.test(ret) &&
+    ret !== 'unknown'
+      ? `${ret} | null`
+      : ret;
+  // a method returning a CompletableFuture already returns a promise
+  const returnType = isAsync && !orNull.startsWith('Promise<') ? `Promise<${orNull}>` : orNull;
   return `${leading}${visibility}${isStatic ? 'static ' : ''}${isAsync ? 'async ' : ''}${options.emitName ?? method.name}(${paramText}): ${returnType} {\n${bodyText}\n}`;
 }

@@ -23,7 +23,13 @@ import { translateRedisRepository } from './redis-repository.ts';
 import { generateValidators } from './validation.ts';
 import { generateConfigModule, generateDbModule, generateRedisModule } from './config.ts';
 import { CONFIG_FILE, findDroppedConfig, parseConfigSources, resolveConfig } from './config-sources.ts';
-import { COMPONENT_ENTRY_FILE, generateComponent, generateMain } from './composition-root.ts';
+import {
+  COMPONENT_ENTRY_FILE,
+  generateComponent,
+  generateMain,
+  usesRedisTemplate,
+} from './composition-root.ts';
+import { getApplicationBeans, getCarriedBeanMethods, isCarriedConstruct } from './bean-methods.ts';
 import { toKebabCase } from './names.ts';
 import { createPortReport, PORT_REPORT_FILE, type PortReport } from './report.ts';
 import { typeCheckFiles } from '../../build/type-check.ts';
@@ -31,7 +37,7 @@ import { findDroppedConstructs, renderDropped, type DroppedConstruct } from './d
 import { fileName } from './members.ts';
 import { ErrorCode, wrapError } from '../../../shared/errors.ts';
 
-const RUNTIME_MODULES = ['spring-web', 'router', 'logger', 'java', 'rest-client', 'nats'];
+const RUNTIME_MODULES = ['spring-web', 'router', 'logger', 'java', 'rest-client', 'nats', 'redis-template'];
 
 /**
  * The runtime modules the ported files import, directly or through another runtime module. Only those are
@@ -135,19 +141,34 @@ export async function portJavaSources(
     const role = roles.get(cls.name) ?? 'other';
     const dropped = findDroppedConstructs(cls, role);
     ctx.dropped.push(...dropped);
+    // main.ts replaces the application class: its main is carried over, and its @Bean methods (with the
+    // static fields they use) stay in a class of their own, which the composition root calls
+    const beansOfApp = role === 'application' ? getApplicationBeans(cls) : undefined;
     if (role === 'application') {
-      // main.ts replaces the class: its main is carried over, anything else is a dropped construct
       for (const m of cls.methods.filter((m) => m.name === 'main' && m.modifiers.includes('static')))
         outcomes.push({ member: `${cls.name}.${m.name}`, file: cls.file, line: m.line, todos: 0 });
-      applicationDropped.push(...dropped);
-      continue;
+      if (beansOfApp === undefined) {
+        applicationDropped.push(...dropped);
+        continue;
+      }
     }
     const imports = new ImportSet();
     let text: string;
+    const before = outcomes.length;
     try {
-      text = translateClass(ctx, cls, role, imports, outcomes);
+      text =
+        beansOfApp === undefined
+          ? translateClass(ctx, cls, role, imports, outcomes)
+          : translateBean(ctx, beansOfApp, imports, outcomes);
     } catch (error) {
       throw wrapError(ErrorCode.internal, `cannot port ${cls.file}`, error);
+    }
+    // what the translation carried after all (bean methods without a TODO, static initialisation, …) is no
+    // longer a dropped construct
+    const carried = dropped.filter((d) => isCarriedConstruct(d, cls, ctx, outcomes.slice(before)));
+    if (carried.length > 0) {
+      ctx.dropped.splice(0, ctx.dropped.length, ...ctx.dropped.filter((d) => !carried.includes(d)));
+      dropped.splice(0, dropped.length, ...dropped.filter((d) => !carried.includes(d)));
     }
     if (role === 'controller') {
       for (const { method } of getRoutes(cls)) {
@@ -180,7 +201,7 @@ export async function portJavaSources(
     );
   }
   const usesDb = [...roles.values()].includes('jpa-repository');
-  const usesRedis = [...roles.values()].includes('redis-repository');
+  const usesRedis = [...roles.values()].includes('redis-repository') || usesRedisTemplate(classes);
   // Spring Boot's defaults, for what application.properties leaves out.
   const defaults: [string, string, boolean][] = [
     ['server.port', '8080', true],
@@ -210,6 +231,8 @@ export async function portJavaSources(
     usesNats,
     subscribesNats,
     dropped: ctx.dropped,
+    beanMethods: getCarriedBeanMethods(classes, roles, outcomes),
+    staticInits: [...(ctx.staticInits ?? [])].sort(),
   };
   files.set('src/main.ts', `${renderDropped(applicationDropped)}${generateMain(root)}`);
   files.set(COMPONENT_ENTRY_FILE, generateComponent(root));
@@ -305,6 +328,9 @@ function renderImports(
       'Logger',
       'Message',
       'Comparator',
+      'CommandLineRunner',
+      'ApplicationRunner',
+      'ApplicationArguments',
     ]);
     lines.push(
       `import { ${[...names]

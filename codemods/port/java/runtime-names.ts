@@ -30,6 +30,12 @@ export const RUNTIME_TYPES: Readonly<Record<string, { module: string; name: stri
   Options: { module: 'nats', name: 'Options' },
   Nats: { module: 'nats', name: 'Nats' },
   JsonProcessingException: { module: 'java', name: 'JsonProcessingException' },
+  CommandLineRunner: { module: 'java', name: 'CommandLineRunner' },
+  ApplicationRunner: { module: 'java', name: 'ApplicationRunner' },
+  ApplicationArguments: { module: 'java', name: 'ApplicationArguments' },
+  ExecutorService: { module: 'java', name: 'ExecutorService' },
+  Executor: { module: 'java', name: 'ExecutorService' },
+  StringRedisTemplate: { module: 'redis-template', name: 'StringRedisTemplate' },
   IOException: { module: 'java', name: 'JsonProcessingException' },
 };
 
@@ -44,6 +50,9 @@ export const PLAIN_ERRORS = new Set([
   'NoSuchElementException',
   'NullPointerException',
   'InterruptedException',
+  'ExceptionInInitializerError',
+  'CompletionException',
+  'ExecutionException',
 ]);
 
 /** Injected types the port removes: their calls are translated to plain JavaScript. */

@@ -12,6 +12,8 @@ export interface ServiceContext {
   todos: PortTodo[];
   /** Constructs the generated code leaves out (TODO comments at class level, report entries). */
   dropped: DroppedConstruct[];
+  /** Classes given a `static initStatics()` (their static initialisation), which the composition root calls. */
+  staticInits?: Set<string>;
   /** The service's OpenAPI document from `migrate analyze`; route bodies are checked against its schemas. */
   openapi?: OpenApiDocument;
 }
@@ -57,6 +59,8 @@ export interface Scope {
   lambdaDepth: number;
   isStatic: boolean;
   isConstructor: boolean;
+  /** A lambda the member returns is async (a `@Bean` runner, which may await what it calls). */
+  asyncReturnedLambda?: boolean;
 }
 
 export function createScope(

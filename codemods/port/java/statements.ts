@@ -2,9 +2,13 @@
 import type { Node } from 'web-tree-sitter';
 import { field, isNode, setBlockTranslator, translateExpr, tsType } from './expressions.ts';
 import { readType } from './read-model.ts';
-import { declareLocal, simpleType, withBlock, type Scope } from './scope.ts';
+import { declareLocal, OBJECT_TYPE, simpleType, withBlock, type Scope } from './scope.ts';
 import { renderTodo, Untranslatable } from './todo.ts';
 import { PLAIN_ERRORS, RUNTIME_TYPES } from './runtime-names.ts';
+import { isNullChecked } from './nullability.ts';
+import { isBooleanType, isMapType, isNumberType } from './types.ts';
+import { isAsyncCall, lambdaParamNames } from './calls.ts';
+import { inferType } from './infer.ts';
 
 /** Translates the statements of a block (without braces), one TODO per failing statement. */
 export function translateStatements(block: Node, scope: Scope): string {
@@ -70,8 +74,10 @@ function translateStatement(node: Node, scope: Scope): string {
   switch (node.type) {
     case 'local_variable_declaration':
       return translateLocal(node, scope);
-    case 'expression_statement':
-      return `${translateExpr(node.namedChildren[0] ?? node, scope)};`;
+    case 'expression_statement': {
+      const loop = translateAwaitingForEach(node.namedChildren[0] ?? undefined, scope);
+      return loop ?? `${translateExpr(node.namedChildren[0] ?? node, scope)};`;
+    }
     case 'return_statement': {
       const value = node.namedChildren[0];
       return value ? `return ${translateExpr(value, scope)};` : 'return;';
@@ -136,6 +142,42 @@ function translateStatement(node: Node, scope: Scope): string {
   }
 }
 
+/**
+ * `xs.forEach(x -> repo.save(x))` / `map.forEach((k, v) -> …)` whose lambda awaits, where the code may await:
+ * a `for … of` loop, so that each call finishes before the next and before the statement after, as in Java.
+ */
+function translateAwaitingForEach(expr: Node | undefined, scope: Scope): string | undefined {
+  if (expr?.type !== 'method_invocation' || expr.childForFieldName('name')?.text !== 'forEach')
+    return undefined;
+  const object = expr.childForFieldName('object');
+  const lambda = expr.childForFieldName('arguments')?.namedChildren[0];
+  if (!object || lambda?.type !== 'lambda_expression' || scope.lambdaDepth > 0) return undefined;
+  const awaits = lambda
+    .descendantsOfType('method_invocation')
+    .some((c) => c !== null && safeIsAsyncCall(c, scope));
+  if (!awaits) return undefined;
+  const names = lambdaParamNames(lambda);
+  const body = lambda.childForFieldName('body');
+  if (!body || names.length === 0 || names.length > 2) return undefined;
+  const receiverType = inferType(object, scope);
+  return withBlock(scope, () => {
+    for (const n of names) declareLocal(scope, n, OBJECT_TYPE);
+    const head = names.length === 2 ? `[${names.join(', ')}]` : names[0];
+    const source = translateExpr(object, scope);
+    const iterable = names.length === 2 || isMapType(receiverType) ? `${source}.entries()` : source;
+    const inner = body.type === 'block' ? translateStatements(body, scope) : `${translateExpr(body, scope)};`;
+    return `for (const ${head} of ${iterable}) {\n${inner}\n}`;
+  });
+}
+
+function safeIsAsyncCall(call: Node, scope: Scope): boolean {
+  try {
+    return isAsyncCall(call, scope);
+  } catch {
+    return false;
+  }
+}
+
 function isReassigned(name: string, scopeNode: Node | null): boolean {
   if (!scopeNode) return true;
   const assigns = scopeNode.descendantsOfType(['assignment_expression', 'update_expression']);
@@ -157,10 +199,42 @@ function translateLocal(node: Node, scope: Scope, forceLet = false): string {
       declareLocal(scope, name, type);
       const keyword = forceLet || !value || isReassigned(name, node.parent) ? 'let' : 'const';
       const ts = type.name === 'var' ? '' : tsType(type, scope);
-      const annotation = ts === '' || ts === 'unknown' ? '' : `: ${ts}`;
+      // a local the code compares with null may hold null (e.g. `System.getenv`)
+      const nullable =
+        node.parent !== null &&
+        !isNumberType(type) &&
+        !isBooleanType(type) &&
+        isNullChecked(name, node.parent)
+          ? ' | null'
+          : '';
+      const annotation = ts === '' || ts === 'unknown' ? '' : `: ${ts}${nullable}`;
       return `${keyword} ${name}${annotation}${init === undefined ? '' : ` = ${init}`};`;
     })
     .join('\n');
+}
+
+/** Spring's per-status client exceptions (`WebClientResponseException.NotFound`) → the status they stand for. */
+const CLIENT_ERROR_STATUS: Readonly<Record<string, number>> = {
+  BadRequest: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
+  NotFound: 404,
+  MethodNotAllowed: 405,
+  Conflict: 409,
+  Gone: 410,
+  UnprocessableEntity: 422,
+  TooManyRequests: 429,
+  InternalServerError: 500,
+  BadGateway: 502,
+  ServiceUnavailable: 503,
+  GatewayTimeout: 504,
+};
+
+function getClientErrorStatus(type: string): number | undefined {
+  const m = /^(?:WebClientResponseException|HttpClientErrorException|HttpServerErrorException)\.(\w+)$/.exec(
+    type,
+  );
+  return m?.[1] === undefined ? undefined : CLIENT_ERROR_STATUS[m[1]];
 }
 
 /** Java's typed catch clauses → one catch with instanceof checks, rethrowing what no clause takes. */
@@ -192,6 +266,11 @@ function translateTry(node: Node, scope: Scope): string {
         break;
       }
       const checks = types.map((t) => {
+        const status = getClientErrorStatus(t);
+        if (status !== undefined) {
+          scope.imports.useRuntime('rest-client', 'RestClientException');
+          return `(error instanceof RestClientException && error.statusCode === ${status})`;
+        }
         const runtime = RUNTIME_TYPES[t];
         if (runtime) scope.imports.useRuntime(runtime.module, runtime.name);
         else if (scope.ctx.classes.has(t)) scope.imports.useClass(t);

@@ -10,17 +10,38 @@ interface StaticCall {
   object: Node | undefined;
   name: string;
   argNodes: Node[];
+  /** The class's simple name when the call spells it fully qualified (`java.time.Duration`). */
+  owner?: string;
 }
 
+/** `Executors` factories: a stand-in executor (JavaScript runs the tasks on its event loop). */
+const EXECUTOR_FACTORIES = new Set([
+  'newFixedThreadPool',
+  'newCachedThreadPool',
+  'newSingleThreadExecutor',
+  'newWorkStealingPool',
+  'newVirtualThreadPerTaskExecutor',
+  'newScheduledThreadPool',
+]);
+
 export function translateStaticCall(call: StaticCall, scope: Scope): string {
-  const owner = call.object?.text ?? '';
+  const owner = call.owner ?? call.object?.text ?? '';
+  if (owner === 'Executors' && EXECUTOR_FACTORIES.has(call.name)) {
+    scope.imports.useRuntime('java', 'ExecutorService');
+    return 'new ExecutorService()';
+  }
   const a = (): string[] => call.argNodes.map((x) => translateArg(x, scope));
   const key = `${owner}.${call.name}`;
   switch (key) {
     case 'List.of':
     case 'Arrays.asList':
-    case 'Stream.of':
+    case 'Stream.of': {
+      // one array argument is the varargs array itself: `List.of(text.split(","))` lists its elements
+      const only = call.argNodes.length === 1 ? call.argNodes[0] : undefined;
+      if (only?.type === 'method_invocation' && only.childForFieldName('name')?.text === 'split')
+        return `[...${a()[0]}]`;
       return `[${a().join(', ')}]`;
+    }
     case 'List.copyOf':
     case 'Collections.unmodifiableList':
       return `[...${a()[0]}]`;
@@ -54,6 +75,11 @@ export function translateStaticCall(call: StaticCall, scope: Scope): string {
         ? `${parts[0]}.join(${translateExpr(sep, scope)})`
         : `[${parts.join(', ')}].join(${translateExpr(sep, scope)})`;
     }
+    case 'Boolean.parseBoolean':
+      return `(String(${a()[0]}).toLowerCase() === 'true')`;
+    case 'Long.toString':
+    case 'Integer.toString':
+      return `String(${a()[0]})`;
     case 'String.valueOf':
       return `String(${a()[0]})`;
     case 'Objects.equals':

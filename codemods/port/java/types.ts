@@ -34,6 +34,8 @@ const LIST = new Set([
 ]);
 const SET = new Set(['Set', 'HashSet', 'LinkedHashSet', 'TreeSet']);
 const MAP = new Set(['Map', 'HashMap', 'LinkedHashMap', 'TreeMap', 'ConcurrentHashMap']);
+/** Java futures: a Promise in the port (`supplyAsync`/`thenApply`/`join` → promise chains and await). */
+const FUTURE = new Set(['Mono', 'CompletableFuture', 'CompletionStage', 'Future']);
 const DATE = new Set(['Instant', 'LocalDateTime', 'LocalDate', 'OffsetDateTime', 'ZonedDateTime', 'Date']);
 
 export function isNumberType(type: JavaType | undefined): boolean {
@@ -53,6 +55,9 @@ export function isSetType(type: JavaType | undefined): boolean {
 }
 export function isMapType(type: JavaType | undefined): boolean {
   return type !== undefined && MAP.has(type.name);
+}
+export function isFutureType(type: JavaType | undefined): boolean {
+  return type !== undefined && FUTURE.has(type.name);
 }
 export function isDateType(type: JavaType | undefined): boolean {
   return type !== undefined && DATE.has(type.name);
@@ -80,7 +85,7 @@ export function toTsType(type: JavaType, known: (name: string) => boolean | stri
   if (type.name === 'Optional') return `${arg(0)} | null`;
   if (type.name === 'Duration') return 'number';
   if (type.name === 'ResponseEntity') return `ResponseEntity<${type.args.length === 0 ? 'unknown' : arg(0)}>`;
-  if (type.name === 'Mono' || type.name === 'CompletableFuture') return `Promise<${arg(0)}>`;
+  if (FUTURE.has(type.name)) return `Promise<${arg(0)}>`;
   if (type.name === 'var') return '';
   const name = known(type.name);
   if (name === false) return 'unknown';

@@ -77,3 +77,43 @@ export function toJsonBytes(value: unknown): Uint8Array {
 export function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
+
+/** `args` of an `ApplicationRunner`: the command line, as `run(ApplicationArguments)` received it. */
+export type ApplicationArguments = readonly string[];
+
+/** A `CommandLineRunner`/`ApplicationRunner` made by a `@Bean` method; the composition root runs it at startup. */
+export type CommandLineRunner = (args: readonly string[]) => unknown;
+export type ApplicationRunner = CommandLineRunner;
+
+/**
+ * `Executors.newFixedThreadPool(n)` and kin. JavaScript has one thread: the tasks given to it
+ * (`supplyAsync(task, executor)`) run as promises on the event loop, so the executor only stands in for the bean
+ * the Java injected, and `shutdown()` (a `destroyMethod`) has nothing to stop.
+ */
+export class ExecutorService {
+  shutdown(): void {}
+}
+
+/** `Optional.map(f)` over a value the port keeps as `T | null`. */
+export function mapOptional<T, U>(
+  value: T | null | undefined,
+  map: (value: T) => U | null | undefined,
+): U | null {
+  return value === null || value === undefined ? null : (map(value) ?? null);
+}
+
+/** `Optional.filter(p)` over a value the port keeps as `T | null`. */
+export function filterOptional<T>(value: T | null | undefined, keep: (value: T) => boolean): T | null {
+  return value === null || value === undefined || !keep(value) ? null : value;
+}
+
+/**
+ * `LocalDate.plusDays(n)` (`minusDays` is `-n`) on a date the port holds as a `Date`, or as the ISO text JSON
+ * brought. The result prints (JSON, `String(…)`, `+`) as `yyyy-MM-dd`, as Jackson and `LocalDate.toString` do.
+ */
+export function plusDays(date: Date | string, days: number): Date {
+  const base = typeof date === 'string' ? new Date(`${date.slice(0, 10)}T00:00:00Z`) : date;
+  const result = new Date(Date.UTC(base.getUTCFullYear(), base.getUTCMonth(), base.getUTCDate() + days));
+  const text = result.toISOString().slice(0, 10);
+  return Object.assign(result, { toJSON: () => text, toString: () => text });
+}

@@ -63,9 +63,12 @@ export class RequestSpec {
   }
 
   retrieve(): ResponseSpec {
+    // no base URL (a WebClient built without one): the uri is absolute, as in Spring
     const url =
       typeof this.#uri === 'string'
-        ? new URL(this.#uri, this.#baseUrl)
+        ? this.#baseUrl === ''
+          ? new URL(this.#uri)
+          : new URL(this.#uri, this.#baseUrl)
         : this.#uri(new UriBuilder(this.#baseUrl));
     const init: RequestInit = { method: this.#method, headers: { accept: 'application/json' } };
     if (this.#body !== undefined) {

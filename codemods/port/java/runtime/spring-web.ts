@@ -55,9 +55,9 @@ export class ResponseEntity<T> {
     return new ResponseEntity(200, body);
   }
 
-  /** `ResponseEntity.of(optional)`: 200 with the value, or 404 with no body when it is empty. */
+  /** `ResponseEntity.of(optional)`: 200 with the value, or 404 with no body when it is absent. */
   static of<T>(value: T | null | undefined): ResponseEntity<T> {
-    // the 404 has no body (undefined is sent as an empty response), as Spring's notFound().build()
+    // the 404 has no body: the router sends none for `undefined`, whatever T the handler declares
     return value === null || value === undefined
       ? new ResponseEntity(404, undefined as T)
       : new ResponseEntity(200, value);
