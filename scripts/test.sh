@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Service control (start-stop-daemon, dockerd, pg_ctlcluster) lives in sbin; a caller with a minimal PATH must still work.
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
-step() { printf '\n== %s\n' "$*" >&2; }
+# Each step says when it started (seconds into the run), so a slow step shows in the log.
+step() { printf '\n== [%d s] %s\n' $((SECONDS - started)) "$*" >&2; }
 
 started=$SECONDS
 step "dependencies (npm ci when node_modules is missing or older than the lock file)"
@@ -48,14 +49,36 @@ if [ -f samples/spring-orders/scripts/build.sh ]; then
   bash samples/spring-orders/scripts/build.sh
 fi
 
-step "typecheck"
-tsc -p tsconfig.json
-step "lint"
-eslint --max-warnings=0 .
-step "format"
-prettier --check . >/dev/null || { prettier --check . ; exit 1; }
-step "build (dist/ for the published bin)"
-tsc -p tsconfig.build.json && node scripts/copy-assets.ts >/dev/null
+step "typecheck, lint, format check and the dist/ build, two at a time (a failing one's output is shown)"
+checks="$(mktemp -d -t migrate-checks-XXXXXX)"
+check() {
+  local name=$1 begun=$SECONDS
+  shift
+  if "$@" >"$checks/$name.log" 2>&1; then
+    printf '%s: ok in %d s\n' "$name" $((SECONDS - begun)) >&2
+  else
+    printf '%s: FAILED in %d s\n' "$name" $((SECONDS - begun)) >&2
+    cat "$checks/$name.log" >&2
+    return 1
+  fi
+}
+checks_failed=0
+check typecheck tsc -p tsconfig.json &
+typecheck_pid=$!
+check lint eslint --max-warnings=0 . &
+lint_pid=$!
+wait "$typecheck_pid" || checks_failed=1
+check format prettier --check . &
+format_pid=$!
+wait "$lint_pid" || checks_failed=1
+# exactly what `npm pack` runs first; the install test then packs this dist/ instead of compiling it again
+check build npm run --silent prepack &
+build_pid=$!
+wait "$format_pid" || checks_failed=1
+wait "$build_pid" || checks_failed=1
+rm -rf "$checks"
+if [ "$checks_failed" != 0 ]; then exit 1; fi
+export MIGRATE_TEST_PREPACKED="$PWD"
 step "tests (the global setup builds what the cache lacks, then every test file runs)"
 wait "$warm_pid" || true
 cat "$warm_log" >&2

@@ -1,4 +1,5 @@
-// The published package, as a user gets it: `npm pack` (prepack builds dist/), then `npm install -g <tarball>
+// The published package, as a user gets it: `npm pack` (prepack builds dist/; in the test command, which ran
+// prepack just before, the pack takes that dist/ as it is), then `npm install -g <tarball>
 // --prefix <tmp>`, then the `migrate` bin of that install on Node 22 and Node 24. Slow the first time on a machine
 // (npm downloads the dependencies and Node 22); the cache in the OS temp dir makes re-runs fast.
 import { execFile } from 'node:child_process';

@@ -82,8 +82,20 @@ async function once(target: string, fill: (dir: string) => Promise<void>): Promi
 }
 
 /**
+ * The dist/ the test command's build step made in this run with `npm run prepack` (it sets MIGRATE_TEST_PREPACKED
+ * to the checkout it built), or undefined: then the pack runs prepack itself.
+ */
+function getPrepackedDist(): string | undefined {
+  const root = process.env['MIGRATE_TEST_PREPACKED'];
+  return root !== undefined && realpathSync(root) === realpathSync(ROOT) && existsSync(join(ROOT, 'dist'))
+    ? join(ROOT, 'dist')
+    : undefined;
+}
+
+/**
  * `npm pack` of a copy of the sources (so the build it triggers through `prepack` never rewrites the dist/ that
- * other tests of this checkout read). Returns the tarball's path.
+ * other tests of this checkout read). When the test command already ran prepack in this checkout, its dist/ is
+ * packed as it is (`--ignore-scripts`) instead of compiling the same files again. Returns the tarball's path.
  */
 export async function packProject(work: string): Promise<string> {
   const source = join(work, 'source');
@@ -109,9 +121,12 @@ export async function packProject(work: string): Promise<string> {
     });
   }
   await symlink(realpathSync(join(ROOT, 'node_modules')), join(source, 'node_modules'));
+  const prepacked = getPrepackedDist();
+  if (prepacked !== undefined) await cp(prepacked, join(source, 'dist'), { recursive: true });
   const out = join(work, 'pack');
   await mkdir(out);
-  await exec('npm', ['pack', '--pack-destination', out, '--no-audit', '--no-fund'], {
+  const args = ['pack', '--pack-destination', out, '--no-audit', '--no-fund'];
+  await exec('npm', prepacked === undefined ? args : [...args, '--ignore-scripts'], {
     cwd: source,
     env: cleanEnv([join(ROOT, 'node_modules/.bin')]),
     maxBuffer: 64 * 1024 * 1024,
