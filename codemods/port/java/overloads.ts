@@ -15,20 +15,8 @@ import {
 } from './members.ts';
 import { createScope, type ImportSet, type ServiceContext } from './scope.ts';
 import { tsType } from './expressions.ts';
+import { isNumberType } from './types.ts';
 
-const NUMBERS = new Set([
-  'int',
-  'long',
-  'short',
-  'byte',
-  'double',
-  'float',
-  'Integer',
-  'Long',
-  'Short',
-  'Byte',
-]);
-const NUMBERS_TOO = new Set(['Double', 'Float', 'BigDecimal', 'Number']);
 const CLASS_ROLES = new Set(['entity', 'redis-entity', 'data', 'exception', 'bean', 'controller', 'advice']);
 
 /** Methods grouped by name, in source order; a group of one is not overloaded. */
@@ -61,7 +49,8 @@ function getGuard(ctx: ServiceContext, type: JavaType, arg: string): string | un
   if (type.name === 'String') return `(${arg} === null || typeof ${arg} === 'string')`;
   if (type.name === 'boolean') return `typeof ${arg} === 'boolean'`;
   if (type.name === 'Boolean') return `(${arg} === null || typeof ${arg} === 'boolean')`;
-  if (NUMBERS.has(type.name) || NUMBERS_TOO.has(type.name)) {
+  // every Java type the port writes as `number` (types.ts), so the guard and the signature agree
+  if (isNumberType(type)) {
     const primitive = type.name.charAt(0) === type.name.charAt(0).toLowerCase();
     return primitive ? `typeof ${arg} === 'number'` : `(${arg} === null || typeof ${arg} === 'number')`;
   }
