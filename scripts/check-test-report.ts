@@ -3,6 +3,7 @@
 // whose beforeAll failed). Prints one summary line on stderr.
 //   node scripts/check-test-report.ts <report.json>
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 
 interface Report {
   numTotalTests: number;
@@ -10,7 +11,12 @@ interface Report {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
-  testResults: { name: string; assertionResults: { fullName: string; status: string }[] }[];
+  testResults: {
+    name: string;
+    startTime: number;
+    endTime: number;
+    assertionResults: { fullName: string; status: string }[];
+  }[];
 }
 
 const file = process.argv[2];
@@ -34,6 +40,15 @@ console.error(
   `tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ` +
     `${report.numPendingTests} skipped, ${report.numTodoTests} todo (of ${report.numTotalTests})`,
 );
+// The slowest files, so a run that got slower shows where (the suite's time is bounded by its few longest files).
+const slowest = [...report.testResults]
+  .sort((a, b) => b.endTime - b.startTime - (a.endTime - a.startTime))
+  .slice(0, 8)
+  .map(
+    (result) =>
+      `${((result.endTime - result.startTime) / 1000).toFixed(0)} s ${relative(process.cwd(), result.name)}`,
+  );
+console.error(`slowest files: ${slowest.join(', ')}`);
 if (report.numTotalTests === 0) {
   console.error('no test ran');
   process.exitCode = 1;

@@ -14,14 +14,34 @@ async function writeFiles(root: string, files: Iterable<readonly [string, string
   }
 }
 
+type Files = (readonly [string, string])[];
+
+/**
+ * What porting and codemodding a service writes, once per process: the port is deterministic for given sources,
+ * and a test file or the warm-up that ports one service for several targets would otherwise port it each time.
+ */
+const portedFiles = new Map<string, Promise<Files>>();
+
+async function portOnce(service: string, root: string): Promise<Files> {
+  const ported = await portJavaSources(service, await readJavaSources(join(SAMPLE_ESTATE, service)));
+  await writeFiles(root, ported.files);
+  const codemodded = loadCodemodPlan(root).writes.map((write) => [write.path, write.content] as const);
+  await writeFiles(root, codemodded);
+  return [...ported.files, ...codemodded];
+}
+
 /** Ports `service` of the sample into `<dir>/<service>` and runs the codemod on it; returns that directory. */
 export async function portAndCodemod(dir: string, service: string): Promise<string> {
   const root = join(dir, service);
-  const ported = await portJavaSources(service, await readJavaSources(join(SAMPLE_ESTATE, service)));
-  await writeFiles(root, ported.files);
-  await writeFiles(
-    root,
-    loadCodemodPlan(root).writes.map((write) => [write.path, write.content] as const),
-  );
+  const earlier = portedFiles.get(service);
+  if (earlier === undefined) {
+    const files = portOnce(service, root);
+    portedFiles.set(service, files);
+    // a failed port is not remembered: the next caller tries again (and sees the error itself)
+    files.catch(() => portedFiles.delete(service));
+    await files;
+  } else {
+    await writeFiles(root, await earlier);
+  }
   return root;
 }

@@ -3,7 +3,14 @@
 import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { describeJob, readJobResult, type ComponentJob, type TestComponents } from './component-jobs.ts';
+import {
+  describeJob,
+  readJobResult,
+  runComponentJob,
+  type ComponentJob,
+  type JobResult,
+  type TestComponents,
+} from './component-jobs.ts';
 
 const BUILD_JOB = join(import.meta.dirname, 'build-job.ts');
 /** A bound for a hung build, far above what one build takes (10-30 s quiet, several minutes on a busy machine). */
@@ -48,10 +55,23 @@ export function mergeOutcomes(base: JobsOutcome, more: JobsOutcome): JobsOutcome
   };
 }
 
-/** Runs `jobs`, writing under `runDir` and building through `cacheDir`; `log` gets one line per job. */
+/**
+ * Runs `jobs`, writing under `runDir` and building through `cacheDir`; `log` gets one line per job. Each job runs in
+ * a process of its own (builds block their process), unless `inProcess`: one at a time in this process, which then
+ * loads the compilers once and ports each sample service once for all its targets (the warm-up's way: most of
+ * its jobs are cache hits, where a process per job spent more time starting than building).
+ */
 export async function runComponentJobs(
   jobs: readonly ComponentJob[],
-  options: { runDir: string; cacheDir: string; concurrency: number; log: (line: string) => void },
+  options: {
+    runDir: string;
+    cacheDir: string;
+    concurrency: number;
+    log: (line: string) => void;
+    inProcess?: boolean;
+    /** Called after each job with the outcome so far (the warm-up keeps it, should it be stopped). */
+    onProgress?: (outcome: JobsOutcome) => void;
+  },
 ): Promise<JobsOutcome> {
   const outcome: JobsOutcome = { fixtures: {}, services: {}, failures: {}, done: [] };
   let next = 0;
@@ -63,8 +83,13 @@ export async function runComponentJobs(
       const started = Date.now();
       const resultFile = join(options.runDir, `result-${index}.json`);
       try {
-        await runJob(job, options.runDir, options.cacheDir, resultFile);
-        const result = await readJobResult(resultFile);
+        let result: JobResult | undefined;
+        if (options.inProcess === true) {
+          result = await runComponentJob(job, options.runDir, options.cacheDir);
+        } else {
+          await runJob(job, options.runDir, options.cacheDir, resultFile);
+          result = await readJobResult(resultFile);
+        }
         if (result?.kind === 'fixture') outcome.fixtures[result.name] = result.built;
         else if (result?.kind === 'service') outcome.services[result.key] = result.built;
         outcome.done.push(name);
@@ -73,8 +98,9 @@ export async function runComponentJobs(
         outcome.failures[name] = error instanceof Error ? error.message : String(error);
         options.log(`${name} FAILED: ${outcome.failures[name]}`);
       }
+      options.onProgress?.(outcome);
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  await Promise.all(Array.from({ length: options.inProcess === true ? 1 : options.concurrency }, worker));
   return outcome;
 }

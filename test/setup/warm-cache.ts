@@ -1,5 +1,5 @@
-// `node test/setup/warm-cache.ts`: builds every test component into the suite's build cache, one at a time, and
-// exits 0 whatever happens (the global setup reports a failed build). scripts/test.sh runs it beside the static
+// `node test/setup/warm-cache.ts`: builds every test component into the suite's build cache, one at a time in this
+// process, and exits 0 whatever happens (the global setup builds again what failed, and reports a failed build). scripts/test.sh runs it beside the static
 // checks, which leave a core idle. With MIGRATE_TEST_PREBUILT set (the test command sets it), it builds into that
 // folder and leaves its outcome there, and the global setup reuses it instead of building again (prebuilt.ts).
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -7,17 +7,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMPONENT_JOBS, getTestBuildCacheDir } from './component-jobs.ts';
 import { getPrebuiltDir, writePrebuilt } from './prebuilt.ts';
-import { runComponentJobs } from './run-jobs.ts';
+import { runComponentJobs, type JobsOutcome } from './run-jobs.ts';
+
+/** A bound for a hung build (the jobs run in this process, with no per-job limit): then keep what is done, and stop. */
+const WARM_UP_LIMIT_MS = 40 * 60_000;
 
 const prebuiltDir = getPrebuiltDir();
 const runDir = prebuiltDir ?? (await mkdtemp(join(tmpdir(), 'migrate-warm-cache-')));
 await mkdir(runDir, { recursive: true });
 const started = Date.now();
+let sofar: JobsOutcome = { fixtures: {}, services: {}, failures: {}, done: [] };
+setTimeout(() => {
+  process.stderr.write(
+    `[warm-cache] stopped after ${WARM_UP_LIMIT_MS / 60_000} min; the global setup builds the rest\n`,
+  );
+  void (prebuiltDir === undefined ? Promise.resolve() : writePrebuilt(prebuiltDir, sofar)).finally(() =>
+    process.exit(0),
+  );
+}, WARM_UP_LIMIT_MS).unref();
 const outcome = await runComponentJobs(COMPONENT_JOBS, {
   runDir,
   cacheDir: getTestBuildCacheDir(),
   concurrency: 1,
+  inProcess: true,
   log: (line) => void process.stderr.write(`[warm-cache] ${line}\n`),
+  onProgress: (current) => (sofar = current),
 });
 if (prebuiltDir === undefined) await rm(runDir, { recursive: true, force: true });
 else await writePrebuilt(prebuiltDir, outcome);
