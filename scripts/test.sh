@@ -19,9 +19,9 @@ fi
 export PATH="$PWD/node_modules/.bin:$PATH"
 node --version
 
-step "test components: built into the cache in the background, beside the checks below (test/setup)"
-# The static checks use one core; the builds (minutes of CPU) take the other. The tests' global setup then finds
-# them in the cache. Its log is shown before the tests.
+step "test components: built into the cache in the background, beside the set-up and the build below (test/setup)"
+# One process, one build at a time: the set-up steps and the dist/ build take the other core. The tests' global
+# setup then reuses what it built. Its log is shown before the tests.
 report="$(mktemp -t migrate-vitest-XXXXXX.json)"
 warm_log="$(mktemp -t migrate-warm-cache-XXXXXX.log)"
 # The warm-up's ported and built components stay in this folder for the run: the global setup reuses them.
@@ -49,35 +49,29 @@ if [ -f samples/spring-orders/scripts/build.sh ]; then
   bash samples/spring-orders/scripts/build.sh
 fi
 
-step "typecheck, lint, format check and the dist/ build, two at a time (a failing one's output is shown)"
+step "the dist/ build, then typecheck, lint and format check beside the tests (a failing one's output is shown at the end)"
 checks="$(mktemp -d -t migrate-checks-XXXXXX)"
+# Runs one check into its own log; its status goes to <name>.failed when it fails. One line when it ends.
 check() {
   local name=$1 begun=$SECONDS
   shift
   if "$@" >"$checks/$name.log" 2>&1; then
-    printf '%s: ok in %d s\n' "$name" $((SECONDS - begun)) >&2
+    printf '[checks] %s: ok in %d s (started at %d s)\n' "$name" $((SECONDS - begun)) $((begun - started)) >&2
   else
-    printf '%s: FAILED in %d s\n' "$name" $((SECONDS - begun)) >&2
-    cat "$checks/$name.log" >&2
-    return 1
+    printf '[checks] %s: FAILED in %d s\n' "$name" $((SECONDS - begun)) >&2
+    touch "$checks/$name.failed"
   fi
 }
-checks_failed=0
-check typecheck tsc -p tsconfig.json &
-typecheck_pid=$!
-check lint eslint --max-warnings=0 . &
-lint_pid=$!
-wait "$typecheck_pid" || checks_failed=1
-check format prettier --check . &
-format_pid=$!
-wait "$lint_pid" || checks_failed=1
-# exactly what `npm pack` runs first; the install test then packs this dist/ instead of compiling it again
+# The build is exactly what `npm pack` runs first; the install test then packs this dist/ instead of compiling it
+# again, so the tests wait for it. The static checks need nothing the tests make and the tests nothing they make:
+# they run one after another beside the warm-up's end and the tests, on the CPU the tests leave (most tests wait
+# on real servers).
 check build npm run --silent prepack &
 build_pid=$!
-wait "$format_pid" || checks_failed=1
-wait "$build_pid" || checks_failed=1
-rm -rf "$checks"
-if [ "$checks_failed" != 0 ]; then exit 1; fi
+( check typecheck tsc -p tsconfig.json; check lint eslint --max-warnings=0 .; check format prettier --check . ) &
+checks_pid=$!
+trap 'pkill -P "$checks_pid" 2>/dev/null; kill "$warm_pid" "$checks_pid" 2>/dev/null || true; rm -rf "$report" "$warm_log" "$MIGRATE_TEST_PREBUILT" "$checks"' EXIT
+wait "$build_pid"
 export MIGRATE_TEST_PREPACKED="$PWD"
 step "tests (the global setup builds what the cache lacks, then every test file runs)"
 wait "$warm_pid" || true
@@ -87,6 +81,16 @@ tests_status=0
 vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || tests_status=$?
 report_status=0
 node scripts/check-test-report.ts "$report" || report_status=$?
+wait "$checks_pid" || true
+checks_failed=0
+for failed in "$checks"/*.failed; do
+  [ -e "$failed" ] || continue
+  name="$(basename "$failed" .failed)"
+  printf '\n== %s FAILED:\n' "$name" >&2
+  cat "$checks/$name.log" >&2
+  checks_failed=1
+done
 step "done in $((SECONDS - started)) s"
 if [ "$tests_status" != 0 ]; then exit "$tests_status"; fi
+if [ "$checks_failed" != 0 ]; then exit 1; fi
 exit "$report_status"
