@@ -3,6 +3,9 @@
  * resource it concerns and what to do. Builds report the failing step and its output; a base image that is
  * neither local nor pullable is named with the ways to provide it.
  */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { AppError, ErrorCode, wrapError } from '../../shared/errors.ts';
 import { listBuildContext } from './build-context.ts';
@@ -91,6 +94,48 @@ export interface BuildRequest {
   tag: string;
   buildArgs: Record<string, string>;
   labels: Record<string, string>;
+}
+
+/**
+ * The key of a build's inputs: the Dockerfile's name, the build args, every file of the context as the build
+ * would send it (path and bytes) and the ids of the base images. The same key means the build would produce what
+ * Docker's layer cache gives back anyway, so `up` skips the build (and sending the context, a jar of 30–60 MB
+ * for a Spring service) when the image already carries it. A base image pulled or rebuilt since changes its id,
+ * and so the key.
+ */
+export async function getBuildKey(
+  engine: Engine,
+  request: Omit<BuildRequest, 'labels' | 'tag'>,
+  baseImages: readonly string[],
+): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(`dockerfile\0${request.dockerfile}\0`);
+  for (const name of Object.keys(request.buildArgs).sort())
+    hash.update(`arg\0${name}\0${request.buildArgs[name]}\0`);
+  for (const path of (await listBuildContext(request.context, request.dockerfile)).sort()) {
+    const bytes = await readFile(join(request.context, path));
+    hash.update(`file\0${path}\0${createHash('sha256').update(bytes).digest('hex')}\0`);
+  }
+  for (const base of baseImages) {
+    const id = await engine.docker
+      .getImage(base)
+      .inspect()
+      .then((info) => info.Id)
+      .catch(() => 'missing');
+    hash.update(`base\0${base}\0${id}\0`);
+  }
+  return hash.digest('hex');
+}
+
+/** A label of an image in the engine; undefined when the image or the label is missing. */
+export async function getImageLabel(engine: Engine, ref: string, label: string): Promise<string | undefined> {
+  try {
+    const info = await engine.docker.getImage(ref).inspect();
+    return info.Config?.Labels?.[label] ?? undefined;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    throw wrapError(ErrorCode.docker, `cannot inspect image ${ref}`, error);
+  }
 }
 
 /** The last lines of output kept to show with a failed step. */

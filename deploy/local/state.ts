@@ -17,6 +17,8 @@ export const LABELS = {
   run: 'io.migrate.run',
   service: 'io.migrate.service',
   role: 'io.migrate.role',
+  /** On images up builds: the key of the build's inputs (a later up with the same key skips the build). */
+  buildKey: 'io.migrate.build-key',
 } as const;
 
 const processSchema = z.object({

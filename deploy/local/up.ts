@@ -13,6 +13,8 @@ import { getBaseImages } from './base-images.ts';
 import { startComposeInfra, type ComposeInfraResult } from './compose-infra.ts';
 import {
   buildImage,
+  getBuildKey,
+  getImageLabel,
   createContainer,
   getContainerLogTail,
   hasImage,
@@ -126,7 +128,8 @@ async function ensureImages(request: UpRequest): Promise<void> {
     const text = await readFile(dockerfile, 'utf8').catch((error: unknown) => {
       throw wrapError(ErrorCode.notFound, `cannot read ${dockerfile} (${service.id})`, error);
     });
-    for (const base of getBaseImages(text, spec.build.buildArgs)) {
+    const bases = getBaseImages(text, spec.build.buildArgs);
+    for (const base of bases) {
       if (await hasImage(engine, base)) continue;
       request.log(`${service.id}: base image ${base} is not in the engine; pulling`);
       await pullImage(
@@ -136,6 +139,13 @@ async function ensureImages(request: UpRequest): Promise<void> {
         `${spec.build.dockerfile} builds FROM ${base}: ${BASE_IMAGE_HINT}`,
       );
     }
+    const buildKey = await getBuildKey(engine, spec.build, bases);
+    if ((await getImageLabel(engine, spec.image, LABELS.buildKey)) === buildKey) {
+      request.log(
+        `${service.id}: ${spec.image} is up to date (same Dockerfile, build args, context files and base image)`,
+      );
+      continue;
+    }
     request.log(`${service.id}: building ${spec.image} from ${spec.build.dockerfile}`);
     await buildImage(
       engine,
@@ -144,7 +154,7 @@ async function ensureImages(request: UpRequest): Promise<void> {
         dockerfile: spec.build.dockerfile,
         tag: spec.image,
         buildArgs: spec.build.buildArgs,
-        labels: { [LABELS.managed]: 'true', [LABELS.estate]: plan.estate },
+        labels: { [LABELS.managed]: 'true', [LABELS.estate]: plan.estate, [LABELS.buildKey]: buildKey },
       },
       request.progress,
       request.signal,
