@@ -1,12 +1,16 @@
 // npm run bench:gateway — direct vs the migrate gateway vs nginx (split_clients) vs @fastify/http-proxy, in one
 // run on the same upstream: max throughput (closed loop, autocannon) and latency at a fixed rate (open loop,
 // measured from each request's intended send time, so a stall is not hidden: coordinated omission corrected).
-// Prints figures on stderr and, last, one JSON line on stdout. Loopback only; every phase is time-bounded.
+// Every target is measured in BENCH_ROUNDS short rounds (default 3) taken in turn, the order reversed every other
+// round, so the figures compared come from the same minutes of a shared machine; each figure is the median over
+// the rounds. What each JSON field means: bench/gateway/README.md. Env: BENCH_SECONDS (per round and target,
+// default 2), BENCH_ROUNDS, BENCH_PROFILE=<dir> (the gateway runs with `node --cpu-prof` and writes its profile
+// there). Prints figures on stderr and, last, one JSON line on stdout. Loopback only; every phase is time-bounded.
 import { BenchError } from '../fail-cleanly.ts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Pool, type Dispatcher } from 'undici';
@@ -26,7 +30,9 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
   requests?: AutocannonRequest[];
 }) => Promise<AutocannonResult>;
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const seconds = Number(process.env.BENCH_SECONDS ?? 2);
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const profileDir = process.env.BENCH_PROFILE;
 const token = 'bench-token-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'migrate-bench-'));
 const children: ChildProcess[] = [];
@@ -90,6 +96,7 @@ function readChildren(pid: number): number[] {
 let keySeq = 0;
 const nextKey = (): string => `user-${(keySeq = (keySeq + 1) % 10_000)}`;
 
+/** Closed-loop load for `seconds`: requests answered (not a rate, so CPU per request needs no rounding). */
 async function maxThroughput(url: string): Promise<number> {
   const result = await autocannon({
     url,
@@ -100,7 +107,7 @@ async function maxThroughput(url: string): Promise<number> {
   });
   if (result.errors > 0 || result.non2xx > 0)
     log(`  warning: ${result.errors} errors, ${result.non2xx} non-2xx`);
-  return Math.round(result.requests.total / seconds);
+  return result.requests.total;
 }
 
 /** Constant-rate open-loop load: latency counted from the intended send time of each request. */
@@ -203,6 +210,22 @@ async function startNginx(bin: string, ports: number[]): Promise<{ url: string; 
   throw new BenchError('nginx did not start', `see ${dir}/nginx-error.log`);
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The median over rounds of a / b, each round's pair measured back to back. */
+function ratio(a: readonly number[], b: readonly number[]): number {
+  return Number(median(a.map((x, i) => x / b[i]!)).toFixed(3));
+}
+
+/** The 1-minute load average: how busy the shared machine was. */
+function loadAverage(): number {
+  return Number(loadavg()[0]!.toFixed(2));
+}
+
 async function main(): Promise<void> {
   const nginxBin = findNginx();
   const node = process.execPath;
@@ -223,7 +246,8 @@ routes:
     shadow: {enabled: false, sampleRate: 0.1, noise: {warmup: 10, sampleRate: 0}}
 `,
   );
-  const gatewayChild = await start(node, ['bench/gateway/gateway-server.ts', config]);
+  const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const gatewayChild = await start(node, [...profile, 'bench/gateway/gateway-server.ts', config]);
   const gatewayPid = children.at(-1)!.pid!;
   const fastify = await start(node, ['bench/gateway/fastify-server.ts', `http://127.0.0.1:${ports[0]}`]);
   const fastifyPid = children.at(-1)!.pid!;
@@ -240,58 +264,102 @@ routes:
     fastify: fastifyPid,
   };
 
-  log(`throughput (closed loop, autocannon -c 50, ${seconds}s each)`);
-  const rps: Record<string, number> = {};
-  const cpu: Record<string, number> = {};
-  for (const [name, url] of Object.entries(targets)) {
-    await fixedRate(url, 500); // warm up connections and JIT
-    const pid = pids[name];
-    const before = pid === undefined ? 0 : cpuSeconds(pid);
-    rps[name] = await maxThroughput(url);
-    if (pid !== undefined)
-      cpu[name] = Number((((cpuSeconds(pid) - before) / (rps[name] * seconds)) * 10_000).toFixed(2));
-    log(
-      `  ${name.padEnd(8)} ${rps[name]} req/s${pid === undefined ? '' : `, ${cpu[name]} CPU s per 10k req, RSS ${rssMb(pid)} MB`}`,
-    );
-  }
+  const loadBefore = loadAverage();
+  const names = Object.keys(targets) as (keyof typeof targets)[];
+  /** The targets in turn, the order reversed every other round, so a drift in the machine's load evens out. */
+  const order = (round: number): (keyof typeof targets)[] => (round % 2 === 0 ? names : [...names].reverse());
+  for (const name of names) await fixedRate(targets[name], 500); // warm up connections and JIT
 
-  const rate = Math.round(rps.gateway! / 2);
-  log(`latency at ${rate} req/s (half of the gateway's saturation), open loop, ${seconds}s each, ms`);
-  const latency: Record<string, { p50: number; p90: number; p99: number; errors: number }> = {};
-  for (const [name, url] of Object.entries(targets)) {
-    latency[name] = await fixedRate(url, rate);
+  log(`throughput (closed loop, autocannon -c 50), ${rounds} rounds of ${seconds}s per target, req/s`);
+  const rps = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<
+    keyof typeof targets,
+    number[]
+  >;
+  const cpuUsed: Record<string, number> = {};
+  const answered: Record<string, number> = {};
+  for (let round = 0; round < rounds; round += 1) {
+    for (const name of order(round)) {
+      const pid = pids[name];
+      const before = pid === undefined ? 0 : cpuSeconds(pid);
+      const total = await maxThroughput(targets[name]);
+      rps[name].push(Math.round(total / seconds));
+      if (pid !== undefined) {
+        cpuUsed[name] = (cpuUsed[name] ?? 0) + cpuSeconds(pid) - before;
+        answered[name] = (answered[name] ?? 0) + total;
+      }
+    }
+    log(`  round ${round + 1}: ${names.map((n) => `${n} ${rps[n].at(-1)!}`).join(', ')}`);
+  }
+  const cpu: Record<string, number> = {};
+  for (const name of Object.keys(cpuUsed))
+    cpu[name] = Number(((cpuUsed[name]! / answered[name]!) * 10_000).toFixed(2));
+  log(
+    `  CPU s per 10k requests: ${Object.entries(cpu)
+      .map(([n, c]) => `${n} ${c}`)
+      .join(', ')}; RSS MB: ${Object.entries(pids)
+      .map(([n, pid]) => `${n} ${rssMb(pid!)}`)
+      .join(', ')}`,
+  );
+
+  const rate = Math.round(median(rps.gateway) / 2);
+  log(
+    `latency at ${rate} req/s (half of the gateway's saturation), open loop, ${rounds} rounds of ${seconds}s, ms`,
+  );
+  type Latency = Awaited<ReturnType<typeof fixedRate>>;
+  const latency = Object.fromEntries(names.map((n) => [n, [] as Latency[]])) as Record<
+    keyof typeof targets,
+    Latency[]
+  >;
+  for (let round = 0; round < rounds; round += 1) {
+    for (const name of order(round)) latency[name].push(await fixedRate(targets[name], rate));
+  }
+  const quantile = (name: keyof typeof targets, q: 'p50' | 'p90' | 'p99'): number =>
+    Number(median(latency[name].map((l) => l[q])).toFixed(3));
+  for (const name of names) {
+    const errors = latency[name].reduce((sum, l) => sum + l.errors, 0);
     log(
-      `  ${name.padEnd(8)} p50 ${latency[name].p50}  p90 ${latency[name].p90}  p99 ${latency[name].p99}  errors ${latency[name].errors}`,
+      `  ${name.padEnd(8)} p50 ${quantile(name, 'p50')}  p90 ${quantile(name, 'p90')}  p99 ${quantile(name, 'p99')}  errors ${errors}`,
     );
   }
+  /** Per round, the gateway's figure minus the direct one measured next to it; the median of those. */
+  const overhead = (q: 'p50' | 'p99'): number =>
+    Number(median(latency.gateway.map((l, i) => l[q] - latency.direct[i]![q])).toFixed(3));
+
   const admin = gatewayChild.admin as string;
-  await fetch(`${admin}/api/routes/order/shadow`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ enabled: true, sampleRate: 0.1 }),
-  });
-  const shadowed = await fixedRate(targets.gateway, rate);
-  // the same run without shadow right after, so both are measured under the same conditions
-  await fetch(`${admin}/api/routes/order/shadow`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ enabled: false }),
-  });
-  const plain = await fixedRate(targets.gateway, rate);
-  log(`  gateway, shadow 10%: p50 ${shadowed.p50}  p99 ${shadowed.p99}; without, again: p99 ${plain.p99}`);
+  const setShadow = (body: object): Promise<Response> =>
+    fetch(`${admin}/api/routes/order/shadow`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  // shadow on and off in turn, so both are measured under the same conditions
+  const shadowed: number[] = [];
+  const plain: number[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    await setShadow({ enabled: true, sampleRate: 0.1 });
+    shadowed.push((await fixedRate(targets.gateway, rate)).p99);
+    await setShadow({ enabled: false });
+    plain.push((await fixedRate(targets.gateway, rate)).p99);
+  }
+  log(
+    `  gateway p99, shadow 10%: ${median(shadowed).toFixed(3)}; without, in the same rounds: ${median(plain).toFixed(3)}`,
+  );
 
   const figures = {
-    direct_rps: rps.direct,
-    gateway_rps: rps.gateway,
-    nginx_rps: rps.nginx,
-    fastify_rps: rps.fastify,
-    gateway_vs_nginx: Number((rps.gateway! / rps.nginx!).toFixed(3)),
-    gateway_vs_fastify: Number((rps.gateway! / rps.fastify!).toFixed(3)),
-    p50_overhead_ms: Number((latency.gateway!.p50 - latency.direct!.p50).toFixed(3)),
-    p99_overhead_ms: Number((latency.gateway!.p99 - latency.direct!.p99).toFixed(3)),
-    shadow10_p99_increase: Number(((shadowed.p99 - plain.p99) / plain.p99).toFixed(3)),
+    direct_rps: Math.round(median(rps.direct)),
+    gateway_rps: Math.round(median(rps.gateway)),
+    nginx_rps: Math.round(median(rps.nginx)),
+    fastify_rps: Math.round(median(rps.fastify)),
+    gateway_vs_nginx: ratio(rps.gateway, rps.nginx),
+    gateway_vs_fastify: ratio(rps.gateway, rps.fastify),
+    p50_overhead_ms: overhead('p50'),
+    p99_overhead_ms: overhead('p99'),
+    shadow10_p99_increase: Number(((median(shadowed) - median(plain)) / median(plain)).toFixed(3)),
     rate_rps: rate,
     cpu_s_per_10k: cpu,
+    rounds,
+    seconds_per_round: seconds,
+    load_average: [loadBefore, loadAverage()],
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }

@@ -106,23 +106,35 @@ export function buildUpstreamHeaders(req: IncomingMessage): string[] {
 }
 
 /** Response headers that describe the upstream connection, not the answer: never passed to the client. */
-const responseHopByHop = [
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'proxy-connection',
-  'upgrade',
-  'trailer',
-] as const;
-
-function responseHeaders(headers: IncomingHttpHeaders, side: Side): IncomingHttpHeaders {
-  // a module-level list and an index loop: this runs on every answer (no array or iterator per call)
-  for (let i = 0; i < responseHopByHop.length; i += 1) {
-    const name = responseHopByHop[i]!;
-    if (headers[name] !== undefined) delete headers[name];
+function isResponseHopByHop(name: string): boolean {
+  // undici gives lower-case names; a switch on the length first, so most names cost one comparison
+  switch (name.length) {
+    case 7:
+      return name === 'upgrade' || name === 'trailer';
+    case 10:
+      return name === 'connection' || name === 'keep-alive';
+    case 16:
+      return name === 'proxy-connection';
+    case 17:
+      return name === 'transfer-encoding';
+    default:
+      return false;
   }
-  headers['x-migrate-side'] = side;
-  return headers;
+}
+
+/**
+ * The upstream's answer headers for the client, as the flat name/value list `writeHead` takes as it is: the
+ * upstream's object is left untouched (deleting keys would turn it into a slow dictionary on every answer).
+ */
+function responseHeaders(headers: IncomingHttpHeaders, side: Side): (string | string[])[] {
+  const out: (string | string[])[] = [];
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || isResponseHopByHop(name)) continue;
+    out.push(name, value);
+  }
+  out.push('x-migrate-side', side);
+  return out;
 }
 
 /** Writes a gateway-made error answer (never an upstream's), as JSON with a stable code. */
@@ -165,6 +177,13 @@ export interface ExchangeInit {
   captureLimit?: number;
 }
 
+const kExchange = Symbol('exchange');
+type ExchangeResponse = ServerResponse & { [kExchange]?: Exchange };
+
+function onClientClose(this: ExchangeResponse): void {
+  if (!this.writableFinished) this[kExchange]?.clientGone();
+}
+
 /**
  * One client request on its way through the gateway: dispatches to a side (or to the other one when every
  * origin of the chosen side is out), streams the answer back, retries once on the other side when that is
@@ -197,12 +216,15 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   constructor(init: ExchangeInit) {
     this.init = init;
-    init.res.once('close', () => {
-      if (!init.res.writableFinished) {
-        this.#clientGone = true;
-        this.#controller?.abort(new Error('client went away'));
-      }
-    });
+    // one module-level listener finds its exchange on the response: no closure or once-wrapper per request
+    (init.res as ExchangeResponse)[kExchange] = this;
+    init.res.on('close', onClientClose);
+  }
+
+  /** The client's connection closed before its answer was complete: stop the upstream attempt. */
+  clientGone(): void {
+    this.#clientGone = true;
+    this.#controller?.abort(new Error('client went away'));
   }
 
   dispatch(side: Side): void {
@@ -267,7 +289,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const res = this.init.res;
     if (this.init.captureLimit !== undefined) {
       this.#captured = [];
-      this.#capture = { status: statusCode, headers: { ...headers }, body: undefined };
+      this.#capture = { status: statusCode, headers, body: undefined };
     }
     this.#status = statusCode;
     res.writeHead(statusCode, responseHeaders(headers, this.side));

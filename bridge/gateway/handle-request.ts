@@ -7,6 +7,7 @@ import {
   CollectHandler,
   Exchange,
   isIdempotent,
+  type ExchangeInit,
   sendError,
   type ForwardEnv,
 } from './forward.ts';
@@ -154,7 +155,8 @@ export function handleRequest(env: RequestEnv, req: IncomingMessage, res: Server
   route.retryBudget.recordRequest();
   const method = req.method ?? 'GET';
   const hasBody = (length !== undefined && length > 0) || req.headers['transfer-encoding'] !== undefined;
-  const init = {
+  // one object per request, handed to the Exchange as it is (the body is filled in once it is known)
+  const init: ExchangeInit = {
     env,
     route,
     req,
@@ -162,6 +164,7 @@ export function handleRequest(env: RequestEnv, req: IncomingMessage, res: Server
     method,
     path: upstreamPath(route, url),
     headers: buildUpstreamHeaders(req),
+    body: null,
   };
   const shadow = route.config.shadow;
   const candidate: Side = choice.side === 'wasm' ? 'container' : 'wasm';
@@ -173,11 +176,14 @@ export function handleRequest(env: RequestEnv, req: IncomingMessage, res: Server
     Math.random() < route.shadowSampleRate;
   if (!shadowed) {
     if (!hasBody) {
-      new Exchange({ ...init, body: null }).dispatch(choice.side);
+      new Exchange(init).dispatch(choice.side);
       return;
     }
     takeBody(req, length, env.config.retry.maxBodyBytes, maxBody).then(
-      (body) => new Exchange({ ...init, body }).dispatch(choice.side),
+      (body) => {
+        init.body = body;
+        new Exchange(init).dispatch(choice.side);
+      },
       (error: unknown) => {
         if (error instanceof BodyTooLargeError) {
           res.setHeader('connection', 'close');
@@ -188,7 +194,9 @@ export function handleRequest(env: RequestEnv, req: IncomingMessage, res: Server
     return;
   }
   const start = (body: Buffer | null): void => {
-    const exchange = new Exchange({ ...init, body, captureLimit: shadow.maxBodyBytes });
+    init.body = body;
+    init.captureLimit = shadow.maxBodyBytes;
+    const exchange = new Exchange(init);
     const primaryDone = new Promise<CapturedResponse | undefined>(
       (resolve) => (exchange.onCaptured = resolve),
     );

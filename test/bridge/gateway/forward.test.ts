@@ -14,6 +14,9 @@ describe('the answer the gateway passes on', () => {
         'content-type': 'text/plain',
         'proxy-connection': 'keep-alive',
         'x-kept': 'yes',
+        'set-cookie': ['a=1; Path=/', 'b=2; Path=/'],
+        'keep-alive': 'timeout=99',
+        upgrade: 'h2c',
       });
       res.end('ok');
     });
@@ -34,7 +37,11 @@ describe('the answer the gateway passes on', () => {
       const answer = await send(pool, '/api/order');
       expect(answer).toMatchObject({ status: 200, side: 'container', body: 'ok' });
       expect(answer.headers['proxy-connection']).toBeUndefined();
+      // the gateway's own keep-alive with its client, never the upstream's
+      expect(String(answer.headers['keep-alive'])).not.toContain('99');
+      expect(answer.headers.upgrade).toBeUndefined();
       expect(answer.headers['x-kept']).toBe('yes');
+      expect(answer.headers['set-cookie']).toEqual(['a=1; Path=/', 'b=2; Path=/']);
     }
   });
 });
