@@ -554,7 +554,14 @@ async function main(): Promise<number> {
     await db.end();
     const rows = result.rows.map((r) => ({ price: Number(r.price), orderNumber: r.order_number }));
     const eventCounts = new Map<string, number>();
-    const info = await jsm.streams.info('LEDGER');
+    // the stream stores a message just after the server took it: read it once its count holds still
+    let info = await jsm.streams.info('LEDGER');
+    for (let settled = false; !settled;) {
+      await sleep(500);
+      const again = await jsm.streams.info('LEDGER');
+      settled = again.state.messages === info.state.messages;
+      info = again;
+    }
     for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq += 1) {
       const message = await jsm.streams.getMessage('LEDGER', { seq });
       const orderNumber = message.json<{ orderNumber?: string }>().orderNumber;
@@ -596,6 +603,7 @@ async function main(): Promise<number> {
       ledger.ordersWithout201 === 0 &&
       ledger.created201WithoutOrder === 0 &&
       ledger.duplicateOrders === 0 &&
+      ledger.eventsNotOnce === 0 &&
       summary.false_rollbacks === 0;
   } catch (error) {
     log(error instanceof Error ? (error.stack ?? error.message) : String(error));

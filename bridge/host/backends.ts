@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { connect, type NatsConnection, type Subscription } from 'nats';
+import { randomUUID } from 'node:crypto';
+import { connect, headers as natsHeaders, type NatsConnection, type Subscription } from 'nats';
 import { retryWhileNotSent } from './pg-connect-retry.ts';
 import { fromPgResult, toPgParam, type PgValue } from './pg-values.ts';
 import { SqlSessions } from './sql-sessions.ts';
@@ -28,6 +29,12 @@ export interface ComponentGrant {
   /** `host` or `host:port` entries; outbound HTTP to anything else is denied. */
   allowedHosts: readonly string[];
   backends: BackendSettings;
+  /**
+   * How long a publish is held for NATS to confirm it, across reconnects, before the guest gets an error value
+   * (default NATS_PUBLISH_WAIT_MS). The host sets it below the component's request timeout, so that the guest
+   * hears of the failure and answers with it instead of being stopped.
+   */
+  publishWaitMs?: number;
 }
 
 /**
@@ -38,8 +45,12 @@ export type Dispatch = (op: string, args: unknown[], instance?: object) => Promi
 
 /** How long a statement waits for a restarting Postgres to accept connections again (see pg-connect-retry.ts). */
 const PG_RESTART_WAIT = { waitMs: 5000, stepMs: 100 };
-/** How long a publish waits for the NATS connection to come back after a disconnect. */
+/** How long a request (not a publish) waits for the NATS connection to come back after a disconnect. */
 const NATS_RECONNECT_WAIT_MS = 5000;
+/** How long a publish is held for NATS to confirm it when the grant does not say (see publishWaitMs). */
+const NATS_PUBLISH_WAIT_MS = 8000;
+/** Publishes held at once per server URL; one more while NATS is away fails at once instead of queueing. */
+const NATS_PUBLISH_HELD_MAX = 1000;
 
 /**
  * Connections shared by every component of one host (one pg pool per URL, one NATS and one Redis client per
@@ -51,6 +62,7 @@ export class Backends {
   readonly #redis = new Map<string, Redis>();
   readonly #nats = new Map<string, Promise<NatsConnection>>();
   readonly #natsUp = new Map<string, boolean>();
+  readonly #natsHeld = new Map<string, number>();
   readonly #prepared = new Map<string, { sql: string; component: string }>();
   readonly #sqlSessions = new SqlSessions();
   #nextToken = 0;
@@ -314,20 +326,61 @@ export class Backends {
     } catch (error) {
       return fail(`nats unavailable: ${message(error)}`);
     }
-    // a server restart is a second or two: wait for the reconnect (as a JVM client buffers meanwhile) rather
-    // than fail the guest's publish at once; a longer outage still fails
+    if (op === 'msg.publish') {
+      const msg = args[0] as { subject: string; body: Uint8Array; replyTo?: string };
+      return this.#publish(settings.url, nc, msg, grant.publishWaitMs ?? NATS_PUBLISH_WAIT_MS);
+    }
+    // a server restart is a second or two: wait for the reconnect rather than fail the request at once
     if (!(await this.#waitForNats(settings.url, NATS_RECONNECT_WAIT_MS)) || nc.isClosed())
       return fail('nats unavailable: disconnected, reconnecting');
     try {
-      if (op === 'msg.publish') {
-        const msg = args[0] as { subject: string; body: Uint8Array; replyTo?: string };
-        nc.publish(msg.subject, msg.body, msg.replyTo ? { reply: msg.replyTo } : undefined);
-        return ok(undefined);
-      }
       const reply = await nc.request(args[0] as string, args[1] as Uint8Array, { timeout: Number(args[2]) });
       return ok({ subject: reply.subject, body: reply.data, replyTo: reply.reply || undefined });
     } catch (error) {
       return fail(`nats: ${message(error)}`);
+    }
+  }
+
+  /**
+   * Publishes and answers ok only once the server has the message: nats.js sends a PUB on a socket that may be
+   * dying, and drops what it buffered while disconnected when it reconnects, so a bare `publish` is lost in a
+   * server restart without a trace. The publish is flushed (the server's PONG comes after it has the PUB) and,
+   * when the connection drops first, sent again once it is back, for at most `waitMs`. A `Nats-Msg-Id`
+   * (one per guest publish) lets a JetStream stream drop the second copy when the first did arrive.
+   */
+  async #publish(
+    url: string,
+    nc: NatsConnection,
+    msg: { subject: string; body: Uint8Array; replyTo?: string },
+    waitMs: number,
+  ): Promise<CallOutcome> {
+    const held = this.#natsHeld.get(url) ?? 0;
+    if (held >= NATS_PUBLISH_HELD_MAX && this.#natsUp.get(url) === false) {
+      return fail(`nats unavailable: disconnected, ${held} publishes already held`);
+    }
+    this.#natsHeld.set(url, held + 1);
+    const h = natsHeaders();
+    h.set('Nats-Msg-Id', randomUUID());
+    const options = { headers: h, ...(msg.replyTo ? { reply: msg.replyTo } : {}) };
+    const deadline = Date.now() + waitMs;
+    let lastError = 'disconnected, reconnecting';
+    try {
+      while (Date.now() < deadline && !nc.isClosed()) {
+        if (!(await this.#waitForNats(url, deadline - Date.now()))) break;
+        try {
+          nc.publish(msg.subject, msg.body, options);
+          await withTimeout(nc.flush(), Math.max(deadline - Date.now(), 1), 'waiting for NATS to confirm');
+          return ok(undefined);
+        } catch (error) {
+          lastError = message(error);
+          // the status stream may not have told of the disconnect yet: a short pause, not a busy loop
+          await new Promise((done) => setTimeout(done, 50));
+        }
+      }
+      this.#logger.log('warn', 'host', `publish on ${msg.subject} not confirmed by NATS: ${lastError}`);
+      return fail(`nats unavailable: publish not confirmed within ${waitMs} ms (${lastError})`);
+    } finally {
+      this.#natsHeld.set(url, (this.#natsHeld.get(url) ?? 1) - 1);
     }
   }
 

@@ -137,6 +137,8 @@ async function loadComponent(
       capabilities: new Set(component.capabilities),
       allowedHosts: component.allowedHosts,
       backends: grantBackends,
+      // a publish held across a NATS restart gives up 2 s before the request would be stopped
+      publishWaitMs: Math.max(component.limits.timeoutMs - 2000, component.limits.timeoutMs / 2),
     }),
   });
   return { name: component.name, port: undefined, imports: transpiled.imports, pool };

@@ -92,12 +92,14 @@ export function startMixedLoad(url: string, options: LoadOptions) {
     }
   };
   const done = Promise.all(Array.from({ length: options.workers }, (_, w) => worker(w)));
+  let closed: Promise<void> | undefined;
   return {
     outcomes,
-    async stop(): Promise<void> {
+    /** Stops the workers and closes the pool; again (the run's cleanup after its own stop) it waits for that. */
+    stop(): Promise<void> {
       stopped = true;
-      await done;
-      await pool.close();
+      closed ??= done.then(() => pool.close());
+      return closed;
     },
   };
 }

@@ -92,6 +92,10 @@ export interface PrivateNats {
   port: number;
   /** SIGTERM: the server is gone until start(). */
   kill(): Promise<void>;
+  /** SIGSTOP: the server holds its connections open and answers nothing. */
+  stall(): void;
+  /** SIGKILL (a stalled server too): gone until start(), with whatever it had not read from its sockets. */
+  crash(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -106,19 +110,22 @@ export async function startPrivateNats(): Promise<PrivateNats> {
     child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
     await waitForPort(port);
   };
-  const kill = async (): Promise<void> => {
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
     const current = child;
     child = undefined;
-    if (current === undefined || current.exitCode !== null) return;
+    if (current === undefined || current.exitCode !== null || current.signalCode !== null) return;
     const exited = new Promise((resolve) => current.once('exit', resolve));
-    current.kill('SIGTERM');
+    current.kill(signal);
     await exited;
   };
+  const kill = (): Promise<void> => end('SIGTERM');
   await start();
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
     kill,
+    stall: () => void child?.kill('SIGSTOP'),
+    crash: () => end('SIGKILL'),
     start,
     stop: async () => {
       await kill();

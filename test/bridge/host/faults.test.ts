@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, StorageType, type NatsConnection } from 'nats';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, type Host } from '../../../bridge/host/host.ts';
@@ -119,6 +120,90 @@ describe('backend faults', () => {
     const publishing = call('messaging', 'POST', `/publish/${run}.restart`, 'during');
     await nats!.start();
     expect(await publishing).toMatchObject({ status: 202 });
+  });
+
+  it('answers a publish only once NATS has it: a stalled server that crashes loses nothing confirmed', async () => {
+    const nc: NatsConnection = await connect({
+      servers: nats!.url,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 100,
+    });
+    try {
+      const jsm = await nc.jetstreamManager();
+      const stream = `STALL_${run}`;
+      await jsm.streams.add({ name: stream, subjects: [`${run}.stall`], storage: StorageType.File });
+      expect((await call('messaging', 'POST', `/publish/${run}.stall`, 'before')).status).toBe(202);
+      nats!.stall();
+      // the PUB reaches the stalled server's socket and is never read: a publish that answered at once is lost
+      const publishing = call('messaging', 'POST', `/publish/${run}.stall`, 'stalled');
+      let answered = false;
+      void publishing.then(() => (answered = true));
+      await sleep(500);
+      const answeredWhileStalled = answered;
+      await nats!.crash();
+      await nats!.start();
+      expect(answeredWhileStalled).toBe(false);
+      expect(await publishing).toMatchObject({ status: 202 });
+      await until(async () => (await jsm.streams.info(stream)).state.messages >= 2, 30_000);
+      const info = await jsm.streams.info(stream);
+      const bodies: string[] = [];
+      for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
+        bodies.push((await jsm.streams.getMessage(stream, { seq })).string());
+      }
+      expect(bodies).toEqual(['before', 'stalled']);
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('delivers every publish it confirmed exactly once when NATS restarts under load', async () => {
+    // a JetStream stream (stored in the server's directory, kept across the restart) captures the subject
+    const nc: NatsConnection = await connect({
+      servers: nats!.url,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 100,
+    });
+    try {
+      const jsm = await nc.jetstreamManager();
+      await jsm.streams.add({ name: `LEDGER_${run}`, subjects: [`${run}.load`], storage: StorageType.File });
+      const answers = new Map<string, number>();
+      let restarting = true;
+      const load = (async () => {
+        // publishes before, across and after the restart: some race the server's exit
+        for (let i = 0; restarting || i < 20; i += 1) {
+          const body = `m${i}`;
+          answers.set(body, (await call('messaging', 'POST', `/publish/${run}.load`, body)).status);
+          await sleep(5);
+        }
+      })();
+      try {
+        await sleep(300);
+        await nats!.kill();
+        await nats!.start();
+        await sleep(300);
+      } finally {
+        restarting = false;
+        await load;
+      }
+      const confirmed = [...answers].filter(([, status]) => status === 202).map(([body]) => body);
+      // the stream stores behind the server's PONG: read it once it holds at least what was confirmed
+      await until(
+        async () => (await jsm.streams.info(`LEDGER_${run}`)).state.messages >= confirmed.length,
+        30_000,
+      );
+      const stored = new Map<string, number>();
+      const info = await jsm.streams.info(`LEDGER_${run}`);
+      for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq += 1) {
+        const body = (await jsm.streams.getMessage(`LEDGER_${run}`, { seq })).string();
+        stored.set(body, (stored.get(body) ?? 0) + 1);
+      }
+      expect(confirmed.length).toBeGreaterThanOrEqual(20);
+      expect(confirmed.filter((body) => stored.get(body) !== 1)).toEqual([]);
+      // nothing a guest was told failed is in the stream twice either
+      expect([...stored].filter(([, count]) => count > 1)).toEqual([]);
+    } finally {
+      await nc.close();
+    }
   });
 
   it('returns error values while NATS is down, then recovers', async () => {

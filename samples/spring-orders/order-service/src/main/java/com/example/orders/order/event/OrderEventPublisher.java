@@ -13,15 +13,26 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-/** Publishes "order placed" events as JSON on a NATS subject. */
+/**
+ * Publishes "order placed" events as JSON on a NATS subject, and returns once the server has them: a publish
+ * only queues the bytes in the client, so each one waits for a flush (a PING/PONG round trip) that started
+ * after it. One flush at a time, shared by every publish before it: jnats counts a flush's PING against
+ * maxPingsOut (2), and a third PING outstanding makes it drop the connection as stale, cancelling the flushes
+ * of every request thread and losing bytes that were on the way.
+ */
 @Component
 public class OrderEventPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(OrderEventPublisher.class);
+    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
 
     private final Connection connection;
     private final ObjectMapper objectMapper;
     private final String subject;
+    /** The lock flushes take turns on; guards what they covered. */
+    private final Flushes flushes = new Flushes();
+    /** Publishes handed to the client so far; guarded by this. */
+    private long published;
 
     public OrderEventPublisher(
             @Value("${nats.url}") String natsUrl,
@@ -41,15 +52,42 @@ public class OrderEventPublisher {
     public void publish(OrderPlacedEvent event) {
         try {
             byte[] payload = objectMapper.writeValueAsBytes(event);
-            connection.publish(subject, payload);
-            connection.flush(Duration.ofSeconds(2));
+            long mine = send(payload);
+            confirm(mine);
             log.info("Published order placed event for {} on '{}'", event.orderNumber(), subject);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot serialise order event", e);
         } catch (Exception e) {
-            // The order is already stored: a lost notification must not fail the request.
-            log.error("Could not publish order placed event for {}", event.orderNumber(), e);
+            // The order is already stored: a notification NATS has not confirmed must not fail the request.
+            // The client keeps it queued (and across a reconnect) and sends it when the server answers again.
+            log.error("NATS did not confirm the order placed event for {} in time", event.orderNumber(), e);
         }
+    }
+
+    private synchronized long send(byte[] payload) {
+        connection.publish(subject, payload);
+        published += 1;
+        return published;
+    }
+
+    /** Returns once a flush that started after publish number `mine` has completed. */
+    private void confirm(long mine) throws Exception {
+        synchronized (flushes) {
+            if (flushes.confirmed >= mine) {
+                return;
+            }
+            long upTo;
+            synchronized (this) {
+                upTo = published;
+            }
+            connection.flush(FLUSH_TIMEOUT);
+            flushes.confirmed = upTo;
+        }
+    }
+
+    private static final class Flushes {
+        /** Publishes a completed flush covers. */
+        long confirmed = 0;
     }
 
     @PreDestroy
