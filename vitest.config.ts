@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/setup/sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -12,6 +13,8 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 600_000,
     pool: 'forks',
+    // the files that take minutes start first (test/setup/sequencer.ts)
+    sequence: { sequencer: LongestFirst },
     // Two test files at a time (vitest's default on two cores is one): most wait on real servers, and the tests
     // share nothing a neighbour could break (own schemas, subjects, Redis databases, ports, private backends).
     maxWorkers: 2,
