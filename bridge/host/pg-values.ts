@@ -116,9 +116,15 @@ const OID = {
   float8: 701,
   varchar: 1043,
   numeric: 1700,
+  date: 1082,
   uuid: 2950,
   jsonb: 3802,
 } as const;
+
+function formatLocalDate(date: Date): string {
+  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+  return `${pad(date.getFullYear(), 4)}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
 
 /** A node-postgres result value (with its column type) → a pg-value. */
 export function fromPgResult(value: unknown, oid: number): PgValue {
@@ -143,6 +149,10 @@ export function fromPgResult(value: unknown, oid: number): PgValue {
       return { tag: 'jsonb', val: JSON.stringify(value) };
     case OID.uuid:
       return { tag: 'uuid', val: value };
+    case OID.date:
+      // node-postgres makes a DATE a Date at local midnight: the day as written ('YYYY-MM-DD'), as a ported
+      // LocalDate holds it and Jackson writes it, not that midnight's UTC instant
+      return { tag: 'text', val: value instanceof Date ? formatLocalDate(value) : value };
     case OID.bytea:
       return { tag: 'bytea', val: new Uint8Array(value as Buffer) };
     default:

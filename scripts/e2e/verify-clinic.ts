@@ -53,6 +53,8 @@ interface ClinicOptions {
   run: string;
   log: (message: string) => void;
   countTypeErrors: (dir: string) => Promise<number>;
+  /** The services to verify (default all); visit uses the legacy records-service when records is not among them. */
+  only?: readonly ClinicService[];
   /** Legacy ports (records…reminder); the twin uses +10. */
   ports: readonly [number, number, number, number];
 }
@@ -60,11 +62,13 @@ interface ClinicOptions {
 /** Ports, builds, starts and verifies the clinic; everything it made is removed before it returns. */
 export async function verifyClinic(options: ClinicOptions): Promise<ClinicServiceRun[]> {
   const { work, run, log } = options;
+  const selected = options.only ?? CLINIC_SERVICES;
+  if (selected.length === 0) return [];
   const schema = `${run}_clinic`;
   const subject = `clinic.visits.booked.${run}`;
   const built = new Map<ClinicService, PortedService>();
   const runs: ClinicServiceRun[] = [];
-  for (const service of CLINIC_SERVICES) {
+  for (const service of selected) {
     const entry: ClinicServiceRun = { service: `${service}-service`, typecheckErrors: 0 };
     try {
       built.set(service, await portAndBuild(join(work, 'clinic'), service, CLINIC_ROOT));
@@ -128,7 +132,7 @@ export async function verifyClinic(options: ClinicOptions): Promise<ClinicServic
       logger: { log: (level, c, message) => void (level === 'error' && log(`${c}: ${message}`)) },
     });
     const running = host;
-    for (const [i, service] of CLINIC_SERVICES.entries()) {
+    for (const [i, service] of selected.entries()) {
       log(`verify ${service}-service`);
       const entry = runs[i];
       if (!entry) continue;

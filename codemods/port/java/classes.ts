@@ -5,28 +5,13 @@ import { createScope, fieldName, type ImportSet, type ServiceContext } from './s
 import { translateExpr, tsType } from './expressions.ts';
 import { DROPPED_TYPES } from './runtime-names.ts';
 import { renderTodo, splitJsLines, Untranslatable } from './todo.ts';
-import { getPropertyOfAccessor } from './names.ts';
-import { getJacksonFieldName, getLombokGetterName } from '../../../shared/jackson-names.ts';
+import { getJacksonProperties, isTrivialAccessor } from './jackson-properties.ts';
 import { fileName } from './members.ts';
 import { translateConstructors, translateMethods } from './overloads.ts';
 import { getStaticallyAssigned, isDeferredStaticField, translateStaticInit } from './static-init.ts';
 
 function doc(cls: JavaClass): string {
   return cls.javadoc ? `${cls.javadoc}\n` : '';
-}
-
-/** True for `getX() { return x; }`, `isX()`, `setX(v) { this.x = v; }` on a field of the class. */
-export function isTrivialAccessor(cls: JavaClass, m: JavaMethod): boolean {
-  const prop = getPropertyOfAccessor(m.name);
-  if (!prop || !cls.fields.some((f) => f.name === prop) || !m.body) return false;
-  const statements = m.body.namedChildren.filter((n) => n !== null);
-  if (statements.length !== 1) return false;
-  const text = statements[0]?.text.replace(/\s+/g, ' ') ?? '';
-  return (
-    text === `return ${prop};` ||
-    text === `return this.${prop};` ||
-    text === `this.${prop} = ${m.params[0]?.name ?? ''};`
-  );
 }
 
 function loggerLine(cls: JavaClass, imports: ImportSet): string {
@@ -160,30 +145,21 @@ export function translateDataClass(
   return `${loggerLine(cls, imports)}${doc(cls)}export class ${cls.name} {\n${members.join('\n\n')}\n}`;
 }
 
-const LOMBOK_GETTERS = ['Data', 'Value', 'Getter'];
-
 /**
  * Jackson names a bean's JSON properties after its getters (`boolean isActive` → `active`, `xCoordinate` →
- * `xcoordinate`): where a field's name differs, `toJSON` writes Jackson's names (JSON.stringify calls it).
+ * `xcoordinate`) or `@JsonProperty`: where a field's name differs, `toJSON` writes Jackson's names
+ * (JSON.stringify calls it).
  */
 function renderJacksonToJson(ctx: ServiceContext, cls: JavaClass, imports: ImportSet): string | undefined {
-  const lombokClass = hasAnnotation(cls, ...LOMBOK_GETTERS);
-  const fields = cls.fields.filter(
-    (f) => !f.modifiers.includes('static') && f.type.name !== 'Logger' && !DROPPED_TYPES.has(f.type.name),
-  );
-  const names = fields.map((f) => {
-    const getter = getLombokGetterName(f.name, f.type.name);
-    const written =
-      lombokClass ||
-      hasAnnotation(f, 'Getter') ||
-      cls.methods.some((m) => m.name === getter && isTrivialAccessor(cls, m));
-    return { f, json: written ? getJacksonFieldName(f.name, f.type.name) : f.name };
-  });
-  if (names.every(({ f, json }) => f.name === json)) return undefined;
+  const names = getJacksonProperties(cls);
+  if (names.every(({ field, json }) => field.name === json)) return undefined;
   const scope = createScope(ctx, cls, 'toJSON', imports, false);
-  const type = names.map(({ f, json }) => `${json}: ${tsType(f.type, scope) || 'unknown'}`).join('; ');
-  const body = names.map(({ f, json }) => `${json}: this.${fieldName(cls, f.name)}`).join(', ');
-  return `/** Jackson's property names (from the getters), which JSON.stringify writes. */\ntoJSON(): { ${type} } {\nreturn { ${body} };\n}`;
+  const key = (json: string): string => (/^[A-Za-z_$][\w$]*$/.test(json) ? json : JSON.stringify(json));
+  const type = names
+    .map(({ field, json }) => `${key(json)}: ${tsType(field.type, scope) || 'unknown'}`)
+    .join('; ');
+  const body = names.map(({ field, json }) => `${key(json)}: this.${fieldName(cls, field.name)}`).join(', ');
+  return `/** Jackson's property names (from the getters, or @JsonProperty), which JSON.stringify writes. */\ntoJSON(): { ${type} } {\nreturn { ${body} };\n}`;
 }
 
 /** `class X extends RuntimeException` → `class X extends Error` with its name set. */

@@ -106,6 +106,8 @@ const CARRIED = {
     'Getter',
     'Setter',
     'Deprecated',
+    // a data class's toJSON writes the name and a request body is read by it (jackson-properties.ts)
+    'JsonProperty',
   ],
   param: [
     // named JPQL parameters of translated @Query methods; an untranslated @Query is a TODO of its own
@@ -275,6 +277,20 @@ export function findDroppedConstructs(cls: JavaClass, role: ClassRole): DroppedC
       ? f.annotations.filter((a) => !['Autowired', 'Inject', 'Value'].includes(a.name))
       : f.annotations;
     annotations(list, 'field', f.line, f.name, `${f.type.name} ${f.name}`);
+  }
+  for (const c of cls.components) {
+    // a request body is read by the name; an answer is an object literal of the interface, named as the component
+    const property = getAnnotation(c, 'JsonProperty');
+    if (property === undefined) continue;
+    const why =
+      'the JSON property name is read from request bodies, but not written: the record is an interface';
+    add(
+      c.line,
+      'annotation @JsonProperty',
+      c.name,
+      why,
+      `${annotationText(property)} ${c.type.name} ${c.name}`,
+    );
   }
   return found.sort((a, b) => a.line - b.line);
 }

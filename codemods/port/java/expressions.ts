@@ -379,6 +379,9 @@ export function accessorProperty(className: string, method: string, scope: Scope
     const prop = match[2].charAt(0).toLowerCase() + match[2].slice(1);
     if (cls.fields.some((f) => f.name === prop)) return prop;
   }
+  // Lombok's getter of `boolean isActive` is `isActive()`, not `isIsActive()`
+  if (cls.fields.some((f) => f.name === method && f.type.name === 'boolean' && /^is[A-Z]/.test(method)))
+    return cls.methods.some((m) => m.name === method) ? undefined : method;
   return undefined;
 }
 

@@ -1,14 +1,22 @@
 /** Controllers → routes on the generated router; `@RestControllerAdvice` → an error handler. */
-import { getAnnotation, hasAnnotation, type JavaClass, type JavaMethod, type JavaVariable } from './model.ts';
+import {
+  getAnnotation,
+  hasAnnotation,
+  type JavaClass,
+  type JavaMethod,
+  type JavaType,
+  type JavaVariable,
+} from './model.ts';
 import type { ImportSet, ServiceContext } from './scope.ts';
 import { createScope } from './scope.ts';
 import { tsType } from './expressions.ts';
 import { fileName } from './members.ts';
 import { validatorName } from './validation.ts';
-import { isListType, isNumberType } from './types.ts';
+import { isFutureType, isListType, isNumberType } from './types.ts';
 import { lowerFirst } from './names.ts';
 import { RUNTIME_TYPES } from './runtime-names.ts';
 import { getResponseBodyType } from './openapi-types.ts';
+import { renderJacksonReader } from './jackson-properties.ts';
 
 const MAPPINGS: Record<string, string> = {
   GetMapping: 'GET',
@@ -105,7 +113,7 @@ function bindParam(
     const raw = `httpRequest.params[${JSON.stringify(name(path))}] ?? ''`;
     if (!isNumberType(p.type)) return `const ${p.name} = ${raw};`;
     imports.useRuntime('router', 'toNumber');
-    return `const ${p.name} = toNumber(${raw}, ${JSON.stringify(name(path))});`;
+    return `const ${p.name} = toNumber(${raw}, ${JSON.stringify(name(path))}, ${JSON.stringify(p.type.name)});`;
   }
   if (query) {
     const required = query.args.required !== 'false' && query.args.defaultValue === undefined;
@@ -124,18 +132,23 @@ function bindParam(
     } else value = `(httpRequest.query.get(${key}) ?? ${query.args.defaultValue ?? 'null'})`;
     if (!isNumberType(p.type)) return `const ${p.name} = ${value};`;
     imports.useRuntime('router', 'toNumber');
+    const javaType = JSON.stringify(p.type.name);
     return required
-      ? `const ${p.name} = toNumber(${value}, ${key});`
-      : `const ${p.name} = ${value} === null ? null : toNumber(String(${value}), ${key});`;
+      ? `const ${p.name} = toNumber(${value}, ${key}, ${javaType});`
+      : `const ${p.name} = ${value} === null ? null : toNumber(String(${value}), ${key}, ${javaType});`;
   }
   if (body) {
     const type = tsType(p.type, scope) || 'unknown';
     const validate = hasAnnotation(p, 'Valid', 'Validated') && ctx.classes.has(p.type.name);
-    if (!validate) return `const ${p.name} = httpRequest.json() as ${type};`;
+    // Jackson reads the body by its property names, into the class (its methods and toJSON with it)
+    const reader = renderJacksonReader(p.type, ctx, imports);
+    if (reader !== undefined) imports.useRuntime('spring-web', 'readJackson');
+    const json = reader === undefined ? 'httpRequest.json()' : `readJackson(httpRequest.json(), ${reader})`;
+    if (!validate) return `const ${p.name} = ${json} as ${type};`;
     imports.useRuntime('spring-web', 'MethodArgumentNotValidException');
     imports.useRuntime('spring-web', 'FieldError');
     imports.useModule('../validation.ts', validatorName(p.type.name));
-    return `const ${p.name}Json = httpRequest.json();\nconst ${p.name}Errors: FieldError[] = [];\n${validatorName(p.type.name)}(${p.name}Json, '', ${p.name}Errors);\nif (${p.name}Errors.length > 0) throw new MethodArgumentNotValidException(${p.name}Errors);\nconst ${p.name} = ${p.name}Json as ${type};`;
+    return `const ${p.name}Json = ${json};\nconst ${p.name}Errors: FieldError[] = [];\n${validatorName(p.type.name)}(${p.name}Json, '', ${p.name}Errors);\nif (${p.name}Errors.length > 0) throw new MethodArgumentNotValidException(${p.name}Errors);\nconst ${p.name} = ${p.name}Json as ${type};`;
   }
   if (header) {
     return `const ${p.name} = String(httpRequest.headers[${JSON.stringify(name(header).toLowerCase())}] ?? '');`;
@@ -164,6 +177,15 @@ function checkBody(
   return `(${call}) satisfies JsonOf<${type}>`;
 }
 
+/** What a handler's return type answers with: a future's value type (`CompletableFuture<Void>` → void). */
+function getAnsweredType(type: JavaType | undefined): JavaType | undefined {
+  if (!isFutureType(type)) return type;
+  const value = type?.args[0];
+  return value === undefined || value.name === 'Void'
+    ? { name: 'void', args: [], array: false, annotations: [] }
+    : value;
+}
+
 /** `export function orderControllerRoutes(controller): Route[]`. */
 export function generateRoutes(ctx: ServiceContext, cls: JavaClass, imports: ImportSet): string {
   imports.useRuntime('router', 'Route');
@@ -182,7 +204,8 @@ export function generateRoutes(ctx: ServiceContext, cls: JavaClass, imports: Imp
     const isAsync = ctx.asyncMethods.has(`${cls.name}.${m.name}`);
     const call = `${isAsync ? 'await ' : ''}controller.${m.name}(${m.params.map((p) => p.name).join(', ')})`;
     const status = getResponseStatus(m) ?? 200;
-    const returns = m.returnType?.name;
+    // Spring MVC answers a CompletableFuture with what it completes with: a ResponseEntity's status and body too
+    const returns = getAnsweredType(m.returnType)?.name;
     const result =
       returns === 'ResponseEntity'
         ? `return ${call};`
@@ -245,7 +268,7 @@ export function generateAdvice(ctx: ServiceContext, cls: JavaClass, imports: Imp
     const isAsync = ctx.asyncMethods.has(`${cls.name}.${m.name}`);
     const call = `${isAsync ? 'await ' : ''}advice.${m.name}(${args})`;
     const result =
-      m.returnType?.name === 'ResponseEntity'
+      getAnsweredType(m.returnType)?.name === 'ResponseEntity'
         ? call
         : `{ status: ${getResponseStatus(m) ?? 500}, body: ${call} }`;
     return `// from ${fileName(cls.file)}:${m.line}\nif (${checks.join(' || ')}) return ${result};`;

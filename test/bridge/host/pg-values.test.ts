@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { toPgParam } from '../../../bridge/host/pg-values.ts';
+import { fromPgResult, toPgParam } from '../../../bridge/host/pg-values.ts';
 
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -18,6 +18,21 @@ describe('pg-value parameters', () => {
         [int4, int8],
       );
       expect(result.rows[0]).toEqual({ n: 3, big: '9007199254740993' });
+    } finally {
+      await db.end();
+    }
+  });
+});
+
+describe('pg-value results', () => {
+  it('gives a DATE column as the day written (YYYY-MM-DD), not the instant node-postgres parses it to', async () => {
+    const db = new pg.Client({ connectionString: PG_URL });
+    await db.connect();
+    try {
+      const result = await db.query("SELECT DATE '2026-01-01' AS d, DATE '0999-12-31' AS old");
+      const [d, old] = result.fields.map((f) => fromPgResult(result.rows[0][f.name], f.dataTypeID));
+      expect(d).toEqual({ tag: 'text', val: '2026-01-01' });
+      expect(old).toEqual({ tag: 'text', val: '0999-12-31' });
     } finally {
       await db.end();
     }

@@ -63,13 +63,53 @@ export function requireQueryList(request: RouteRequest, name: string, type = 'Li
   return values.flatMap((v) => v.split(','));
 }
 
-/** A request value bound to a number parameter; 400 when it is not one. */
-export function toNumber(value: string, name: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || Number.isNaN(n)) {
-    throw new MethodArgumentTypeMismatchException(name, value);
-  }
-  return n;
+/** The magnitude bound (2^bits-1) of Java's integer types; BigInteger has none. */
+const INTEGER_BITS: Readonly<Record<string, number>> = {
+  Long: 63,
+  long: 63,
+  AtomicLong: 63,
+  Integer: 31,
+  int: 31,
+  AtomicInteger: 31,
+  Short: 15,
+  short: 15,
+  Byte: 7,
+  byte: 7,
+};
+
+/** Java's integer syntax as Spring's NumberUtils reads it: decimal, or hex with `0x`, `0X` or `#`. */
+function parseJavaInteger(text: string, type: string): bigint | undefined {
+  const match = /^([+-]?)(?:(0[xX]|#)([0-9a-fA-F]+)|(\d+))$/.exec(text);
+  if (!match) return type === 'BigInteger' && /^[+-]?\d+$/.test(text) ? BigInt(text) : undefined;
+  const magnitude = match[3] === undefined ? BigInt(match[4] ?? '') : BigInt(`0x${match[3]}`);
+  const value = match[1] === '-' ? -magnitude : magnitude;
+  const bits = INTEGER_BITS[type];
+  if (bits === undefined) return value;
+  const bound = 1n << BigInt(bits);
+  return value < -bound || value >= bound ? undefined : value;
+}
+
+/** Java's decimal syntax (`Double.valueOf`, `new BigDecimal`), without hexadecimal floating point. */
+function parseJavaDecimal(text: string, type: string): number | undefined {
+  const floating = type === 'Double' || type === 'double' || type === 'Float' || type === 'float';
+  if (floating && /^[+-]?(NaN|Infinity)$/.test(text)) return Number(text.replace(/^\+/, ''));
+  const plain = floating ? text.replace(/[dDfF]$/, '') : text;
+  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(plain) ? Number(plain) : undefined;
+}
+
+/**
+ * A request value bound to a number parameter of Java type `type`, converted as Spring's StringToNumber converter
+ * does (whitespace removed, range checked, hex for integers); a MethodArgumentTypeMismatchException (400) when it
+ * does not convert: `abc`, `1.5` for a Long, a Long past its range.
+ */
+export function toNumber(value: string, name: string, type = 'Double'): number {
+  const text = value.replace(/\s+/g, '');
+  const n =
+    type in INTEGER_BITS || type === 'BigInteger'
+      ? parseJavaInteger(text, type)
+      : parseJavaDecimal(text, type);
+  if (n === undefined || text === '') throw new MethodArgumentTypeMismatchException(name, value, type);
+  return Number(n);
 }
 
 /** One segment of a Spring path pattern; `{name:regex}` keeps its regular expression. */
@@ -163,22 +203,26 @@ function matchesParams(conditions: readonly string[] | undefined, query: URLSear
   });
 }
 
-function springError(status: number, path: string, message?: string): RouteResult {
+/**
+ * Spring Boot's default error body (BasicErrorController): timestamp, status, error and path. `message` is
+ * left out, as Spring Boot leaves it out unless `server.error.include-message` is set.
+ */
+function springError(status: number, path: string): RouteResult {
   const error = httpStatusOf(status).reasonPhrase;
-  return {
-    status,
-    body: { timestamp: new Date().toISOString(), status, error, ...(message ? { message } : {}), path },
-  };
+  return { status, body: { timestamp: new Date().toISOString(), status, error, path } };
 }
 
 /** Spring's answer when no advice handled the exception. */
 function defaultErrorResult(error: unknown, path: string): RouteResult {
-  if (error instanceof ResponseStatusException)
-    return springError(error.statusCode.value, path, error.reason);
-  if (error instanceof HttpMessageNotReadableException) return springError(400, path, error.message);
-  if (error instanceof MethodArgumentNotValidException) return springError(400, path, error.message);
-  if (error instanceof MissingServletRequestParameterException) return springError(400, path, error.message);
-  if (error instanceof HttpMediaTypeNotSupportedException) return springError(415, path, error.message);
+  if (error instanceof ResponseStatusException) return springError(error.statusCode.value, path);
+  if (
+    error instanceof HttpMessageNotReadableException ||
+    error instanceof MethodArgumentNotValidException ||
+    error instanceof MethodArgumentTypeMismatchException ||
+    error instanceof MissingServletRequestParameterException
+  )
+    return springError(400, path);
+  if (error instanceof HttpMediaTypeNotSupportedException) return springError(415, path);
   return springError(500, path);
 }
 
@@ -227,6 +271,18 @@ async function serve(options: ServerOptions, req: IncomingMessage, res: ServerRe
   res.writeHead(response.status, response.headers).end(response.body);
 }
 
+/**
+ * JSON.stringify's replacer for what Jackson writes differently: a null field as `null` (a ported DTO holds
+ * undefined there, which JSON would drop), a Map as an object (`Map.of(...)` in the port is a Map), a Set as
+ * an array.
+ */
+function writeAsJackson(_key: string, value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value instanceof Map) return Object.fromEntries(value as Map<unknown, unknown>);
+  if (value instanceof Set) return [...(value as Set<unknown>)];
+  return value;
+}
+
 /** Routes one request and answers it; never rejects (errors become Spring-style error responses). */
 export async function handleRequest(options: ServerOptions, req: PlainRequest): Promise<PlainResponse> {
   const url = new URL(req.url, 'http://localhost');
@@ -236,8 +292,7 @@ export async function handleRequest(options: ServerOptions, req: PlainRequest): 
       : {
           status: result.status,
           headers: { 'content-type': 'application/json' },
-          // Jackson writes a null field as `null`; a ported DTO holds undefined there, which JSON would drop.
-          body: JSON.stringify(result.body, (_key, value: unknown) => (value === undefined ? null : value)),
+          body: JSON.stringify(result.body, writeAsJackson),
         };
   if (req.method === 'GET' && url.pathname === '/actuator/health')
     return send({ status: 200, body: { status: 'UP' } });

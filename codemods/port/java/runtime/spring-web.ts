@@ -105,11 +105,26 @@ export class ResponseStatusException extends Error {
   }
 }
 
-/** A path variable or request parameter that does not convert to the handler's type: a 400, as in Spring MVC. */
-export class MethodArgumentTypeMismatchException extends ResponseStatusException {
-  constructor(name: string, value: string) {
-    super(httpStatusOf(400), `Failed to convert '${name}' with value '${value}'`);
+/**
+ * A path variable or request parameter that does not convert to the handler's type: a 400, as in Spring MVC.
+ * Like Spring's, it is no ResponseStatusException: an advice for that does not catch it.
+ */
+export class MethodArgumentTypeMismatchException extends Error {
+  readonly parameterName: string;
+  readonly value: string;
+
+  /** `requiredType` is the Java type's simple name (`Long`, `int`). */
+  constructor(parameterName: string, value: string, requiredType = 'Object') {
+    const qualified = /^[a-z]/.test(requiredType)
+      ? requiredType
+      : `${/^Big(Decimal|Integer)$/.test(requiredType) ? 'java.math' : 'java.lang'}.${requiredType}`;
+    super(
+      `Method parameter '${parameterName}': Failed to convert value of type 'java.lang.String' to required ` +
+        `type '${qualified}'; For input string: "${value.replace(/\s+/g, '')}"`,
+    );
     this.name = 'MethodArgumentTypeMismatchException';
+    this.parameterName = parameterName;
+    this.value = value;
   }
 }
 
@@ -159,4 +174,35 @@ export class MethodArgumentNotValidException extends Error {
     this.name = 'MethodArgumentNotValidException';
     this.bindingResult = { fieldErrors };
   }
+}
+
+/** How Jackson reads one class of a request body: generated per body type (jackson-properties.ts). */
+export interface JacksonReader {
+  /** The fields (or record components) Jackson sets; any other property is ignored, as Spring Boot's is. */
+  readonly fields: readonly string[];
+  /** JSON property → field, where they differ (Lombok's `active` → `isActive`, `@JsonProperty`). */
+  readonly names?: Readonly<Record<string, string>>;
+  /** Readers of the fields that hold another class of the service, or a list of one. */
+  readonly nested?: Readonly<Record<string, JacksonReader>>;
+  /** A class (not a record): the value read is an instance of it, with its methods and its toJSON. */
+  readonly prototype?: object;
+}
+
+/**
+ * A parsed JSON body as Jackson binds it to the handler's class: properties by their JSON names, unknown ones
+ * left out, nested objects and lists read by their own class's reader. A value of another shape (a string
+ * where an object belongs) is left as it is, for validation to answer it.
+ */
+export function readJackson(json: unknown, reader: JacksonReader): unknown {
+  if (Array.isArray(json)) return json.map((item) => readJackson(item, reader));
+  if (json === null || typeof json !== 'object') return json;
+  const renamed = new Set(Object.values(reader.names ?? {}));
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(json)) {
+    const field = reader.names?.[key] ?? (renamed.has(key) ? undefined : key);
+    if (field === undefined || !reader.fields.includes(field)) continue;
+    const nested = reader.nested?.[field];
+    values[field] = nested === undefined ? value : readJackson(value, nested);
+  }
+  return reader.prototype === undefined ? values : Object.assign(Object.create(reader.prototype), values);
 }
