@@ -44,6 +44,8 @@ function argFor(
   if (p.type.name === 'RestClient.Builder' || p.type.name === 'WebClient.Builder')
     return 'RestClient.builder()';
   if (p.type.name === 'StringRedisTemplate') return `new StringRedisTemplate(${redis})`;
+  // Spring Boot's auto-configured TransactionTemplate: runtime/transaction.ts (its calls are TODOs: no transaction)
+  if (p.type.name === 'TransactionTemplate') return 'new TransactionTemplate()';
   const bean = names.get(p.type.name);
   if (bean) return bean;
   const why = `no bean of type ${p.type.name} for ${owner.name}`;
@@ -182,6 +184,9 @@ function runtimeImports(lines: readonly string[]): string[] {
       : []),
     ...(lines.some((l) => l.includes('new StringRedisTemplate('))
       ? ["import { StringRedisTemplate } from './runtime/redis-template.ts';"]
+      : []),
+    ...(lines.some((l) => l.includes('new TransactionTemplate()'))
+      ? ["import { TransactionTemplate } from './runtime/transaction.ts';"]
       : []),
   ];
 }

@@ -2,6 +2,12 @@
 
 export type Comparator<T> = (a: T, b: T) => number;
 
+/** A `Map.Entry`: `entrySet()`'s items and a sorted map's `firstEntry()`; `getKey()`/`getValue()` read these. */
+export interface MapEntry<K, V> {
+  key: K;
+  value: V;
+}
+
 /** Natural order of strings, numbers, booleans and dates (Java's `Comparable`). */
 export function compareNatural(a: unknown, b: unknown): number {
   if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
