@@ -11,6 +11,8 @@
  * The JSON line has per-service requests, unexplained mismatches (with their causes: the request and the first
  * differing field) and the port's type errors; a service whose build was refused says why.
  * E2E_VERIFY_REPORTS=<dir>: also write each service's result there as JSON.
+ * E2E_VERIFY_ONLY=<list>: only these, comma-separated: an estate (`orders`, `clinic`) or one of its services
+ * (`clinic:billing`, `orders:product`); an estate none of whose services is chosen is not started. Unset: all.
  * Progress and every mismatch go to stderr; the last stdout line is one JSON object. Exit 0 when no unexplained
  * mismatch and no type error, 1 otherwise. Everything made for the run is removed at the end (also on failure).
  */
@@ -39,6 +41,14 @@ import {
   type EstateFacts,
   type SpringEstate,
 } from '../test/contract/spring-estate.ts';
+
+const ONLY = (process.env['E2E_VERIFY_ONLY'] ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s) => s !== '');
+/** True when E2E_VERIFY_ONLY chooses the service (`clinic:billing`), its estate (`clinic`), or is unset. */
+const isChosen = (estate: 'orders' | 'clinic', service: string): boolean =>
+  ONLY.length === 0 || ONLY.includes(estate) || ONLY.includes(`${estate}:${service}`);
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RUN = `verify_e2e_${process.pid}`;
@@ -97,6 +107,9 @@ function getMismatchCauses(result: VerifyResult): Record<string, number> {
   return causes;
 }
 
+/** No spring-orders service is chosen (E2E_VERIFY_ONLY): its estate is not started. */
+class Skipped extends Error {}
+
 async function main(): Promise<number> {
   const started = performance.now();
   const work = await mkdtemp(join(tmpdir(), 'migrate-e2e-verify-'));
@@ -110,10 +123,12 @@ async function main(): Promise<number> {
   const results: VerifyResult[] = [];
   const typeErrorsOf: Record<string, number> = {};
   const refused: Record<string, string> = {};
+  const chosen = SERVICES.filter((service) => isChosen('orders', service));
   try {
     await run('bash', ['scripts/ensure-services.sh']);
+    if (chosen.length === 0) throw new Skipped();
     const built = new Map<Service, PortedService>();
-    for (const service of SERVICES) {
+    for (const service of chosen) {
       const ported = await portAndBuild(work, service);
       built.set(service, ported);
       typeErrorsOf[`${service}-service`] = await countTypeErrors(join(work, `${service}-service`));
@@ -176,7 +191,7 @@ async function main(): Promise<number> {
     const componentUrl = (service: Service): string =>
       `http://127.0.0.1:${running.components.get(service)?.port ?? 9}`;
 
-    for (const service of SERVICES) {
+    for (const service of chosen) {
       log(`verify ${service}-service`);
       const result = await runVerify({
         service: `${service}-service`,
@@ -200,8 +215,10 @@ async function main(): Promise<number> {
       if (!result.passed) process.stderr.write(verifyReporters.text(result));
     }
   } catch (error) {
-    log(error instanceof Error ? error.message : String(error));
-    summary['error'] = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    if (!(error instanceof Skipped)) {
+      log(error instanceof Error ? error.message : String(error));
+      summary['error'] = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    }
   } finally {
     await host?.close().catch(() => undefined);
     for (const estate of estates)
@@ -218,6 +235,7 @@ async function main(): Promise<number> {
       run: RUN,
       log,
       countTypeErrors,
+      only: (service) => isChosen('clinic', service),
       ports: [0, 1, 2, 3].map((i) => port('CLINIC_PORT', 32181) + i) as unknown as [
         number,
         number,
@@ -262,7 +280,9 @@ async function main(): Promise<number> {
         ]),
       ),
     });
-    ok = unexplained === 0 && typeErrors === 0 && results.length === SERVICES.length + CLINIC_SERVICES.length;
+    const expected = chosen.length + CLINIC_SERVICES.filter((service) => isChosen('clinic', service)).length;
+    ok = unexplained === 0 && typeErrors === 0 && results.length === expected;
+    if (ONLY.length > 0) summary['only'] = ONLY;
   } finally {
     await rm(work, { recursive: true, force: true });
   }

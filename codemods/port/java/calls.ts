@@ -15,7 +15,7 @@ import { getPropertyOfAccessor } from './names.ts';
 import { readType } from './read-model.ts';
 import { isBeanRole, isDataRole } from './roles.ts';
 import { DROPPED_TYPES } from './runtime-names.ts';
-import { lookupLocal, type Scope } from './scope.ts';
+import { lookupLocal, simpleType, type Scope } from './scope.ts';
 import { Untranslatable } from './todo.ts';
 import {
   getElementType,
@@ -330,7 +330,7 @@ function translateInstanceCall(call: Call, scope: Scope, receiverType: JavaType 
 
   if (receiverType?.name === 'TransactionTemplate')
     return translateTransactionCall(r(), name, argNodes, call.node, scope, (callback) =>
-      translateArg(callback, scope, undefined, { async: true }),
+      translateArg(callback, scope, simpleType('TransactionStatus'), { async: true }),
     );
   if (receiverType?.name === 'TransactionStatus') rejectTransactionStatusCall(name, call.node);
 

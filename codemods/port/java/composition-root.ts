@@ -130,7 +130,10 @@ function compose(
     if (!item) break;
     if (item.kind === 'bean') {
       const { owner, method } = item;
-      const variable = names.has(method.returnType?.name ?? '') ? `${method.name}Bean` : method.name;
+      // a bean class's variable may already have the method's name (`seedTags` of SeedTags.seedTags)
+      const taken =
+        names.has(method.returnType?.name ?? '') || beans.some((b) => lowerFirst(b.name) === method.name);
+      const variable = taken ? `${method.name}Bean` : method.name;
       const args = method.params.map((p) => argFor(p, input, owner, names, redis));
       lines.push(`const ${variable} = ${lowerFirst(owner.name)}.${method.name}(${args.join(', ')});`);
       if (isRunnerType(method.returnType)) runners.push(variable);
