@@ -382,6 +382,16 @@ function translateInstanceCall(call: Call, scope: Scope, receiverType: JavaType 
   // Map and Set.
   if (isMapType(receiverType)) {
     const [k, v] = a();
+    // Java's put/remove answer the previous value (null asserted away like `get`'s); Map's set/delete do not
+    const used = call.node.parent?.type !== 'expression_statement';
+    if (used && name === 'put' && n === 2) {
+      scope.imports.useRuntime('java', 'putPrevious');
+      return `putPrevious(${r()}, ${k}, ${v})!`;
+    }
+    if (used && name === 'remove' && n === 1) {
+      scope.imports.useRuntime('java', 'removePrevious');
+      return `removePrevious(${r()}, ${k})!`;
+    }
     switch (name) {
       case 'get':
         return `${r()}.get(${k})!`;
@@ -606,7 +616,8 @@ function translateNavigableCall(call: Call, receiver: string, args: string[], ki
   if ((name === 'subMap' || name === 'subSet') && args.length === 2)
     return `${receiver}.${name}(${args[0]}, true, ${args[1]}, false)`;
   // a key or entry that may be missing is `T | null`; asserted like `Map.get`'s, Java's null fails on use too
-  const nullable = /^(ceiling|floor|higher|lower)(Key|Entry)?$|^(first|last|pollFirst|pollLast)(Entry)?$/.test(name);
+  const nullable =
+    /^(ceiling|floor|higher|lower)(Key|Entry)?$|^(first|last|pollFirst|pollLast)(Entry)?$/.test(name);
   const orNull = nullable && !/^(first|last)$/.test(name) ? '!' : '';
   if ((kind === 'Map' ? NAVIGABLE_MAP : NAVIGABLE_SET).has(name))
     return `${receiver}.${name}(${args.join(', ')})${orNull}`;

@@ -9,14 +9,7 @@ import { isDataRole } from './roles.ts';
 import { RUNTIME_TYPES, PLAIN_ERRORS } from './runtime-names.ts';
 import { declareLocal, fieldName, lookupLocal, OBJECT_TYPE, simpleType, type Scope } from './scope.ts';
 import { Untranslatable } from './todo.ts';
-import {
-  isListType,
-  isMapType,
-  isSetType,
-  isSortedMapType,
-  isSortedSetType,
-  toTsType,
-} from './types.ts';
+import { isListType, isMapType, isSetType, isSortedMapType, isSortedSetType, toTsType } from './types.ts';
 import { translateCall } from './calls.ts';
 import { inferType } from './infer.ts';
 
@@ -307,7 +300,8 @@ function translateSortedNew(type: JavaType, argNodes: readonly Node[], scope: Sc
   const typeArgs = type.args.length > 0 ? `<${type.args.map((t) => tsType(t, scope)).join(', ')}>` : '';
   const [arg] = argNodes;
   if (arg === undefined) return `new ${name}${typeArgs}()`;
-  if (argNodes.length > 1) throw new Untranslatable(`new ${type.name} with ${argNodes.length} arguments`, node);
+  if (argNodes.length > 1)
+    throw new Untranslatable(`new ${type.name} with ${argNodes.length} arguments`, node);
   const source = inferType(arg, scope);
   const text = translateExpr(arg, scope);
   if (isSortedMapType(source) || isSortedSetType(source))

@@ -17,6 +17,8 @@ interface Ledger {
   tagsFrom(from: string): string[];
   window(from: number, to: number): string;
   navigation(key: number): string[];
+  rename(id: number, name: string): string | null;
+  drop(id: number): string | null;
 }
 
 let ported: PortedService;
@@ -90,10 +92,20 @@ describe('sorted maps and sets in the port', () => {
     ]);
   });
 
+  it('answers put and remove with the value they replaced or removed, as Java does, when that value is used', () => {
+    expect([ledger.rename(11, 'Zed'), ledger.rename(11, 'Zoe'), ledger.drop(11), ledger.drop(11)]).toEqual([
+      null,
+      'Zed',
+      'Zoe',
+      null,
+    ]);
+    expect(ledger.names()).toEqual(['bob', 'carol', 'Eve', 'Dan', 'Al']);
+  });
+
   it('leaves what it does not carry (Map.merge) as a TODO with the Java file and line', () => {
     expect(ported.report.todos).toEqual([
-      expect.objectContaining({ file: 'src/main/java/com/ex/Ledger.java', line: 78, member: 'Ledger.bump' }),
+      expect.objectContaining({ file: 'src/main/java/com/ex/Ledger.java', line: 86, member: 'Ledger.bump' }),
     ]);
-    expect(ported.files.get('src/com/ex/ledger.ts')).toContain('(Ledger.java:78)');
+    expect(ported.files.get('src/com/ex/ledger.ts')).toContain('(Ledger.java:86)');
   });
 });

@@ -28,6 +28,20 @@ export function comparing<T>(...keys: ((value: T) => unknown)[]): Comparator<T> 
   };
 }
 
+/** `map.put(key, value)` whose result is used: the value it replaced, or null. */
+export function putPrevious<K, V>(map: Map<K, V>, key: K, value: V): V | null {
+  const previous = map.has(key) ? (map.get(key) as V) : null;
+  map.set(key, value);
+  return previous;
+}
+
+/** `map.remove(key)` whose result is used: the value it removed, or null. */
+export function removePrevious<K, V>(map: Map<K, V>, key: K): V | null {
+  const previous = map.has(key) ? (map.get(key) as V) : null;
+  map.delete(key);
+  return previous;
+}
+
 /** `Collectors.toMap(key, value, merge)`. */
 export function toMap<T, K, V>(
   items: Iterable<T>,

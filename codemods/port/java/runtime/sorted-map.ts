@@ -182,7 +182,10 @@ class SortedView<K, V> {
   }
 
   /** A view of this view: bounds are in this view's order (`from` is the first key), within its own. */
-  sub(from: { key: K; inclusive: boolean } | undefined, to: { key: K; inclusive: boolean } | undefined): Range<K> {
+  sub(
+    from: { key: K; inclusive: boolean } | undefined,
+    to: { key: K; inclusive: boolean } | undefined,
+  ): Range<K> {
     const [lo, hi] = this.#range.descending ? [to, from] : [from, to];
     for (const b of [lo, hi]) {
       if (b !== undefined && !this.inRange(b.key)) {
