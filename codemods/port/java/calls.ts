@@ -306,7 +306,8 @@ function translateObjectMapper(call: Call, scope: Scope): string {
   const a = call.argNodes;
   switch (call.name) {
     case 'writeValueAsString':
-      return `JSON.stringify(${translateExpr(a[0] ?? call.node, scope)})`;
+      scope.imports.useRuntime('java', 'toJson');
+      return `toJson(${translateExpr(a[0] ?? call.node, scope)})`;
     case 'writeValueAsBytes':
       scope.imports.useRuntime('java', 'toJsonBytes');
       return `toJsonBytes(${translateExpr(a[0] ?? call.node, scope)})`;

@@ -55,6 +55,12 @@ describe('TransactionTemplate in a @Bean runner', () => {
     expect(ported.report).toMatchObject({ typecheck_errors: 0 });
   });
 
+  it('reads a LocalDate column as the same YYYY-MM-DD text on Node and in a component', () => {
+    const repository = ported.files.get('src/tag-repository.ts') ?? '';
+    expect(repository).toContain("entity.since = localDate(row['since']);");
+    expect(repository).toContain("import { localDate } from './runtime/java.ts';");
+  });
+
   it('reports what is not carried: no transaction (at each call), and setRollbackOnly as a TODO', () => {
     expect(ported.report.dropped).toEqual(
       expect.arrayContaining([

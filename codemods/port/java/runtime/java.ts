@@ -88,9 +88,16 @@ export function parseJson<T>(data: Uint8Array | string): T {
   }
 }
 
+/** `objectMapper.writeValueAsString(value)`: a Map is an object and a Set an array, as Jackson writes them. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item instanceof Map ? Object.fromEntries(item) : item instanceof Set ? [...(item as Set<unknown>)] : item,
+  );
+}
+
 /** `objectMapper.writeValueAsBytes(value)`. */
 export function toJsonBytes(value: unknown): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(value));
+  return new TextEncoder().encode(toJson(value));
 }
 
 /** A caught value as an Error, for Java `catch (Exception e)`. */
@@ -125,6 +132,17 @@ export function mapOptional<T, U>(
 /** `Optional.filter(p)` over a value the port keeps as `T | null`. */
 export function filterOptional<T>(value: T | null | undefined, keep: (value: T) => boolean): T | null {
   return value === null || value === undefined || !keep(value) ? null : value;
+}
+
+/**
+ * A `LocalDate` column's value as the entity holds it: the `YYYY-MM-DD` text, whether the driver gave text (the
+ * Node pool's DATE parser) or a Date at midnight UTC (a component's sql capability). Typed as the Date the port
+ * declares a LocalDate as; JSON and `+` print it as Jackson and `LocalDate.toString` do.
+ */
+export function localDate(value: unknown): Date {
+  if (value === null || value === undefined) return value as unknown as Date;
+  const text = value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
+  return text as unknown as Date;
 }
 
 /**

@@ -237,7 +237,16 @@ export async function handleRequest(options: ServerOptions, req: PlainRequest): 
           status: result.status,
           headers: { 'content-type': 'application/json' },
           // Jackson writes a null field as `null`; a ported DTO holds undefined there, which JSON would drop.
-          body: JSON.stringify(result.body, (_key, value: unknown) => (value === undefined ? null : value)),
+          // It writes a Map (`Map.of(…)`) as an object and a Set as an array; JSON alone would write `{}`.
+          body: JSON.stringify(result.body, (_key, value: unknown) =>
+            value === undefined
+              ? null
+              : value instanceof Map
+                ? Object.fromEntries(value)
+                : value instanceof Set
+                  ? [...(value as Set<unknown>)]
+                  : value,
+          ),
         };
   if (req.method === 'GET' && url.pathname === '/actuator/health')
     return send({ status: 200, body: { status: 'UP' } });

@@ -105,10 +105,8 @@ class SortedView<K, V> {
 
   /** The store index of `key`, or -1. */
   indexOf(key: K): number {
-    if (!this.inRange(key)) {
-      this.#store.compare(key, key); // a null key fails as in Java, in range or not
-      return -1;
-    }
+    this.#store.compare(key, key); // a null key fails as in Java, even in an empty map
+    if (!this.inRange(key)) return -1;
     const i = bound(this.#store, key, false);
     return i < this.#store.keys.length && this.#store.compare(this.#store.keys[i] as K, key) === 0 ? i : -1;
   }
@@ -131,10 +129,8 @@ class SortedView<K, V> {
   }
 
   put(key: K, value: V): void {
-    if (!this.inRange(key)) {
-      this.#store.compare(key, key);
-      throw new RangeError('key out of range');
-    }
+    this.#store.compare(key, key);
+    if (!this.inRange(key)) throw new RangeError('key out of range');
     const i = bound(this.#store, key, false);
     if (i < this.#store.keys.length && this.#store.compare(this.#store.keys[i] as K, key) === 0) {
       // Java keeps the key it has and replaces the value
