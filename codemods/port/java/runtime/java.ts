@@ -91,7 +91,11 @@ export function parseJson<T>(data: Uint8Array | string): T {
 /** `objectMapper.writeValueAsString(value)`: a Map is an object and a Set an array, as Jackson writes them. */
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) =>
-    item instanceof Map ? Object.fromEntries(item) : item instanceof Set ? [...(item as Set<unknown>)] : item,
+    item instanceof Map
+      ? Object.fromEntries(item as Map<PropertyKey, unknown>)
+      : item instanceof Set
+        ? [...(item as Set<unknown>)]
+        : item,
   );
 }
 
@@ -141,7 +145,7 @@ export function filterOptional<T>(value: T | null | undefined, keep: (value: T) 
  */
 export function localDate(value: unknown): Date {
   if (value === null || value === undefined) return value as unknown as Date;
-  const text = value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
+  const text = value instanceof Date ? value.toISOString().slice(0, 10) : (value as string).slice(0, 10);
   return text as unknown as Date;
 }
 

@@ -242,7 +242,7 @@ export async function handleRequest(options: ServerOptions, req: PlainRequest): 
             value === undefined
               ? null
               : value instanceof Map
-                ? Object.fromEntries(value)
+                ? Object.fromEntries(value as Map<PropertyKey, unknown>)
                 : value instanceof Set
                   ? [...(value as Set<unknown>)]
                   : value,
