@@ -11,8 +11,9 @@
  * The JSON line has per-service requests, unexplained mismatches (with their causes: the request and the first
  * differing field) and the port's type errors; a service whose build was refused says why.
  * E2E_VERIFY_REPORTS=<dir>: also write each service's result there as JSON.
- * E2E_VERIFY_ONLY=clinic:visit,orders:inventory: verify only these services (an estate with none is not
- * started); a service another one calls is still ported and served (order needs inventory).
+ * E2E_VERIFY_ONLY=clinic:visit,orders:inventory: verify only these services, or a whole estate (`clinic`); an
+ * estate with none is not started, and a service another one calls is still ported and served (order needs
+ * inventory).
  * Progress and every mismatch go to stderr; the last stdout line is one JSON object. Exit 0 when no unexplained
  * mismatch and no type error, 1 otherwise. Everything made for the run is removed at the end (also on failure).
  */
@@ -69,12 +70,19 @@ async function countTypeErrors(dir: string): Promise<number> {
 
 const port = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 
-/** E2E_VERIFY_ONLY's services of one estate (`orders:order`, `clinic:visit-service`); all when it is unset. */
+/** E2E_VERIFY_ONLY, comma-separated (empty when unset). */
+const ONLY = (process.env['E2E_VERIFY_ONLY'] ?? '')
+  .split(',')
+  .map((s) => s.trim().replace(/-service$/, ''))
+  .filter((s) => s !== '');
+
+/**
+ * E2E_VERIFY_ONLY's services of one estate: named one by one (`orders:order`, `clinic:visit-service`) or the whole
+ * estate (`clinic`); all when it is unset.
+ */
 function getSelected<T extends string>(estate: string, all: readonly T[]): readonly T[] {
-  const only = process.env['E2E_VERIFY_ONLY'];
-  if (only === undefined || only.trim() === '') return all;
-  const wanted = only.split(',').map((s) => s.trim().replace(/-service$/, ''));
-  return all.filter((service) => wanted.includes(`${estate}:${service}`));
+  if (ONLY.length === 0 || ONLY.includes(estate)) return all;
+  return all.filter((service) => ONLY.includes(`${estate}:${service.replace(/-service$/, '')}`));
 }
 
 /** A side of the Spring estate as verify sees it: the service's URL and where the estate keeps its data. */
@@ -286,6 +294,7 @@ async function main(): Promise<number> {
       ),
     });
     ok = unexplained === 0 && typeErrors === 0 && results.length === selected.length + clinicSelected.length;
+    if (ONLY.length > 0) summary['only'] = ONLY;
   } finally {
     await rm(work, { recursive: true, force: true });
   }

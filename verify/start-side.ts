@@ -69,6 +69,8 @@ export async function startComponent(wasm: string, options: StartOptions): Promi
         },
         allowedHosts: allowedHosts(options.env),
         config: { ...options.env },
+        // a ported service runs its startup hooks (Spring's runners) before verify's first request, as the JVM did
+        startupPath: '/actuator/health',
         limits: { instances: 1, timeoutMs: 30_000, memoryMb: 256 },
       },
     ],

@@ -47,6 +47,13 @@ const componentSchema = z
     config: z.record(z.string(), z.string()).default({}),
     /** NATS subjects whose messages call the component's `wasmcloud:messaging/handler`. */
     subscriptions: z.array(z.string().min(1)).default([]),
+    /**
+     * A path the host GETs once the component is loaded and before it serves it, e.g. `/actuator/health` for a
+     * service `migrate port` made: such a component runs Spring's startup hooks (runners, ready listeners) when
+     * it first composes, and answers after them, so its port opens after them as the JVM's did. An answer of 500
+     * or more is logged as an error; the component is served anyway (its requests then fail as its start did).
+     */
+    startupPath: z.string().startsWith('/').optional(),
     limits: z
       .object({
         /** Per request; past it the worker is stopped and the request answered 503. */

@@ -198,6 +198,19 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     return component.pool.run({ type: 'message', message });
   };
 
+  // the startup hooks run before the component is served (see `startupPath`)
+  const runStartup = async (name: string, path: string): Promise<void> => {
+    const started = performance.now();
+    const response = await handle(name, { method: 'GET', path });
+    const startupMs = Math.round(performance.now() - started);
+    if (response.status >= 500)
+      logger.log('error', name, `startup GET ${path} answered ${response.status}`, {
+        body: new TextDecoder().decode(response.body).slice(0, 500),
+        startupMs,
+      });
+    else logger.log('info', name, `started (GET ${path} answered ${response.status})`, { startupMs });
+  };
+
   const close = async (): Promise<void> => {
     for (const subscription of subscriptions) subscription.unsubscribe();
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
@@ -243,6 +256,7 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
     });
     for (const component of config.components) {
       const running = components.get(component.name)!;
+      if (component.startupPath !== undefined) await runStartup(component.name, component.startupPath);
       if (component.port !== undefined) {
         const server = createServer((req: IncomingMessage, res: ServerResponse) => {
           void (async () => {

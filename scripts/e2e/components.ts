@@ -124,6 +124,8 @@ export function componentConfig(spec: ComponentSpec & { built: PortedService }):
     allowedHosts: spec.allowedHosts ?? [],
     config: spec.config,
     subscriptions: spec.subscriptions ?? [],
+    // a ported service runs its startup hooks (Spring's runners) before it is served, as the JVM did
+    startupPath: '/actuator/health',
     limits: { instances: 1, timeoutMs: 15_000, memoryMb: 256 },
   };
 }

@@ -5,7 +5,7 @@
  * `runVerify` for each service. A service whose port does not type-check is refused by `migrate build`: it is
  * not served, its requests all mismatch, and the result says why.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHost, parseHostConfig, type Host } from '../../bridge/index.ts';
 import { runVerify, type SideOptions, type VerifyResult } from '../../verify/index.ts';
@@ -97,8 +97,12 @@ export async function verifyClinic(options: ClinicOptions): Promise<ClinicServic
       ),
     ]);
     redisDb = await claimRedisDb(`${run}_clinic`);
+    // the tables exist before the components start, as Spring's spring.sql.init made them before the runners ran
+    // (the port does not carry spring.sql.init); verify runs the same idempotent files again
     await withDb(async (db) => {
       await db.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await db.query(`SET search_path = ${schema}`);
+      for (const file of SEED) await db.query(await readFile(file, 'utf8'));
     });
     const recordsPort = await getFreePort();
     const records = built.get('records');

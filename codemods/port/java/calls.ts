@@ -15,7 +15,7 @@ import { getPropertyOfAccessor } from './names.ts';
 import { readType } from './read-model.ts';
 import { isBeanRole, isDataRole } from './roles.ts';
 import { DROPPED_TYPES } from './runtime-names.ts';
-import { lookupLocal, type Scope } from './scope.ts';
+import { lookupLocal, simpleType, type Scope } from './scope.ts';
 import { Untranslatable } from './todo.ts';
 import {
   getElementType,
@@ -24,9 +24,16 @@ import {
   isListType,
   isMapType,
   isSetType,
+  isSortedMapType,
+  isSortedSetType,
   isStringType,
 } from './types.ts';
 import { translateStaticCall } from './static-calls.ts';
+import {
+  isTransactionCallback,
+  rejectTransactionStatusCall,
+  translateTransactionCall,
+} from './transactions.ts';
 
 const ASYNC_CONNECTION_METHODS = new Set(['flush', 'close', 'drain', 'request']);
 
@@ -102,6 +109,8 @@ export function isAsyncCall(node: Node, scope: Scope): boolean {
   if (object.type === 'method_invocation' && /^opsFor(Hash|Value)$/.test(readCall(object).name)) return true;
   if (safeInfer(object, scope)?.name === 'StringRedisTemplate' && (name === 'delete' || name === 'hasKey'))
     return true;
+  // runtime/transaction.ts awaits the callback
+  if (safeInfer(object, scope)?.name === 'TransactionTemplate' && isTransactionCallback(name)) return true;
   if (
     (name === 'body' || name === 'bodyToMono' || name === 'toEntity' || name === 'toBodilessEntity') &&
     object.text.includes('.retrieve()')
@@ -297,7 +306,8 @@ function translateObjectMapper(call: Call, scope: Scope): string {
   const a = call.argNodes;
   switch (call.name) {
     case 'writeValueAsString':
-      return `JSON.stringify(${translateExpr(a[0] ?? call.node, scope)})`;
+      scope.imports.useRuntime('java', 'toJson');
+      return `toJson(${translateExpr(a[0] ?? call.node, scope)})`;
     case 'writeValueAsBytes':
       scope.imports.useRuntime('java', 'toJsonBytes');
       return `toJsonBytes(${translateExpr(a[0] ?? call.node, scope)})`;
@@ -318,6 +328,12 @@ function translateInstanceCall(call: Call, scope: Scope, receiverType: JavaType 
   const a = (elementType?: JavaType): string[] => args(call, scope, elementType);
   const element = getElementType(receiverType);
   const n = argNodes.length;
+
+  if (receiverType?.name === 'TransactionTemplate')
+    return translateTransactionCall(r(), name, argNodes, call.node, scope, (callback) =>
+      translateArg(callback, scope, simpleType('TransactionStatus'), { async: true }),
+    );
+  if (receiverType?.name === 'TransactionStatus') rejectTransactionStatusCall(name, call.node);
 
   // Optional (kept as `T | null`).
   if (receiverType?.name === 'Optional') {
@@ -367,6 +383,16 @@ function translateInstanceCall(call: Call, scope: Scope, receiverType: JavaType 
   // Map and Set.
   if (isMapType(receiverType)) {
     const [k, v] = a();
+    // Java's put/remove answer the previous value (null asserted away like `get`'s); Map's set/delete do not
+    const used = call.node.parent?.type !== 'expression_statement';
+    if (used && name === 'put' && n === 2) {
+      scope.imports.useRuntime('java', 'putPrevious');
+      return `putPrevious(${r()}, ${k}, ${v})!`;
+    }
+    if (used && name === 'remove' && n === 1) {
+      scope.imports.useRuntime('java', 'removePrevious');
+      return `removePrevious(${r()}, ${k})!`;
+    }
     switch (name) {
       case 'get':
         return `${r()}.get(${k})!`;
@@ -394,8 +420,11 @@ function translateInstanceCall(call: Call, scope: Scope, receiverType: JavaType 
         return `${r()}.forEach((${v1}, ${k1}) => (${a()[0]})(${k1}, ${v1}))`;
       }
     }
+    if (isSortedMapType(receiverType)) return translateNavigableCall(call, r(), a(), 'Map');
     throw new Untranslatable(`Map.${name}`, call.node);
   }
+  if (isSortedSetType(receiverType) && NAVIGABLE_SET.has(name))
+    return translateNavigableCall(call, r(), a(), 'Set');
   if (isSetType(receiverType)) {
     switch (name) {
       case 'add':
@@ -533,6 +562,69 @@ function translateInstanceCall(call: Call, scope: Scope, receiverType: JavaType 
   return `${r()}.${name}(${a().join(', ')})`;
 }
 
+/** NavigableMap's methods runtime/sorted-map.ts's TreeMap has under their Java names. */
+const NAVIGABLE_MAP = new Set([
+  'firstKey',
+  'lastKey',
+  'firstEntry',
+  'lastEntry',
+  'pollFirstEntry',
+  'pollLastEntry',
+  'ceilingKey',
+  'floorKey',
+  'higherKey',
+  'lowerKey',
+  'ceilingEntry',
+  'floorEntry',
+  'higherEntry',
+  'lowerEntry',
+  'headMap',
+  'tailMap',
+  'subMap',
+  'descendingMap',
+  'comparator',
+  'clear',
+]);
+/** NavigableSet's methods runtime/sorted-map.ts's TreeSet has under their Java names. */
+const NAVIGABLE_SET = new Set([
+  'first',
+  'last',
+  'pollFirst',
+  'pollLast',
+  'ceiling',
+  'floor',
+  'higher',
+  'lower',
+  'headSet',
+  'tailSet',
+  'subSet',
+  'descendingSet',
+  'comparator',
+  'clear',
+]);
+
+/**
+ * A sorted map's or set's navigation (`firstKey()`, `headMap(k)`, `subSet(a, b)`, …) → the runtime's method of
+ * the same name. Java's two-argument `subMap(a, b)`/`subSet(a, b)` is `(a, true, b, false)`; the key views are
+ * arrays in order. Anything else is a TODO.
+ */
+function translateNavigableCall(call: Call, receiver: string, args: string[], kind: 'Map' | 'Set'): string {
+  const { name } = call;
+  if (kind === 'Map') {
+    if (name === 'navigableKeySet' && args.length === 0) return `[...${receiver}.keys()]`;
+    if (name === 'descendingKeySet' && args.length === 0) return `[...${receiver}.descendingMap().keys()]`;
+  }
+  if ((name === 'subMap' || name === 'subSet') && args.length === 2)
+    return `${receiver}.${name}(${args[0]}, true, ${args[1]}, false)`;
+  // a key or entry that may be missing is `T | null`; asserted like `Map.get`'s, Java's null fails on use too
+  const nullable =
+    /^(ceiling|floor|higher|lower)(Key|Entry)?$|^(first|last|pollFirst|pollLast)(Entry)?$/.test(name);
+  const orNull = nullable && !/^(first|last)$/.test(name) ? '!' : '';
+  if ((kind === 'Map' ? NAVIGABLE_MAP : NAVIGABLE_SET).has(name))
+    return `${receiver}.${name}(${args.join(', ')})${orNull}`;
+  throw new Untranslatable(`Sorted${kind}.${name}`, call.node);
+}
+
 /** The parameter names of a lambda node (`(a, b) -> …`, `a -> …`). */
 export function lambdaParamNames(node: Node | undefined): string[] {
   const params = node?.type === 'lambda_expression' ? node.childForFieldName('parameters') : undefined;
@@ -561,6 +653,8 @@ function translateStreamCall(
   const { name, argNodes } = call;
   const n = argNodes.length;
   const element = getElementType(receiverType);
+  // a method of the service's own class (a repository's `count()`, a bean's `filter(…)`) is that method
+  if (receiverType !== undefined && scope.ctx.classes.has(receiverType.name)) return undefined;
   switch (name) {
     case 'stream':
     case 'parallelStream':

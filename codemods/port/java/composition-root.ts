@@ -44,6 +44,8 @@ function argFor(
   if (p.type.name === 'RestClient.Builder' || p.type.name === 'WebClient.Builder')
     return 'RestClient.builder()';
   if (p.type.name === 'StringRedisTemplate') return `new StringRedisTemplate(${redis})`;
+  // Spring Boot's auto-configured TransactionTemplate: runtime/transaction.ts (its calls are TODOs: no transaction)
+  if (p.type.name === 'TransactionTemplate') return 'new TransactionTemplate()';
   const bean = names.get(p.type.name);
   if (bean) return bean;
   const why = `no bean of type ${p.type.name} for ${owner.name}`;
@@ -128,7 +130,10 @@ function compose(
     if (!item) break;
     if (item.kind === 'bean') {
       const { owner, method } = item;
-      const variable = names.has(method.returnType?.name ?? '') ? `${method.name}Bean` : method.name;
+      // a bean class's variable may already have the method's name (`seedTags` of SeedTags.seedTags)
+      const taken =
+        names.has(method.returnType?.name ?? '') || beans.some((b) => lowerFirst(b.name) === method.name);
+      const variable = taken ? `${method.name}Bean` : method.name;
       const args = method.params.map((p) => argFor(p, input, owner, names, redis));
       lines.push(`const ${variable} = ${lowerFirst(owner.name)}.${method.name}(${args.join(', ')});`);
       if (isRunnerType(method.returnType)) runners.push(variable);
@@ -182,6 +187,9 @@ function runtimeImports(lines: readonly string[]): string[] {
       : []),
     ...(lines.some((l) => l.includes('new StringRedisTemplate('))
       ? ["import { StringRedisTemplate } from './runtime/redis-template.ts';"]
+      : []),
+    ...(lines.some((l) => l.includes('new TransactionTemplate()'))
+      ? ["import { TransactionTemplate } from './runtime/transaction.ts';"]
       : []),
   ];
 }

@@ -152,6 +152,9 @@ export function fromColumn(c: ColumnMapping, row: string): string {
   const value = `${row}[${JSON.stringify(c.column)}]`;
   if (isNumberType(c.field.type)) return `Number(${value})`;
   if (isBooleanType(c.field.type)) return `${value} as boolean`;
+  // the same `YYYY-MM-DD` on Node (whose pool reads DATE as text) and in a component (whose sql capability
+  // gives a Date), as Jackson writes a LocalDate
+  if (c.field.type.name === 'LocalDate') return `localDate(${value})`;
   if (isDateType(c.field.type)) return `${value} as Date`;
   return `${value} as string`;
 }

@@ -9,7 +9,7 @@ import { isDataRole } from './roles.ts';
 import { RUNTIME_TYPES, PLAIN_ERRORS } from './runtime-names.ts';
 import { declareLocal, fieldName, lookupLocal, OBJECT_TYPE, simpleType, type Scope } from './scope.ts';
 import { Untranslatable } from './todo.ts';
-import { toTsType } from './types.ts';
+import { isListType, isMapType, isSetType, isSortedMapType, isSortedSetType, toTsType } from './types.ts';
 import { translateCall } from './calls.ts';
 import { inferType } from './infer.ts';
 
@@ -241,14 +241,16 @@ function translateNew(node: Node, scope: Scope): string {
       return argNodes.length === 0 || /^\d+$/.test(argNodes[0]?.text ?? '') ? '[]' : `[...${args()[0]}]`;
     case 'HashSet':
     case 'LinkedHashSet':
-    case 'TreeSet':
       return argNodes.length === 0 ? 'new Set()' : `new Set(${args()[0]})`;
     case 'HashMap':
     case 'LinkedHashMap':
-    case 'TreeMap':
     case 'ConcurrentHashMap':
-    case 'ConcurrentSkipListMap':
       return argNodes.length === 0 ? 'new Map()' : `new Map(${args()[0]})`;
+    case 'TreeMap':
+    case 'ConcurrentSkipListMap':
+    case 'TreeSet':
+    case 'ConcurrentSkipListSet':
+      return translateSortedNew(type, argNodes, scope, node);
     case 'Options.Builder':
       scope.imports.useRuntime('nats', 'Options');
       return 'Options.builder()';
@@ -285,6 +287,43 @@ function translateNew(node: Node, scope: Scope): string {
   }
   const typeArgs = type.args.length > 0 ? `<${type.args.map((t) => tsType(t, scope)).join(', ')}>` : '';
   return `new ${classRef(type.name, scope)}${typeArgs}(${args().join(', ')})`;
+}
+
+/**
+ * `new TreeMap<>()`, `new TreeMap<>(comparator)`, `new TreeMap<>(map)` (and the sets, and the concurrent
+ * skip lists) → runtime/sorted-map.ts, which keeps the order. A copy of a sorted map or set keeps its comparator,
+ * as Java's `TreeMap(SortedMap)` does; an argument that is neither a comparator nor a collection is a TODO.
+ */
+function translateSortedNew(type: JavaType, argNodes: readonly Node[], scope: Scope, node: Node): string {
+  const isSet = type.name.endsWith('Set');
+  const name = classRef(type.name, scope);
+  const typeArgs = type.args.length > 0 ? `<${type.args.map((t) => tsType(t, scope)).join(', ')}>` : '';
+  const [arg] = argNodes;
+  if (arg === undefined) return `new ${name}${typeArgs}()`;
+  if (argNodes.length > 1)
+    throw new Untranslatable(`new ${type.name} with ${argNodes.length} arguments`, node);
+  const source = inferType(arg, scope);
+  const text = translateExpr(arg, scope);
+  if (isSortedMapType(source) || isSortedSetType(source))
+    return `new ${name}${typeArgs}(${text}.comparator(), ${text})`;
+  if (isMapType(source)) {
+    if (isSet) throw new Untranslatable(`new ${type.name} of a map`, node);
+    return `new ${name}${typeArgs}(null, ${text})`;
+  }
+  if (isListType(source) || isSetType(source)) {
+    if (!isSet) throw new Untranslatable(`new ${type.name} of a collection`, node);
+    return `new ${name}${typeArgs}(null, ${text})`;
+  }
+  const comparator =
+    arg.type === 'lambda_expression' ||
+    arg.type === 'method_reference' ||
+    source?.name === 'Comparator' ||
+    /^Comparator\.|^Collections\.reverseOrder\(/.test(arg.text);
+  if (comparator) return `new ${name}${typeArgs}(${text})`;
+  throw new Untranslatable(
+    `new ${type.name}(${arg.text}): the port cannot tell whether the argument is a comparator or a collection`,
+    node,
+  );
 }
 
 function lambdaParams(node: Node): { name: string; type: JavaType | undefined }[] {

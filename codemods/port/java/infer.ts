@@ -4,7 +4,7 @@ import type { JavaType } from './model.ts';
 import { readType } from './read-model.ts';
 import { lookupLocal, simpleType, type Scope } from './scope.ts';
 import { getPropertyOfAccessor } from './names.ts';
-import { getElementType } from './types.ts';
+import { getElementType, isMapType, isSortedMapType, isSortedSetType } from './types.ts';
 
 const SAME_AS_RECEIVER = new Set([
   'stream',
@@ -76,7 +76,9 @@ function inferCallType(node: Node, scope: Scope): JavaType | undefined {
     return receiver.name === 'Stream' ? simpleType('List', receiver.args) : receiver;
   if (name === 'map' && (receiver.name === 'List' || receiver.name === 'Stream')) return simpleType('List');
   if ((name === 'map' || name === 'flatMap') && receiver.name === 'Optional') return simpleType('Optional');
-  if (name === 'get' && receiver.name === 'Map') return receiver.args[1];
+  if (name === 'get' && isMapType(receiver)) return receiver.args[1];
+  const sorted = inferSortedCallType(receiver, name);
+  if (sorted !== undefined) return sorted;
   if (name === 'get' && receiver.name === 'List') return receiver.args[0];
   if (name === 'orElseThrow' || name === 'orElse' || name === 'get') return getElementType(receiver);
   return getMemberType(receiver, name, scope);
@@ -101,6 +103,21 @@ export function getMemberType(receiver: JavaType, name: string, scope: Scope): J
     if (name === 'save') return entity;
     if (name === 'findAll' || name === 'findAllById' || name === 'saveAll')
       return simpleType('List', [entity]);
+  }
+  return undefined;
+}
+
+/** What a sorted map's or set's navigation returns: a key or element, an entry, or a view of the same type. */
+function inferSortedCallType(receiver: JavaType, name: string): JavaType | undefined {
+  if (isSortedMapType(receiver)) {
+    if (/^(first|last|ceiling|floor|higher|lower)Key$/.test(name)) return receiver.args[0];
+    if (/^(first|last|ceiling|floor|higher|lower|pollFirst|pollLast)Entry$/.test(name))
+      return simpleType('Map.Entry', receiver.args);
+    if (/^(head|tail|sub|descending)Map$/.test(name)) return receiver;
+  }
+  if (isSortedSetType(receiver)) {
+    if (/^(first|last|ceiling|floor|higher|lower|pollFirst|pollLast)$/.test(name)) return receiver.args[0];
+    if (/^(head|tail|sub|descending)Set$/.test(name)) return receiver;
   }
   return undefined;
 }

@@ -90,7 +90,7 @@ function loadReferences(r: Relations): string[] {
       return [
         `// @ManyToOne ${c.field.name}: the referenced ${target.cls.name} rows, one query (its own relations are not loaded)
 {
-const ids = [...new Set(rows.map((row) => row[${key}]).filter((id) => id != null))];
+const ids = [...new Set(rows.map((row) => row[${key}] as string | number | null).filter((id) => id != null))];
 const result = ids.length === 0 ? [] : ((await this.pool.query(\`SELECT ${selectList(target)} FROM ${target.table} WHERE ${target.id?.column ?? 'id'} = ANY($1)\`, [ids])).rows as Record<string, unknown>[]);
 const byId = new Map(result.map((row) => [${keyOf(target, `row[${JSON.stringify(target.id?.column ?? 'id')}]`)}, to${target.cls.name}(row)]));
 entities.forEach((entity, i) => {

@@ -45,6 +45,7 @@ export function translateJpaRepository(
   const mappers = [m, ...[...r.related.values()].filter((x) => x.cls.name !== entityName)].map(
     renderRowMapper,
   );
+  if (mappers.some((text) => text.includes('localDate('))) imports.useRuntime('java', 'localDate');
   const insertOf = (
     mapping: EntityMapping,
     target: string,

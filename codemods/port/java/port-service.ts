@@ -37,7 +37,17 @@ import { findDroppedConstructs, renderDropped, type DroppedConstruct } from './d
 import { fileName } from './members.ts';
 import { ErrorCode, wrapError } from '../../../shared/errors.ts';
 
-const RUNTIME_MODULES = ['spring-web', 'router', 'logger', 'java', 'rest-client', 'nats', 'redis-template'];
+const RUNTIME_MODULES = [
+  'spring-web',
+  'router',
+  'logger',
+  'java',
+  'rest-client',
+  'nats',
+  'redis-template',
+  'transaction',
+  'sorted-map',
+];
 
 /**
  * The runtime modules the ported files import, directly or through another runtime module. Only those are
@@ -328,6 +338,8 @@ function renderImports(
       'Logger',
       'Message',
       'Comparator',
+      'MapEntry',
+      'TransactionStatus',
       'CommandLineRunner',
       'ApplicationRunner',
       'ApplicationArguments',

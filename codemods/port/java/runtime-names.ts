@@ -37,6 +37,19 @@ export const RUNTIME_TYPES: Readonly<Record<string, { module: string; name: stri
   Executor: { module: 'java', name: 'ExecutorService' },
   StringRedisTemplate: { module: 'redis-template', name: 'StringRedisTemplate' },
   IOException: { module: 'java', name: 'JsonProcessingException' },
+  TreeMap: { module: 'sorted-map', name: 'TreeMap' },
+  SortedMap: { module: 'sorted-map', name: 'TreeMap' },
+  NavigableMap: { module: 'sorted-map', name: 'TreeMap' },
+  ConcurrentSkipListMap: { module: 'sorted-map', name: 'TreeMap' },
+  ConcurrentNavigableMap: { module: 'sorted-map', name: 'TreeMap' },
+  TreeSet: { module: 'sorted-map', name: 'TreeSet' },
+  SortedSet: { module: 'sorted-map', name: 'TreeSet' },
+  NavigableSet: { module: 'sorted-map', name: 'TreeSet' },
+  ConcurrentSkipListSet: { module: 'sorted-map', name: 'TreeSet' },
+  'Map.Entry': { module: 'java', name: 'MapEntry' },
+  Comparator: { module: 'java', name: 'Comparator' },
+  TransactionTemplate: { module: 'transaction', name: 'TransactionTemplate' },
+  TransactionStatus: { module: 'transaction', name: 'TransactionStatus' },
 };
 
 /** Java exceptions that become a plain `Error`. */

@@ -32,8 +32,17 @@ const LIST = new Set([
   'ArrayDeque',
   'Queue',
 ]);
-const SET = new Set(['Set', 'HashSet', 'LinkedHashSet', 'TreeSet']);
-const MAP = new Set(['Map', 'HashMap', 'LinkedHashMap', 'TreeMap', 'ConcurrentHashMap']);
+const SET = new Set(['Set', 'HashSet', 'LinkedHashSet']);
+const MAP = new Set(['Map', 'HashMap', 'LinkedHashMap', 'ConcurrentHashMap', 'ConcurrentMap']);
+/** Kept in key order: runtime/sorted-map.ts's TreeMap and TreeSet (a plain Map/Set would iterate in insertion order). */
+const SORTED_MAP = new Set([
+  'TreeMap',
+  'SortedMap',
+  'NavigableMap',
+  'ConcurrentSkipListMap',
+  'ConcurrentNavigableMap',
+]);
+const SORTED_SET = new Set(['TreeSet', 'SortedSet', 'NavigableSet', 'ConcurrentSkipListSet']);
 /** Java futures: a Promise in the port (`supplyAsync`/`thenApply`/`join` → promise chains and await). */
 const FUTURE = new Set(['Mono', 'CompletableFuture', 'CompletionStage', 'Future']);
 const DATE = new Set(['Instant', 'LocalDateTime', 'LocalDate', 'OffsetDateTime', 'ZonedDateTime', 'Date']);
@@ -51,10 +60,16 @@ export function isListType(type: JavaType | undefined): boolean {
   return type !== undefined && (LIST.has(type.name) || type.array);
 }
 export function isSetType(type: JavaType | undefined): boolean {
-  return type !== undefined && SET.has(type.name);
+  return type !== undefined && (SET.has(type.name) || SORTED_SET.has(type.name));
 }
 export function isMapType(type: JavaType | undefined): boolean {
-  return type !== undefined && MAP.has(type.name);
+  return type !== undefined && (MAP.has(type.name) || SORTED_MAP.has(type.name));
+}
+export function isSortedMapType(type: JavaType | undefined): boolean {
+  return type !== undefined && SORTED_MAP.has(type.name);
+}
+export function isSortedSetType(type: JavaType | undefined): boolean {
+  return type !== undefined && SORTED_SET.has(type.name);
 }
 export function isFutureType(type: JavaType | undefined): boolean {
   return type !== undefined && FUTURE.has(type.name);

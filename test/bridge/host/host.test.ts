@@ -78,7 +78,8 @@ beforeAll(async () => {
           config: { table: `${run}.items` },
           limits,
         },
-        { name: 'kv', wasm: wasm.kv, port: 0, capabilities: ['kv'], limits },
+        // startupPath: a GET the host sends before serving it (kv's GET /incr/<key> counts)
+        { name: 'kv', wasm: wasm.kv, port: 0, capabilities: ['kv'], startupPath: '/incr/started', limits },
         {
           name: 'messaging',
           wasm: wasm.messaging,
@@ -185,6 +186,19 @@ describe('component host', () => {
     expect(host2.status).toBe(503);
     expect(JSON.parse(text(host2.body)).capabilityError.tag).toBe('invalid-query'); // NOT NULL violation, SQLSTATE 23502
     expect((await get('sql', '/items')).status).toBe(200);
+  });
+
+  it('GETs a component’s startupPath once before serving it, and logs the answer', async () => {
+    // nothing of this test called kv: the host did, while it loaded
+    expect(await redis.get(`${run}:cache:started`)).toBe('1');
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        component: 'kv',
+        msg: 'started (GET /incr/started answered 200)',
+      }),
+    );
+    expect(logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('started ('))).toHaveLength(1);
   });
 
   it('stores keys in Redis through wasi:keyvalue', async () => {

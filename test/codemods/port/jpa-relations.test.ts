@@ -1,9 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { portJavaSources, readJavaSources, type PortedService } from '../../../codemods/index.ts';
+import {
+  loadCodemodPlan,
+  portJavaSources,
+  readJavaSources,
+  type PortedService,
+} from '../../../codemods/index.ts';
 import { typeCheck, writeProject } from './helpers.ts';
 
 // JPA relations and @Query JPQL, ported (Java in → TypeScript out), type-checked, and run against real Postgres.
@@ -117,6 +122,22 @@ describe('port of JPA relations and @Query', () => {
       await expect(ported.files.get(path)).toMatchFileSnapshot(join(FIXTURE, 'expected', path));
     expect(typeCheck(dir)).toEqual([]);
     expect(ported.report).toMatchObject({ typecheck: { checked: true, errors: [] }, typecheck_errors: 0 });
+  });
+
+  it('still compiles once `migrate codemod` has moved the repositories onto the sql capability', async () => {
+    const moved = await mkdtemp(join(tmpdir(), 'migrate-port-rel-codemod-'));
+    try {
+      await writeProject(moved, ported.files);
+      for (const write of loadCodemodPlan(moved).writes) {
+        await mkdir(dirname(join(moved, write.path)), { recursive: true });
+        await writeFile(join(moved, write.path), write.content);
+      }
+      // the @ManyToOne load passes its ids to caps.sql.query, whose parameters are typed (SqlValue)
+      expect(await readFile(join(moved, 'src/pet-repository.ts'), 'utf8')).toContain('caps.sql.query(');
+      expect(typeCheck(moved)).toEqual([]);
+    } finally {
+      await rm(moved, { recursive: true, force: true });
+    }
   });
 
   it('writes the @ManyToOne foreign key from the owner and reads the owner back with the pet', async () => {

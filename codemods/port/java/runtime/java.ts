@@ -2,6 +2,12 @@
 
 export type Comparator<T> = (a: T, b: T) => number;
 
+/** A `Map.Entry`: `entrySet()`'s items and a sorted map's `firstEntry()`; `getKey()`/`getValue()` read these. */
+export interface MapEntry<K, V> {
+  key: K;
+  value: V;
+}
+
 /** Natural order of strings, numbers, booleans and dates (Java's `Comparable`). */
 export function compareNatural(a: unknown, b: unknown): number {
   if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
@@ -20,6 +26,20 @@ export function comparing<T>(...keys: ((value: T) => unknown)[]): Comparator<T> 
     }
     return 0;
   };
+}
+
+/** `map.put(key, value)` whose result is used: the value it replaced, or null. */
+export function putPrevious<K, V>(map: Map<K, V>, key: K, value: V): V | null {
+  const previous = map.has(key) ? (map.get(key) as V) : null;
+  map.set(key, value);
+  return previous;
+}
+
+/** `map.remove(key)` whose result is used: the value it removed, or null. */
+export function removePrevious<K, V>(map: Map<K, V>, key: K): V | null {
+  const previous = map.has(key) ? (map.get(key) as V) : null;
+  map.delete(key);
+  return previous;
 }
 
 /** `Collectors.toMap(key, value, merge)`. */
@@ -68,9 +88,20 @@ export function parseJson<T>(data: Uint8Array | string): T {
   }
 }
 
+/** `objectMapper.writeValueAsString(value)`: a Map is an object and a Set an array, as Jackson writes them. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item instanceof Map
+      ? Object.fromEntries(item as Map<PropertyKey, unknown>)
+      : item instanceof Set
+        ? [...(item as Set<unknown>)]
+        : item,
+  );
+}
+
 /** `objectMapper.writeValueAsBytes(value)`. */
 export function toJsonBytes(value: unknown): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(value));
+  return new TextEncoder().encode(toJson(value));
 }
 
 /** A caught value as an Error, for Java `catch (Exception e)`. */
@@ -105,6 +136,17 @@ export function mapOptional<T, U>(
 /** `Optional.filter(p)` over a value the port keeps as `T | null`. */
 export function filterOptional<T>(value: T | null | undefined, keep: (value: T) => boolean): T | null {
   return value === null || value === undefined || !keep(value) ? null : value;
+}
+
+/**
+ * A `LocalDate` column's value as the entity holds it: the `YYYY-MM-DD` text, whether the driver gave text (the
+ * Node pool's DATE parser) or a Date at midnight UTC (a component's sql capability). Typed as the Date the port
+ * declares a LocalDate as; JSON and `+` print it as Jackson and `LocalDate.toString` do.
+ */
+export function localDate(value: unknown): Date {
+  if (value === null || value === undefined) return value as unknown as Date;
+  const text = value instanceof Date ? value.toISOString().slice(0, 10) : (value as string).slice(0, 10);
+  return text as unknown as Date;
 }
 
 /**
