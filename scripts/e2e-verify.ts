@@ -216,6 +216,9 @@ async function main(): Promise<number> {
           env: { DB_URL: PG_URL, DB_SCHEMA: schema, NATS_SUBJECT: subject, REDIS_DATABASE: String(redisDb) },
         },
         seed: SEED,
+        // GET /api/product lists a @RedisHash repository's findAll(): Spring Data reads the ids with SMEMBERS,
+        // whose order Redis does not define (legacy and twin agree only by chance): a collection, not a sequence
+        ...(service === 'product' ? { unordered: ['/body'] } : {}),
       });
       results.push(result);
       const reports = process.env['E2E_VERIFY_REPORTS'];

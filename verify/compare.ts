@@ -3,7 +3,14 @@
  * differs between two legacy answers to the same request (ids, timestamps) is noise for that operation, and
  * a difference there is explained, not a mismatch. Pure: exchanges in, classification out.
  */
-import { diffValues, generalise, matchesPattern } from './json-pointer.ts';
+import {
+  diffValues,
+  generalise,
+  matchesPattern,
+  parsePointer,
+  toPointer,
+  type FieldDifference,
+} from './json-pointer.ts';
 import type { ExchangeRecord, Mismatch, NoiseField, Observation } from './model.ts';
 
 /** The document compared per request: everything a caller or the data could tell apart. */
@@ -71,10 +78,77 @@ export interface Classification {
   noise: NoiseField[];
 }
 
-/** Splits every exchange's differences into explained (noise, ignored) and unexplained ones. */
+/** How one difference is explained, or undefined when nothing explains it. */
+type Explanation =
+  { source: 'ignored'; pattern: string } | { source: 'learned'; pattern: string } | { source: 'correlated' };
+
+function isArrayAt(pointer: string, pattern: string): boolean {
+  return parsePointer(pattern).length === parsePointer(pointer).length && matchesPattern(pointer, pattern);
+}
+
+/**
+ * The component document with its arrays at `unordered` patterns put in the legacy array's order: each legacy
+ * item, in turn, takes the component item it differs from least, counting only what nothing explains (so a
+ * generated id paired with the legacy one is no difference). Also returns the pointers of the arrays it reordered.
+ * Only arrays of the same length on both sides are aligned; a missing or extra item stays a difference.
+ */
+function alignUnordered(
+  legacy: unknown,
+  component: unknown,
+  patterns: readonly string[],
+  explain: (difference: FieldDifference) => Explanation | undefined,
+): { component: unknown; reordered: string[] } {
+  const reordered: string[] = [];
+  const visit = (a: unknown, b: unknown, path: (string | number)[]): unknown => {
+    if (Array.isArray(a) && Array.isArray(b)) {
+      const pointer = toPointer(path);
+      let items = b.map((item, i) => visit(a[i], item, [...path, i]));
+      if (a.length === b.length && patterns.some((pattern) => isArrayAt(pointer, pattern))) {
+        const unexplained = (i: number, j: number): number =>
+          diffValues(a[i], items[j]).filter(
+            (d) => explain({ ...d, pointer: `${toPointer([...path, i])}${d.pointer}` }) === undefined,
+          ).length;
+        const free = new Set(items.keys());
+        const order: number[] = [];
+        for (let i = 0; i < a.length; i += 1) {
+          let best = -1;
+          let bestCount = Infinity;
+          for (const j of free) {
+            const count = unexplained(i, j);
+            if (count < bestCount) [best, bestCount] = [j, count];
+            if (count === 0) break;
+          }
+          free.delete(best);
+          order.push(best);
+        }
+        if (order.some((j, i) => j !== i)) {
+          reordered.push(pointer);
+          items = order.map((j) => items[j]);
+        }
+      }
+      return items;
+    }
+    if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && !Array.isArray(b))
+      return Object.fromEntries(
+        Object.entries(b).map(([key, value]) => [
+          key,
+          visit((a as Record<string, unknown>)[key], value, [...path, key]),
+        ]),
+      );
+    return b;
+  };
+  return { component: visit(legacy, component, []), reordered };
+}
+
+/**
+ * Splits every exchange's differences into explained (noise, ignored, arrays of unspecified order) and unexplained
+ * ones. `unordered`: patterns of arrays whose order the service does not define (e.g. a Redis set read back):
+ * compared as collections, each reordering counted as an explained difference.
+ */
 export function classifyExchanges(
   exchanges: readonly ExchangeRecord[],
   ignore: readonly string[],
+  unordered: readonly string[] = [],
 ): Classification {
   const learned = learnNoise(exchanges);
   const pairs = pairNoiseValues(exchanges, learned);
@@ -99,25 +173,37 @@ export function classifyExchanges(
   for (const exchange of exchanges) {
     const { operation } = exchange.request;
     const noise = [...(learned.get(operation) ?? [])];
-    const differences = diffValues(toComparable(exchange.legacy), toComparable(exchange.component));
-    const unexplained = [];
-    const explained: string[] = [];
-    for (const difference of differences) {
+    const explain = (difference: FieldDifference): Explanation | undefined => {
       const ignored = ignore.find((pattern) => matchesPattern(difference.pointer, pattern));
-      const noisy =
-        ignored === undefined ? noise.find((p) => matchesPattern(difference.pointer, p, 'index')) : undefined;
+      if (ignored !== undefined) return { source: 'ignored', pattern: ignored };
+      const noisy = noise.find((p) => matchesPattern(difference.pointer, p, 'index'));
+      if (noisy !== undefined) return { source: 'learned', pattern: noisy };
       const paired =
         isDistinctive(difference.legacy) &&
         isDistinctive(difference.component) &&
         pairs.get(difference.legacy)?.has(difference.component) === true;
-      if (ignored !== undefined) count('*', ignored, 'ignored');
-      else if (noisy !== undefined) count(operation, noisy, 'learned');
-      else if (paired)
-        count(operation, generalise(difference.pointer, toComparable(exchange.legacy)), 'correlated');
-      else {
+      return paired ? { source: 'correlated' } : undefined;
+    };
+    const legacy = toComparable(exchange.legacy);
+    const aligned =
+      unordered.length === 0
+        ? { component: toComparable(exchange.component), reordered: [] }
+        : alignUnordered(legacy, toComparable(exchange.component), unordered, explain);
+    const unexplained = [];
+    const explained: string[] = [];
+    for (const pointer of aligned.reordered) {
+      count('*', unordered.find((pattern) => isArrayAt(pointer, pattern)) ?? pointer, 'unordered');
+      explained.push(pointer);
+    }
+    for (const difference of diffValues(legacy, aligned.component)) {
+      const explanation = explain(difference);
+      if (explanation === undefined) {
         unexplained.push(difference);
         continue;
       }
+      if (explanation.source === 'ignored') count('*', explanation.pattern, 'ignored');
+      else if (explanation.source === 'learned') count(operation, explanation.pattern, 'learned');
+      else count(operation, generalise(difference.pointer, legacy), 'correlated');
       explained.push(difference.pointer);
     }
     explainedDifferences += explained.length;

@@ -99,9 +99,10 @@ export interface NoiseField {
   pattern: string;
   /**
    * `learned`: differed between two legacy answers; `correlated`: a value that earlier noise paired (legacy's
-   * generated id and the component's), met again later (e.g. a list read back); `ignored`: --ignore.
+   * generated id and the component's), met again later (e.g. a list read back); `ignored`: --ignore;
+   * `unordered`: an array --unordered names, whose items the component answered in another order.
    */
-  source: 'learned' | 'correlated' | 'ignored';
+  source: 'learned' | 'correlated' | 'ignored' | 'unordered';
   explained: number;
 }
 

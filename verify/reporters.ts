@@ -51,7 +51,9 @@ export function renderText(result: VerifyResult): string {
   if (learned.length > 0) {
     lines.push('', 'noise (explained differences per field):');
     for (const n of learned)
-      lines.push(`  ${n.explained}\t${n.source === 'ignored' ? 'ignored' : n.operation} ${n.pattern}`);
+      lines.push(
+        `  ${n.explained}\t${n.source === 'ignored' || n.source === 'unordered' ? n.source : n.operation} ${n.pattern}`,
+      );
   }
   if (result.notes.length > 0) lines.push('', 'notes:', ...result.notes.map((n) => `  ${n}`));
   return `${lines.join('\n')}\n`;
@@ -88,7 +90,7 @@ ${m.differences.map((d) => `<tr><td><code>${e(d.pointer || '/')}</code></td><td>
     .filter((n) => n.explained > 0)
     .map(
       (n) =>
-        `<tr><td>${e(n.source === 'ignored' ? 'ignored' : n.operation)}</td><td><code>${e(n.pattern)}</code></td><td>${n.explained}</td></tr>`,
+        `<tr><td>${e(n.source === 'ignored' || n.source === 'unordered' ? n.source : n.operation)}</td><td><code>${e(n.pattern)}</code></td><td>${n.explained}</td></tr>`,
     )
     .join('\n');
   return `<!doctype html>

@@ -48,6 +48,8 @@ export interface VerifyOptions {
   generate?: boolean;
   /** JSON pointers (`*` matches any segment) never compared, e.g. `/body/createdAt`. */
   ignore?: string[];
+  /** JSON pointers (`*` for any segment) of arrays whose order the service does not define: compared as collections. */
+  unordered?: string[];
   /** Per request (default 30 s). */
   timeoutMs?: number;
   /** Extra wait before messages are collected, for services that publish after answering (default 0). */
@@ -230,12 +232,17 @@ async function exchange(
 /** Runs the whole verification; never prints (progress goes to `onProgress`). */
 export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   const progress = options.onProgress ?? (() => undefined);
-  for (const pointer of options.ignore ?? []) {
-    const problem = checkPointer(pointer);
-    if (problem !== undefined)
-      throw new AppError(ErrorCode.usage, `--ignore ${pointer}: ${problem}`, {
-        hint: 'e.g. --ignore /body/createdAt',
-      });
+  for (const [flag, pointers, example] of [
+    ['--ignore', options.ignore, '/body/createdAt'],
+    ['--unordered', options.unordered, '/body'],
+  ] as const) {
+    for (const pointer of pointers ?? []) {
+      const problem = checkPointer(pointer);
+      if (problem !== undefined)
+        throw new AppError(ErrorCode.usage, `${flag} ${pointer}: ${problem}`, {
+          hint: `e.g. ${flag} ${example}`,
+        });
+    }
   }
   const estate = resolve(options.estate);
   let document = options.openapi;
@@ -288,7 +295,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     for (const side of [sides.legacy, sides.component, sides.twin]) notes.push(...(side?.notes ?? []));
     if (exchanges.length === 0)
       notes.push('no request was sent: give --replay files or let verify generate requests');
-    const classified = classifyExchanges(exchanges, options.ignore ?? []);
+    const classified = classifyExchanges(exchanges, options.ignore ?? [], options.unordered ?? []);
     return {
       schemaVersion: VERIFY_SCHEMA_VERSION,
       service: options.service,

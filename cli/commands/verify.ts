@@ -105,6 +105,11 @@ export const verifyCommand: CliCommand = {
         collect,
       )
       .option(
+        '--unordered <pointer>',
+        'an array whose order the service does not define (a set read back), compared as a collection (e.g. /body); repeatable',
+        collect,
+      )
+      .option(
         '--settle-ms <ms>',
         'wait this long before collecting messages (services that publish after answering)',
       )
@@ -138,6 +143,7 @@ export const verifyCommand: CliCommand = {
       replay: list(options.replay).map((f) => resolve(cwd, f)),
       generate: options.generate !== false,
       ignore: list(options.ignore),
+      unordered: list(options.unordered),
       ...(settleMs === undefined ? {} : { settleMs }),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       onProgress: (message) => (output.interactive ? output.progress(`verify: ${message}`) : undefined),

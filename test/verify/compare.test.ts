@@ -109,4 +109,65 @@ describe('classifyExchanges', () => {
     );
     expect(result.mismatches[0]!.differences).toEqual([{ pointer: '/status', legacy: 201, component: 400 }]);
   });
+
+  describe('--unordered arrays', () => {
+    // two products written on each side (generated ids paired by the answers to the writes), then listed back
+    // from a Redis set: the component lists them in the other order
+    const writes = (n: number): ExchangeRecord => ({
+      request: request('POST /api/product'),
+      legacy: answer({ id: `legacy-id-${n}`, name: `p${n}` }),
+      noise: answer({ id: `twin-id-${n}`, name: `p${n}` }),
+      component: answer({ id: `component-id-${n}`, name: `p${n}` }),
+    });
+    const list = (component: unknown[]): ExchangeRecord => ({
+      request: request('GET /api/product'),
+      legacy: answer(
+        [
+          { id: 'legacy-id-1', name: 'p1' },
+          { id: 'legacy-id-2', name: 'p2' },
+        ],
+        200,
+      ),
+      noise: undefined,
+      component: answer(component, 200),
+    });
+    const swapped = [
+      { id: 'component-id-2', name: 'p2' },
+      { id: 'component-id-1', name: 'p1' },
+    ];
+
+    it('is a mismatch when the order is not declared free', () => {
+      const result = classifyExchanges([writes(1), writes(2), list(swapped)], []);
+      expect(result.mismatches.map((m) => m.differences.map((d) => d.pointer))).toEqual([
+        // the ids too: legacy's first id is paired with the component's first, which is now second
+        ['/body/0/id', '/body/0/name', '/body/1/id', '/body/1/name'],
+      ]);
+    });
+
+    it('compares the array as a collection, and counts the reordering as explained', () => {
+      const result = classifyExchanges([writes(1), writes(2), list(swapped)], [], ['/body']);
+      expect(result.mismatches).toEqual([]);
+      expect(result.noise).toContainEqual({
+        operation: '*',
+        pattern: '/body',
+        source: 'unordered',
+        explained: 1,
+      });
+    });
+
+    it('still names an item whose content differs, and an extra item', () => {
+      const changed = [swapped[0]!, { id: 'component-id-1', name: 'p1-renamed' }];
+      expect(
+        classifyExchanges([writes(1), writes(2), list(changed)], [], ['/body']).mismatches.map((m) =>
+          m.differences.map((d) => [d.pointer, d.legacy, d.component]),
+        ),
+      ).toEqual([[['/body/0/name', 'p1', 'p1-renamed']]]);
+      const extra = [...swapped, { id: 'component-id-3', name: 'p3' }];
+      expect(
+        classifyExchanges([writes(1), writes(2), list(extra)], [], ['/body']).mismatches[0]!.differences.map(
+          (d) => d.pointer,
+        ),
+      ).toContain('/body/2');
+    });
+  });
 });
