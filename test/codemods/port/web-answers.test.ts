@@ -3,17 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portJavaSources, readJavaSources, type PortedService } from '../../../codemods/index.ts';
-import { typeCheck, writeProject } from './helpers.ts';
+import { loadThingRouter, typeCheck, writeProject, type RoutedAnswer } from './helpers.ts';
 
 // What a handler answers and how a request is read, as Spring MVC does it: a CompletableFuture of a
 // ResponseEntity, Map.of(...) bodies, Spring Boot's default error bodies, numbers converted as Spring converts
 // them, and request bodies read by Jackson's names (Lombok, @JsonProperty, records, nested classes).
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'web-answers');
 
-interface Answer {
-  status: number;
-  body: unknown;
-}
+type Answer = RoutedAnswer;
 let ported: PortedService;
 let dir = '';
 let send: (method: string, url: string, body?: string, contentType?: string) => Promise<Answer>;
@@ -22,33 +19,7 @@ beforeAll(async () => {
   ported = await portJavaSources('web-answers', await readJavaSources(FIXTURE));
   dir = await mkdtemp(join(tmpdir(), 'migrate-port-web-answers-'));
   await writeProject(dir, ported.files);
-  const controllerModule = (await import(join(dir, 'src/thing-controller.ts'))) as {
-    ThingController: new () => object;
-    thingControllerRoutes: (controller: object) => unknown[];
-  };
-  const router = (await import(join(dir, 'src/runtime/router.ts'))) as {
-    handleRequest: (
-      options: { routes: unknown[]; log: unknown },
-      request: { method: string; url: string; headers: object; body: string },
-    ) => Promise<{ status: number; body: string | undefined }>;
-  };
-  const routes = controllerModule.thingControllerRoutes(new controllerModule.ThingController());
-  const log = {
-    info: () => undefined,
-    warn: () => undefined,
-    error: () => undefined,
-    debug: () => undefined,
-  };
-  send = async (method, url, body = '', contentType = 'application/json') => {
-    const response = await router.handleRequest(
-      { routes, log },
-      { method, url, headers: body === '' ? {} : { 'content-type': contentType }, body },
-    );
-    return {
-      status: response.status,
-      body: response.body === undefined ? undefined : JSON.parse(response.body),
-    };
-  };
+  send = await loadThingRouter(dir);
 });
 
 afterAll(async () => {

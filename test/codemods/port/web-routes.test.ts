@@ -5,16 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portJavaSources, readJavaSources, type PortedService } from '../../../codemods/index.ts';
 import { matchPath } from '../../../codemods/port/java/runtime/router.ts';
 import { getJacksonFieldName, getJacksonPropertyOfGetter } from '../../../shared/jackson-names.ts';
-import { typeCheck, writeProject } from './helpers.ts';
+import { loadThingRouter, typeCheck, writeProject, type RoutedAnswer } from './helpers.ts';
 
 // Overloaded handlers and helpers, Spring path patterns, params conditions, HttpServletRequest and Jackson's
 // names: ported (Java in → TypeScript out), type-checked, and answered through the generated router.
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'web-routes');
 
-interface Answer {
-  status: number;
-  body: unknown;
-}
+type Answer = RoutedAnswer;
 let ported: PortedService;
 let dir = '';
 let get: (url: string) => Promise<Answer>;
@@ -23,33 +20,8 @@ beforeAll(async () => {
   ported = await portJavaSources('web-routes', await readJavaSources(FIXTURE));
   dir = await mkdtemp(join(tmpdir(), 'migrate-port-web-'));
   await writeProject(dir, ported.files);
-  const controllerModule = (await import(join(dir, 'src/thing-controller.ts'))) as {
-    ThingController: new () => object;
-    thingControllerRoutes: (controller: object) => unknown[];
-  };
-  const router = (await import(join(dir, 'src/runtime/router.ts'))) as {
-    handleRequest: (
-      options: { routes: unknown[]; log: unknown },
-      request: { method: string; url: string; headers: object; body: string },
-    ) => Promise<{ status: number; body: string | undefined }>;
-  };
-  const routes = controllerModule.thingControllerRoutes(new controllerModule.ThingController());
-  const log = {
-    info: () => undefined,
-    warn: () => undefined,
-    error: () => undefined,
-    debug: () => undefined,
-  };
-  get = async (url) => {
-    const response = await router.handleRequest(
-      { routes, log },
-      { method: 'GET', url, headers: {}, body: '' },
-    );
-    return {
-      status: response.status,
-      body: response.body === undefined ? undefined : JSON.parse(response.body),
-    };
-  };
+  const send = await loadThingRouter(dir);
+  get = (url) => send('GET', url);
 });
 
 afterAll(async () => {
