@@ -47,7 +47,7 @@ describe('analyze samples/spring-orders', async () => {
       [
         'publish',
         'publish ${nats.subject}',
-        'OrderController.placeOrder > OrderService.placeOrder > OrderEventPublisher.publish',
+        'OrderController.placeOrder > OrderService.placeOrder > OrderEventPublisher.publish > OrderEventPublisher.send',
       ],
       ['random', 'UUID.randomUUID', 'OrderController.placeOrder > OrderService.placeOrder'],
       ['sql', 'UPSERT t_orders', 'OrderController.placeOrder > OrderService.placeOrder'],
@@ -98,7 +98,7 @@ describe('analyze samples/spring-orders', async () => {
       'product-service': ['port-needed', 'ready', 'ready'],
     });
     expect(byId['order-service']!.readiness.spin.blockers.map((b) => [b.kind, b.evidence[0]?.line])).toEqual([
-      ['publish', 44],
+      ['publish', 68],
     ]);
   });
 

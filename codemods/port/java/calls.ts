@@ -419,6 +419,10 @@ function translateInstanceCall(call: Call, scope: Scope, receiverType: JavaType 
         const [k1 = 'key', v1 = 'value'] = lambdaParamNames(argNodes[0]);
         return `${r()}.forEach((${v1}, ${k1}) => (${a()[0]})(${k1}, ${v1}))`;
       }
+      case 'toString':
+        // Java's {k=v, k2=v2}, in the map's own order (key order for a sorted map)
+        scope.imports.useRuntime('java', 'javaString');
+        return `javaString(${r()})`;
     }
     if (isSortedMapType(receiverType)) return translateNavigableCall(call, r(), a(), 'Map');
     throw new Untranslatable(`Map.${name}`, call.node);
@@ -511,8 +515,12 @@ function translateInstanceCall(call: Call, scope: Scope, receiverType: JavaType 
   }
   switch (name) {
     case 'toString':
-      if (n === 0)
-        return object.text === 'UUID.randomUUID()' || isStringType(receiverType) ? r() : `String(${r()})`;
+      if (n === 0) {
+        if (object.text === 'UUID.randomUUID()' || isStringType(receiverType)) return r();
+        // Java's text of a map or collection ({k=v}, [a, b]), not JavaScript's ([object Map], a,b)
+        scope.imports.useRuntime('java', 'javaString');
+        return `javaString(${r()})`;
+      }
       break;
     case 'equals':
       if (n === 1) return `${r()} === ${a()[0]}`;

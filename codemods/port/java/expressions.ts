@@ -9,7 +9,15 @@ import { isDataRole } from './roles.ts';
 import { RUNTIME_TYPES, PLAIN_ERRORS } from './runtime-names.ts';
 import { declareLocal, fieldName, lookupLocal, OBJECT_TYPE, simpleType, type Scope } from './scope.ts';
 import { Untranslatable } from './todo.ts';
-import { isListType, isMapType, isSetType, isSortedMapType, isSortedSetType, toTsType } from './types.ts';
+import {
+  isListType,
+  isMapType,
+  isSetType,
+  isSortedMapType,
+  isSortedSetType,
+  isStringType,
+  toTsType,
+} from './types.ts';
 import { translateCall } from './calls.ts';
 import { inferType } from './infer.ts';
 
@@ -187,6 +195,27 @@ function translateBinary(node: Node, scope: Scope): string {
   const isNull = (n: Node): boolean => n.type === 'null_literal';
   // `== null` stays loose so that it also catches `undefined` (a missing JSON field, a Map miss).
   const tsOp = isNull(left) || isNull(right) ? op : (BINARY_OPS[op] ?? op);
+  if (op === '+') {
+    // a map or collection concatenated to a string is written as Java writes it ({k=v}, [a, b])
+    // a string, or a concatenation that has one (`"a" + list + map` is `("a" + list) + map`)
+    const text = (n: Node): boolean =>
+      n.type === 'string_literal' ||
+      isStringType(inferType(n, scope)) ||
+      (n.type === 'binary_expression' &&
+        n.childForFieldName('operator')?.text === '+' &&
+        (text(field(n, 'left')) || text(field(n, 'right'))));
+    const collection = (n: Node): boolean => {
+      const type = inferType(n, scope);
+      return isMapType(type) || isListType(type) || isSetType(type) || type?.array === true;
+    };
+    const side = (n: Node, other: Node): string => {
+      const ts = translateExpr(n, scope);
+      if (!collection(n) || !text(other)) return ts;
+      scope.imports.useRuntime('java', 'javaString');
+      return `javaString(${ts})`;
+    };
+    return `${side(left, right)} + ${side(right, left)}`;
+  }
   return `${translateExpr(left, scope)} ${tsOp} ${translateExpr(right, scope)}`;
 }
 

@@ -8,6 +8,21 @@ export interface MapEntry<K, V> {
   value: V;
 }
 
+/**
+ * `String.valueOf(value)` as Java writes it: `null`, a map as `{k=v, k2=v2}`, a list, set or array as `[a, b]`
+ * (items written the same way), an object by its own `toString()`. The port uses it for `x.toString()` and for a
+ * collection in a string concatenation, where JavaScript would write `[object Map]` or `a,b`.
+ */
+export function javaString(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return value;
+  if (value instanceof Map)
+    return `{${[...(value as Map<unknown, unknown>)].map(([k, v]) => `${javaString(k)}=${javaString(v)}`).join(', ')}}`;
+  if (Array.isArray(value) || value instanceof Set)
+    return `[${[...(value as Iterable<unknown>)].map(javaString).join(', ')}]`;
+  return String(value);
+}
+
 /** Natural order of strings, numbers, booleans and dates (Java's `Comparable`). */
 export function compareNatural(a: unknown, b: unknown): number {
   if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
