@@ -20,7 +20,10 @@ export function javaString(value: unknown): string {
     return `{${[...(value as Map<unknown, unknown>)].map(([k, v]) => `${javaString(k)}=${javaString(v)}`).join(', ')}}`;
   if (Array.isArray(value) || value instanceof Set)
     return `[${[...(value as Iterable<unknown>)].map(javaString).join(', ')}]`;
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  // anything else by its own toString(), as Java calls it (a ported class's, a Date's)
+  return (value as { toString(): string }).toString();
 }
 
 /** Natural order of strings, numbers, booleans and dates (Java's `Comparable`). */
