@@ -70,7 +70,7 @@ check build npm run --silent prepack &
 build_pid=$!
 ( check typecheck tsc -p tsconfig.json; check lint eslint --max-warnings=0 .; check format prettier --check . ) &
 checks_pid=$!
-trap 'pkill -P "$checks_pid" 2>/dev/null; kill "$warm_pid" "$checks_pid" 2>/dev/null || true; rm -rf "$report" "$warm_log" "$MIGRATE_TEST_PREBUILT" "$checks"' EXIT
+trap 'pkill -P "$checks_pid" 2>/dev/null || true; kill "$warm_pid" "$checks_pid" 2>/dev/null || true; rm -rf "$report" "$warm_log" "$MIGRATE_TEST_PREBUILT" "$checks"' EXIT
 wait "$build_pid"
 export MIGRATE_TEST_PREPACKED="$PWD"
 step "tests (the global setup builds what the cache lacks, then every test file runs)"
