@@ -66,6 +66,13 @@ beforeAll(async () => {
           limits: { instances: 1 },
         },
         { name: 'messaging', wasm: messaging, capabilities: ['messaging'], limits: { instances: 1 } },
+        // a publish held across two server restarts: a wait budget no loaded machine runs out of
+        {
+          name: 'durable',
+          wasm: messaging,
+          capabilities: ['messaging'],
+          limits: { instances: 1, timeoutMs: 120_000 },
+        },
       ],
     }),
     'faults.json',
@@ -151,6 +158,42 @@ describe('backend faults', () => {
         bodies.push((await jsm.streams.getMessage(stream, { seq })).string());
       }
       expect(bodies).toEqual(['before', 'stalled']);
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('answers a publish to a stream only once the stream stored it, not when a server without it took it', async () => {
+    const nc: NatsConnection = await connect({
+      servers: nats!.url,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 100,
+    });
+    try {
+      const jsm = await nc.jetstreamManager();
+      const stream = `ACKED_${run}`;
+      const subject = `${run}.acked`;
+      await jsm.streams.add({ name: stream, subjects: [subject], storage: StorageType.File });
+      expect((await call('durable', 'POST', `/publish/${subject}`, 'before')).status).toBe(202);
+      // a core subscription sees the host's message whichever way it is sent (a JetStream publish is a PUB too)
+      const seen = nc.subscribe(subject);
+      // the server comes back without JetStream: it takes PUBs and stores nothing, as a server that is shutting
+      // down does (it stops JetStream before it closes its clients' connections)
+      await nats!.kill();
+      await nats!.start({ jetstream: false });
+      expect(await until(async () => (await nc.flush(), true), 60_000)).toBe(true);
+      const publishing = call('durable', 'POST', `/publish/${subject}`, 'during');
+      for await (const m of seen) if (m.string() === 'during') break;
+      seen.unsubscribe();
+      await nats!.kill();
+      await nats!.start();
+      expect(await publishing).toMatchObject({ status: 202 });
+      const info = await jsm.streams.info(stream);
+      const bodies: string[] = [];
+      for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
+        bodies.push((await jsm.streams.getMessage(stream, { seq })).string());
+      }
+      expect(bodies).toEqual(['before', 'during']);
     } finally {
       await nc.close();
     }
