@@ -6,8 +6,14 @@
  * (SIGSTOP) and resumed, the order JVM killed and restarted, Postgres restarted, NATS restarted. Postgres and
  * NATS are this run's own (a private cluster and server on ports 28432/28422 by default), never the machine's.
  *
- * Then the ledger: for every POST, a 201 ⇒ exactly one order row and one NATS event (captured by a JetStream
- * stream on the private server); a failure ⇒ no row, unless it is one of the counted ambiguous answers.
+ * Then the ledger: for every POST, a 201 ⇒ exactly one order row and one NATS event (in the JetStream stream
+ * LEDGER on the private server, created before the services start: it is the stream both sides publish into and
+ * wait for, NATS allowing one stream per subject); a failure ⇒ no row, unless it is one of the counted
+ * ambiguous answers, which must be at most the requests in flight at the fault. "In flight at the fault" is
+ * every request in flight at any point from the instant the fault's signal was sent to the instant its target
+ * was gone (a killed process's exit observed, or its port refusing connections; the same instant for a hang
+ * or a restart of a shared dependency): a request written into a dying process's socket is as ambiguous to
+ * the gateway as one written before the signal.
  * Progress on stderr; the last stdout line is one JSON object. Exit 0 when nothing failed, 1 otherwise.
  * `E2E_FAULTS_ONLY=postgres-restarted@90,host-hung` runs only the named scenarios (a fault name runs all its
  * weights); every scenario's gate breaches and health timeline go to stderr, to tell which gate fired and why.
@@ -25,6 +31,7 @@ import { ESTATE_ROOT, type EstateFacts } from '../test/contract/spring-estate.ts
 import {
   checkLedger,
   countInFlight,
+  type FaultWindow,
   isFailed,
   isSharedOutage,
   startMixedLoad,
@@ -60,6 +67,16 @@ const isSelected = (fault: string, weight: number): boolean =>
 const GATE_WINDOW_MS = 10_000;
 const TOKEN = `e2e-faults-${process.pid}-token`;
 const SKU = 'iphone_13';
+
+/** True while a process with this pid exists (a zombie included: the port check covers that). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const log = (message: string): void => void process.stderr.write(`[e2e:faults] ${message}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
@@ -108,6 +125,19 @@ class HostProcess {
 
   signal(signal: NodeJS.Signals): void {
     this.child?.kill(signal);
+  }
+
+  /** SIGKILL: resolves with the instant the signal was sent and the instant the process's exit was seen. */
+  async killed(): Promise<FaultWindow> {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) {
+      throw new Error('the host is not running: nothing to kill');
+    }
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    child.kill('SIGKILL');
+    const from = Date.now();
+    await exited;
+    return { from, to: Date.now() };
   }
 
   async kill(): Promise<void> {
@@ -203,7 +233,8 @@ interface Fault {
   wasmFault: boolean;
   /** The side the fault takes out (its failover is timed); undefined for a dependency both sides share. */
   side: 'wasm' | 'container' | undefined;
-  inject(): Promise<void> | void;
+  /** Injects the fault; resolves with its window (see countInFlight). */
+  inject(): Promise<FaultWindow>;
   recover(): Promise<void> | void;
 }
 
@@ -213,9 +244,11 @@ interface ScenarioReport {
   requests: number;
   failed: number;
   ambiguous: number;
-  /** Requests (and POSTs) sent before the fault and answered after it. */
+  /** Requests (and POSTs) in flight at any point of the fault's window (see countInFlight). */
   inFlightAtFault: number;
   postsInFlightAtFault: number;
+  /** From the fault's signal to its target gone (ms); 0 for a fault without a tail. */
+  faultTailMs: number;
   /** Service 5xx answers while a dependency both sides share was restarting (not counted as failed). */
   sharedOutage: number;
   failoverSeconds: number | undefined;
@@ -288,14 +321,8 @@ async function main(): Promise<number> {
     const redisDb = await claimRedisDb(RUN);
     cleanups.push(() => flushRedisDb(redisDb));
 
-    log('Spring jars and estate');
-    await estate('build', {});
-    cleanups.push(() => estate('stop', estateEnv));
-    await estate('start', { ...estateEnv, REDIS_DATABASE: String(redisDb) });
-    const facts = JSON.parse(await readFile(join(work, 'estate', 'estate.json'), 'utf8')) as EstateFacts;
-    const schema = facts.postgres.schema;
-    const subject = facts.nats.subject;
-
+    // the stream the services publish into (a run's subject is orders.placed.<run>), before they start: each
+    // side looks for the stream capturing its subject once, and publishes through JetStream when there is one
     const nc: NatsConnection = await connect({
       servers: nats.url,
       maxReconnectAttempts: -1,
@@ -303,7 +330,15 @@ async function main(): Promise<number> {
     });
     cleanups.push(() => nc.close());
     const jsm = await nc.jetstreamManager();
-    await jsm.streams.add({ name: 'LEDGER', subjects: [subject], storage: StorageType.File });
+    await jsm.streams.add({ name: 'LEDGER', subjects: ['orders.placed.>'], storage: StorageType.File });
+
+    log('Spring jars and estate');
+    await estate('build', {});
+    cleanups.push(() => estate('stop', estateEnv));
+    await estate('start', { ...estateEnv, REDIS_DATABASE: String(redisDb) });
+    const facts = JSON.parse(await readFile(join(work, 'estate', 'estate.json'), 'utf8')) as EstateFacts;
+    const schema = facts.postgres.schema;
+    const subject = facts.nats.subject;
 
     log('porting and building order and inventory (content-hash cache)');
     // a fixed directory: the bundle names its source paths, so the build cache only hits at the same path
@@ -421,41 +456,55 @@ async function main(): Promise<number> {
       const text = await readFile(join(work, 'estate', 'estate.env'), 'utf8');
       return Number(/PID_ORDER=(\d+)/.exec(text)?.[1]);
     };
+    /** SIGKILLs the order JVM: its window runs until the process is gone or its port refuses connections. */
+    const killOrderJvm = async (): Promise<FaultWindow> => {
+      const pid = await orderJvmPid();
+      process.kill(pid, 'SIGKILL');
+      const from = Date.now();
+      while (isAlive(pid) && (await isOpen(PORTS.order))) await sleep(5);
+      return { from, to: Date.now() };
+    };
+    /** A fault without a tail: its window is the instant it starts. */
+    const instant = async (inject: () => Promise<unknown> | void): Promise<FaultWindow> => {
+      const from = Date.now();
+      await inject();
+      return { from, to: from };
+    };
 
     const faults: Fault[] = [
       {
         name: 'host-killed',
         side: 'wasm',
         wasmFault: true,
-        inject: () => host.signal('SIGKILL'),
+        inject: () => host.killed(),
         recover: () => host.start(),
       },
       {
         name: 'host-hung',
         side: 'wasm',
         wasmFault: true,
-        inject: () => host.signal('SIGSTOP'),
+        inject: () => instant(() => host.signal('SIGSTOP')),
         recover: () => host.signal('SIGCONT'),
       },
       {
         name: 'order-jvm-killed',
         side: 'container',
         wasmFault: false,
-        inject: async () => void process.kill(await orderJvmPid(), 'SIGKILL'),
+        inject: killOrderJvm,
         recover: restartOrderJvm,
       },
       {
         name: 'postgres-restarted',
         side: undefined,
         wasmFault: false,
-        inject: () => postgres.restart(),
+        inject: () => instant(() => postgres.restart()),
         recover: () => undefined,
       },
       {
         name: 'nats-restarted',
         side: undefined,
         wasmFault: false,
-        inject: () => nats.restart(),
+        inject: () => instant(() => nats.restart()),
         recover: () => undefined,
       },
     ];
@@ -486,9 +535,9 @@ async function main(): Promise<number> {
         await waitUntil('gates armed', () => gateway.getState().routes.every((r) => r.gatesArmed), 60_000);
         scenario = name;
         await sleep(1500);
-        const faultAt = Date.now();
         log(`${name}: injecting`);
-        await fault.inject();
+        const window = await fault.inject();
+        const faultAt = window.from;
         const injectedAt = Date.now();
         await sleep(3000);
         await fault.recover();
@@ -522,8 +571,9 @@ async function main(): Promise<number> {
           requests: mine.length,
           failed: failed.length,
           ambiguous: mine.filter((o) => o.ambiguous).length,
-          inFlightAtFault: countInFlight(mine, faultAt),
-          postsInFlightAtFault: countInFlight(mine, faultAt, 'POST'),
+          inFlightAtFault: countInFlight(mine, window),
+          postsInFlightAtFault: countInFlight(mine, window, 'POST'),
+          faultTailMs: window.to - window.from,
           sharedOutage: mine.filter((o) => sharedOutage.has(o)).length,
           failoverSeconds:
             fault.side === undefined || firstReaction === undefined

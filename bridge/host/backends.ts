@@ -9,6 +9,7 @@ import { fail, message, ok, type CallOutcome } from './sync-call.ts';
 import type { HostLogger } from './logger.ts';
 import { sendOutbound, type OutboundRequest } from './http-out.ts';
 import { runKeyValueOp, runRedisOp } from './redis-ops.ts';
+import { CapturingStreams, isNoResponders } from './nats-streams.ts';
 
 export type { OutboundRequest } from './http-out.ts';
 
@@ -51,6 +52,8 @@ const NATS_RECONNECT_WAIT_MS = 5000;
 const NATS_PUBLISH_WAIT_MS = 8000;
 /** Publishes held at once per server URL; one more while NATS is away fails at once instead of queueing. */
 const NATS_PUBLISH_HELD_MAX = 1000;
+/** How long one JetStream publish waits for its PubAck before it is sent again (same Nats-Msg-Id). */
+const NATS_PUBACK_WAIT_MS = 2000;
 
 /**
  * Connections shared by every component of one host (one pg pool per URL, one NATS and one Redis client per
@@ -63,6 +66,7 @@ export class Backends {
   readonly #nats = new Map<string, Promise<NatsConnection>>();
   readonly #natsUp = new Map<string, boolean>();
   readonly #natsHeld = new Map<string, number>();
+  readonly #streams = new CapturingStreams();
   readonly #prepared = new Map<string, { sql: string; component: string }>();
   readonly #sqlSessions = new SqlSessions();
   #nextToken = 0;
@@ -342,11 +346,17 @@ export class Backends {
   }
 
   /**
-   * Publishes and answers ok only once the server has the message: nats.js sends a PUB on a socket that may be
-   * dying, and drops what it buffered while disconnected when it reconnects, so a bare `publish` is lost in a
-   * server restart without a trace. The publish is flushed (the server's PONG comes after it has the PUB) and,
-   * when the connection drops first, sent again once it is back, for at most `waitMs`. A `Nats-Msg-Id`
-   * (one per guest publish) lets a JetStream stream drop the second copy when the first did arrive.
+   * Publishes and answers ok only once the message is where it is going, for at most `waitMs`: nats.js sends a
+   * PUB on a socket that may be dying, and drops what it buffered while disconnected when it reconnects, so a
+   * bare `publish` is lost in a server restart without a trace.
+   *
+   * When a JetStream stream captures the subject, the publish goes through JetStream and answers ok on the
+   * stream's PubAck: the server confirming a core publish is not the stream storing it (a server that is
+   * shutting down stops JetStream first and still takes PUBs from its clients). Without a PubAck (a restart, a
+   * timeout, JetStream not answering) it is sent again, with the same `Nats-Msg-Id` (one per guest publish), so
+   * the stream keeps one copy when the first did arrive. When no stream captures the subject (or the guest asked
+   * for a reply subject), it is a core publish confirmed by a flush (the server's PONG comes after it has the
+   * PUB), sent again once the connection is back when it drops first.
    */
   async #publish(
     url: string,
@@ -359,22 +369,36 @@ export class Backends {
       return fail(`nats unavailable: disconnected, ${held} publishes already held`);
     }
     this.#natsHeld.set(url, held + 1);
-    const h = natsHeaders();
-    h.set('Nats-Msg-Id', randomUUID());
-    const options = { headers: h, ...(msg.replyTo ? { reply: msg.replyTo } : {}) };
+    const msgID = randomUUID();
     const deadline = Date.now() + waitMs;
     let lastError = 'disconnected, reconnecting';
     try {
       while (Date.now() < deadline && !nc.isClosed()) {
         if (!(await this.#waitForNats(url, deadline - Date.now()))) break;
+        const left = Math.max(deadline - Date.now(), 1);
         try {
-          nc.publish(msg.subject, msg.body, options);
-          await withTimeout(nc.flush(), Math.max(deadline - Date.now(), 1), 'waiting for NATS to confirm');
+          const stream =
+            msg.replyTo === undefined
+              ? await withTimeout(this.#streams.streamFor(url, nc, msg.subject), left, 'finding the stream')
+              : undefined;
+          if (stream === undefined) {
+            const h = natsHeaders();
+            h.set('Nats-Msg-Id', msgID);
+            nc.publish(msg.subject, msg.body, { headers: h, ...(msg.replyTo ? { reply: msg.replyTo } : {}) });
+            await withTimeout(nc.flush(), left, 'waiting for NATS to confirm');
+          } else {
+            await nc.jetstream().publish(msg.subject, msg.body, {
+              msgID,
+              timeout: Math.min(left, NATS_PUBACK_WAIT_MS),
+            });
+          }
           return ok(undefined);
         } catch (error) {
           lastError = message(error);
+          // no responders: the stream (or JetStream) is gone or not back yet; look it up again next time
+          if (isNoResponders(error)) this.#streams.recheck(url, msg.subject);
           // the status stream may not have told of the disconnect yet: a short pause, not a busy loop
-          await new Promise((done) => setTimeout(done, 50));
+          await new Promise((done) => setTimeout(done, isNoResponders(error) ? 250 : 50));
         }
       }
       this.#logger.log('warn', 'host', `publish on ${msg.subject} not confirmed by NATS: ${lastError}`);

@@ -26,6 +26,7 @@ const SHIMS: readonly RuntimeShim[] = [
     name: 'nats',
     optional: [
       { member: ['Connection', 'publish'], remove: [['Connection', 'publish']] },
+      { member: ['Connection', 'jetStream'], remove: [['Connection', 'jetStream'], ['JetStream']] },
       {
         member: ['Connection', 'createDispatcher'],
         remove: [['Connection', 'createDispatcher'], ['Dispatcher']],

@@ -119,10 +119,22 @@ export function isSharedOutage(outcome: Outcome, outage: { from: number; to: num
   return outcome.status >= 500 && outcome.endedAt >= outage.from && outcome.at <= outage.to;
 }
 
-/** Requests sent before `instant` and answered after it: what a fault at that instant can catch. */
-export function countInFlight(outcomes: readonly Outcome[], instant: number, method?: string): number {
+/** A fault's window: from the instant its signal was sent to the instant its target was gone (epoch ms). */
+export interface FaultWindow {
+  from: number;
+  to: number;
+}
+
+/**
+ * Requests in flight at any point of a fault's window: sent before it ended and answered after it began. A
+ * request written to a killed process that is not gone yet (a JVM's teardown takes a while, and its sockets
+ * close last) is lost with it as much as one written before the signal: neither the gateway nor the client can
+ * tell whether it ran. For a fault without such a tail (`from` = `to`) it is the requests in flight at the
+ * instant of the fault.
+ */
+export function countInFlight(outcomes: readonly Outcome[], window: FaultWindow, method?: string): number {
   return outcomes.filter(
-    (o) => o.at <= instant && o.endedAt > instant && (method === undefined || o.method === method),
+    (o) => o.at <= window.to && o.endedAt > window.from && (method === undefined || o.method === method),
   ).length;
 }
 

@@ -47,6 +47,11 @@ describe('analyze samples/spring-orders', async () => {
       [
         'publish',
         'publish ${nats.subject}',
+        'OrderController.placeOrder > OrderService.placeOrder > OrderEventPublisher.publish > OrderEventPublisher.store',
+      ],
+      [
+        'publish',
+        'publish ${nats.subject}',
         'OrderController.placeOrder > OrderService.placeOrder > OrderEventPublisher.publish > OrderEventPublisher.send',
       ],
       ['random', 'UUID.randomUUID', 'OrderController.placeOrder > OrderService.placeOrder'],
@@ -78,9 +83,16 @@ describe('analyze samples/spring-orders', async () => {
     ]);
     const message = estate.edges.find((e) => e.kind === 'message')!;
     expect(message.detail).toBe('orders.placed');
-    expect(message.evidence.filter((e) => e.from === 'code').map((e) => e.source.file.split('/')[0])).toEqual(
-      ['order-service', 'notification-service'],
-    );
+    // the order publisher's JetStream publish and its core publish (no stream), and the listener's subscription
+    expect(
+      message.evidence
+        .filter((e) => e.from === 'code')
+        .map((e) => [e.source.file.split('/')[0], e.source.line]),
+    ).toEqual([
+      ['order-service', 105],
+      ['notification-service', expect.any(Number)],
+      ['order-service', 117],
+    ]);
   });
 
   it('scores readiness per target: NATS blocks Spin only, Redis hashes need porting on wasmCloud', () => {
@@ -98,7 +110,7 @@ describe('analyze samples/spring-orders', async () => {
       'product-service': ['port-needed', 'ready', 'ready'],
     });
     expect(byId['order-service']!.readiness.spin.blockers.map((b) => [b.kind, b.evidence[0]?.line])).toEqual([
-      ['publish', 68],
+      ['publish', 105],
     ]);
   });
 

@@ -96,7 +96,8 @@ export interface PrivateNats {
   stall(): void;
   /** SIGKILL (a stalled server too): gone until start(), with whatever it had not read from its sockets. */
   crash(): Promise<void>;
-  start(): Promise<void>;
+  /** Starts the server again; `jetstream: false` without JetStream (it takes PUBs and stores nothing). */
+  start(options?: { jetstream?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -106,8 +107,9 @@ export async function startPrivateNats(): Promise<PrivateNats> {
   const port = await getFreePort();
   const binary = existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server';
   let child: ChildProcess | undefined;
-  const start = async (): Promise<void> => {
-    child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
+  const start = async ({ jetstream = true }: { jetstream?: boolean } = {}): Promise<void> => {
+    const args = ['-a', '127.0.0.1', '-p', String(port), ...(jetstream ? ['-js', '-sd', dir] : [])];
+    child = spawn(binary, args, { stdio: 'ignore' });
     await waitForPort(port);
   };
   const end = async (signal: NodeJS.Signals): Promise<void> => {

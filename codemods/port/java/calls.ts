@@ -35,7 +35,12 @@ import {
   translateTransactionCall,
 } from './transactions.ts';
 
-const ASYNC_CONNECTION_METHODS = new Set(['flush', 'close', 'drain', 'request']);
+/** jnats calls that wait for the server: awaited in the port (runtime/nats.ts), by receiver type. */
+const ASYNC_NATS_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
+  Connection: new Set(['flush', 'close', 'drain', 'request']),
+  JetStream: new Set(['publish']),
+  JetStreamManagement: new Set(['getStreamNames']),
+};
 
 interface Call {
   node: Node;
@@ -119,7 +124,8 @@ export function isAsyncCall(node: Node, scope: Scope): boolean {
   }
   const type = inferType(object, scope);
   if (!type) return false;
-  if (type.name === 'Connection') return ASYNC_CONNECTION_METHODS.has(name);
+  const nats = ASYNC_NATS_METHODS[type.name];
+  if (nats !== undefined) return nats.has(name);
   const role = scope.ctx.roles.get(type.name);
   if (role === 'jpa-repository' || role === 'redis-repository') return true;
   return isBeanRole(role) && scope.ctx.asyncMethods.has(`${type.name}.${name}`);

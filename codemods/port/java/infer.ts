@@ -17,6 +17,14 @@ const SAME_AS_RECEIVER = new Set([
   'peek',
 ]);
 
+/** jnats calls the port carries (runtime/nats.ts), by receiver type: what they return. */
+const NATS_RETURNS: Readonly<Record<string, Readonly<Record<string, JavaType>>>> = {
+  Connection: { jetStream: simpleType('JetStream'), jetStreamManagement: simpleType('JetStreamManagement') },
+  JetStream: { publish: simpleType('PublishAck') },
+  JetStreamManagement: { getStreamNames: simpleType('List', [simpleType('String')]) },
+  Headers: { add: simpleType('Headers') },
+};
+
 export function inferType(node: Node, scope: Scope): JavaType | undefined {
   switch (node.type) {
     case 'identifier': {
@@ -77,6 +85,8 @@ function inferCallType(node: Node, scope: Scope): JavaType | undefined {
   if (name === 'map' && (receiver.name === 'List' || receiver.name === 'Stream')) return simpleType('List');
   if ((name === 'map' || name === 'flatMap') && receiver.name === 'Optional') return simpleType('Optional');
   if (name === 'get' && isMapType(receiver)) return receiver.args[1];
+  const nats = NATS_RETURNS[receiver.name]?.[name];
+  if (nats !== undefined) return nats;
   const sorted = inferSortedCallType(receiver, name);
   if (sorted !== undefined) return sorted;
   if (name === 'get' && receiver.name === 'List') return receiver.args[0];

@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, StorageType, type NatsConnection } from 'nats';
+import { connect, StorageType, type JetStreamManager, type NatsConnection } from 'nats';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, type Host } from '../../../bridge/host/host.ts';
@@ -32,6 +32,20 @@ const call = async (name: string, method: string, path: string, body?: string) =
   });
   return { status: response.status, body: JSON.parse(new TextDecoder().decode(response.body) || 'null') };
 };
+
+/** A client of this test's NATS server that follows it across restarts. */
+const follow = (): Promise<NatsConnection> =>
+  connect({ servers: nats!.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+
+/** The bodies `stream` holds, in order. */
+async function storedBodies(jsm: JetStreamManager, stream: string): Promise<string[]> {
+  const info = await jsm.streams.info(stream);
+  const bodies: string[] = [];
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq += 1) {
+    bodies.push((await jsm.streams.getMessage(stream, { seq })).string());
+  }
+  return bodies;
+}
 
 async function until(check: () => Promise<boolean>, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
@@ -66,6 +80,13 @@ beforeAll(async () => {
           limits: { instances: 1 },
         },
         { name: 'messaging', wasm: messaging, capabilities: ['messaging'], limits: { instances: 1 } },
+        // a publish held across two server restarts: a wait budget no loaded machine runs out of
+        {
+          name: 'durable',
+          wasm: messaging,
+          capabilities: ['messaging'],
+          limits: { instances: 1, timeoutMs: 120_000 },
+        },
       ],
     }),
     'faults.json',
@@ -123,11 +144,7 @@ describe('backend faults', () => {
   });
 
   it('answers a publish only once NATS has it: a stalled server that crashes loses nothing confirmed', async () => {
-    const nc: NatsConnection = await connect({
-      servers: nats!.url,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 100,
-    });
+    const nc = await follow();
     try {
       const jsm = await nc.jetstreamManager();
       const stream = `STALL_${run}`;
@@ -145,12 +162,34 @@ describe('backend faults', () => {
       expect(answeredWhileStalled).toBe(false);
       expect(await publishing).toMatchObject({ status: 202 });
       await until(async () => (await jsm.streams.info(stream)).state.messages >= 2, 30_000);
-      const info = await jsm.streams.info(stream);
-      const bodies: string[] = [];
-      for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq += 1) {
-        bodies.push((await jsm.streams.getMessage(stream, { seq })).string());
-      }
-      expect(bodies).toEqual(['before', 'stalled']);
+      expect(await storedBodies(jsm, stream)).toEqual(['before', 'stalled']);
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('answers a publish to a stream only once the stream stored it, not when a server without it took it', async () => {
+    const nc = await follow();
+    try {
+      const jsm = await nc.jetstreamManager();
+      const stream = `ACKED_${run}`;
+      const subject = `${run}.acked`;
+      await jsm.streams.add({ name: stream, subjects: [subject], storage: StorageType.File });
+      expect((await call('durable', 'POST', `/publish/${subject}`, 'before')).status).toBe(202);
+      // a core subscription sees the host's message whichever way it is sent (a JetStream publish is a PUB too)
+      const seen = nc.subscribe(subject);
+      // the server comes back without JetStream: it takes PUBs and stores nothing, as a server that is shutting
+      // down does (it stops JetStream before it closes its clients' connections)
+      await nats!.kill();
+      await nats!.start({ jetstream: false });
+      expect(await until(async () => (await nc.flush(), true), 60_000)).toBe(true);
+      const publishing = call('durable', 'POST', `/publish/${subject}`, 'during');
+      for await (const m of seen) if (m.string() === 'during') break;
+      seen.unsubscribe();
+      await nats!.kill();
+      await nats!.start();
+      expect(await publishing).toMatchObject({ status: 202 });
+      expect(await storedBodies(jsm, stream)).toEqual(['before', 'during']);
     } finally {
       await nc.close();
     }
@@ -158,11 +197,7 @@ describe('backend faults', () => {
 
   it('delivers every publish it confirmed exactly once when NATS restarts under load', async () => {
     // a JetStream stream (stored in the server's directory, kept across the restart) captures the subject
-    const nc: NatsConnection = await connect({
-      servers: nats!.url,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 100,
-    });
+    const nc = await follow();
     try {
       const jsm = await nc.jetstreamManager();
       await jsm.streams.add({ name: `LEDGER_${run}`, subjects: [`${run}.load`], storage: StorageType.File });
@@ -192,11 +227,8 @@ describe('backend faults', () => {
         30_000,
       );
       const stored = new Map<string, number>();
-      const info = await jsm.streams.info(`LEDGER_${run}`);
-      for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq += 1) {
-        const body = (await jsm.streams.getMessage(`LEDGER_${run}`, { seq })).string();
+      for (const body of await storedBodies(jsm, `LEDGER_${run}`))
         stored.set(body, (stored.get(body) ?? 0) + 1);
-      }
       expect(confirmed.length).toBeGreaterThanOrEqual(20);
       expect(confirmed.filter((body) => stored.get(body) !== 1)).toEqual([]);
       // nothing a guest was told failed is in the stream twice either

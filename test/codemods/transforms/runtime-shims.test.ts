@@ -12,6 +12,13 @@ export function send(): void {
   connection.publish('orders.placed', 'x');
 }
 `;
+const STREAM_PUBLISHER = `import { Headers, Nats } from '../runtime/nats.ts';
+const connection = Nats.connect('nats://127.0.0.1:4222');
+export async function store(): Promise<string[]> {
+  await connection.jetStream().publish('orders.placed', new Headers().add('Nats-Msg-Id', '1'), 'x');
+  return connection.jetStreamManagement().getStreamNames('orders.placed');
+}
+`;
 const LISTENER = `import { Nats, type Message } from '../runtime/nats.ts';
 export function listen(onMessage: (m: Message) => void): void {
   Nats.connect('nats://127.0.0.1:4222').createDispatcher(onMessage).subscribe('orders.*');
@@ -51,6 +58,19 @@ describe('runtime shims: the port runtime modules replaced by caps-backed ones',
     expect(nats).toContain('caps.messaging.subscribe(subject, (m) =>');
     expect(nats).toContain('export class Dispatcher');
     expect(nats).not.toContain('caps.messaging.publish(subject');
+  });
+
+  it('maps a JetStream publish onto the capability publish (the host waits for the stream), and drops it for a listener', () => {
+    const { nats } = run({ 'event/publisher.ts': STREAM_PUBLISHER });
+    expect(nats).toContain('export class JetStream {');
+    expect(nats).toContain(
+      'caps.messaging.publish(subject, headers instanceof Headers ? (body ?? new Uint8Array()) : headers);',
+    );
+    expect(nats).toContain(
+      'getStreamNames(_subject?: string): Promise<string[]> {\n    return Promise.resolve([]);',
+    );
+    expect(nats).not.toContain('nc.jetstream()');
+    expect(run({ 'listener/listener.ts': LISTENER }).nats).not.toContain('class JetStream {');
   });
 
   it('routes the logger through caps.log', () => {

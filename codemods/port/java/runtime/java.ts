@@ -86,8 +86,16 @@ export function orElseThrow<T>(value: T | null | undefined, error?: () => Error)
   return value;
 }
 
+/** Java's `IOException`: an I/O failure (a NATS request with no answer in time); Jackson's failures are ones too. */
+export class IOException extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'IOException';
+  }
+}
+
 /** Jackson's `readValue` failed: the text is not JSON. */
-export class JsonProcessingException extends Error {
+export class JsonProcessingException extends IOException {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'JsonProcessingException';
