@@ -19,17 +19,34 @@ fi
 export PATH="$PWD/node_modules/.bin:$PATH"
 node --version
 
-step "test components: built into the cache in the background, beside the set-up and the build below (test/setup)"
-# One process, one build at a time: the set-up steps and the dist/ build take the other core. The tests' global
-# setup then reuses what it built. Its log is shown before the tests.
+step "test components and the dist/ build, in the background beside the set-up below"
+# The warm-up (test/setup/warm-cache.ts) builds every test component into the cache, one at a time in one process;
+# the tests' global setup then reuses what it built. When the same inputs were warmed up before on this machine (a
+# fresh clone of the same sources) it copies that outcome instead. Its log is shown before the tests.
 report="$(mktemp -t migrate-vitest-XXXXXX.json)"
 warm_log="$(mktemp -t migrate-warm-cache-XXXXXX.log)"
 # The warm-up's ported and built components stay in this folder for the run: the global setup reuses them.
 MIGRATE_TEST_PREBUILT="$(mktemp -d -t migrate-prebuilt-XXXXXX)"
 export MIGRATE_TEST_PREBUILT
+checks="$(mktemp -d -t migrate-checks-XXXXXX)"
 node test/setup/warm-cache.ts 2>"$warm_log" &
 warm_pid=$!
-trap 'kill "$warm_pid" 2>/dev/null || true; rm -rf "$report" "$warm_log" "$MIGRATE_TEST_PREBUILT"' EXIT
+trap 'kill "$warm_pid" 2>/dev/null || true; rm -rf "$report" "$warm_log" "$MIGRATE_TEST_PREBUILT" "$checks"' EXIT
+# Runs one check into its own log; its status goes to <name>.failed when it fails. One line when it ends.
+check() {
+  local name=$1 begun=$SECONDS
+  shift
+  if "$@" >"$checks/$name.log" 2>&1; then
+    printf '[checks] %s: ok in %d s (started at %d s)\n' "$name" $((SECONDS - begun)) $((begun - started)) >&2
+  else
+    printf '[checks] %s: FAILED in %d s\n' "$name" $((SECONDS - begun)) >&2
+    touch "$checks/$name.failed"
+  fi
+}
+# The build is exactly what `npm pack` runs first; the install test then packs this dist/ instead of compiling it
+# again, so the tests wait for it. It needs nothing of the set-up, which mostly waits on installs and servers.
+check build npm run --silent prepack &
+build_pid=$!
 
 step "services: PostgreSQL, NATS, Redis, Docker engine, Chromium"
 bash scripts/ensure-services.sh
@@ -49,28 +66,12 @@ if [ -f samples/spring-orders/scripts/build.sh ]; then
   bash samples/spring-orders/scripts/build.sh
 fi
 
-step "the dist/ build, then typecheck, lint and format check beside the tests (a failing one's output is shown at the end)"
-checks="$(mktemp -d -t migrate-checks-XXXXXX)"
-# Runs one check into its own log; its status goes to <name>.failed when it fails. One line when it ends.
-check() {
-  local name=$1 begun=$SECONDS
-  shift
-  if "$@" >"$checks/$name.log" 2>&1; then
-    printf '[checks] %s: ok in %d s (started at %d s)\n' "$name" $((SECONDS - begun)) $((begun - started)) >&2
-  else
-    printf '[checks] %s: FAILED in %d s\n' "$name" $((SECONDS - begun)) >&2
-    touch "$checks/$name.failed"
-  fi
-}
-# The build is exactly what `npm pack` runs first; the install test then packs this dist/ instead of compiling it
-# again, so the tests wait for it. The static checks need nothing the tests make and the tests nothing they make:
-# they run one after another beside the warm-up's end and the tests, on the CPU the tests leave (most tests wait
-# on real servers).
-check build npm run --silent prepack &
-build_pid=$!
+step "typecheck, lint and format check beside the tests (a failing one's output is shown at the end)"
+# The static checks need nothing the tests make and the tests nothing they make: they run one after another
+# beside the tests, on the CPU the tests leave (most tests wait on real servers).
 ( check typecheck tsc -p tsconfig.json; check lint eslint --max-warnings=0 .; check format prettier --check . ) &
 checks_pid=$!
-trap 'pkill -P "$checks_pid" 2>/dev/null || true; kill "$warm_pid" "$checks_pid" 2>/dev/null || true; rm -rf "$report" "$warm_log" "$MIGRATE_TEST_PREBUILT" "$checks"' EXIT
+trap 'pkill -P "$checks_pid" 2>/dev/null || true; kill "$warm_pid" "$checks_pid" "$build_pid" 2>/dev/null || true; rm -rf "$report" "$warm_log" "$MIGRATE_TEST_PREBUILT" "$checks"' EXIT
 wait "$build_pid"
 export MIGRATE_TEST_PREPACKED="$PWD"
 step "tests (the global setup builds what the cache lacks, then every test file runs)"

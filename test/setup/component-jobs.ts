@@ -114,8 +114,12 @@ export const describeJob = (job: ComponentJob): string =>
       ? `tiny-service@${job.target}`
       : serviceKey(job.service, job.target);
 
+/** The cache entries this process put into the CLI's build cache (the warm-up stores them with its outcome). */
+export const sharedWithCli: string[] = [];
+
 /** Puts the cache entry `hash` into the CLI's default build cache too (a copy, then an atomic rename). */
-async function shareWithCli(cacheDir: string, hash: string): Promise<void> {
+export async function shareWithCli(cacheDir: string, hash: string): Promise<void> {
+  sharedWithCli.push(hash);
   const shared = getDefaultBuildCacheDir();
   if (shared === cacheDir) return;
   await mkdir(shared, { recursive: true });

@@ -5,9 +5,12 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMPONENT_JOBS, getTestBuildCacheDir } from './component-jobs.ts';
+import { existsSync } from 'node:fs';
+import { getDefaultBuildCacheDir } from '../../codemods/build/build-component.ts';
+import { COMPONENT_JOBS, getTestBuildCacheDir, shareWithCli, sharedWithCli } from './component-jobs.ts';
 import { getPrebuiltDir, writePrebuilt } from './prebuilt.ts';
 import { runComponentJobs, type JobsOutcome } from './run-jobs.ts';
+import { restoreWarmOutcome, storeWarmOutcome, warmUpKey } from './warm-outcome-cache.ts';
 
 /** A bound for a hung build (the jobs run in this process, with no per-job limit): then keep what is done, and stop. */
 const WARM_UP_LIMIT_MS = 40 * 60_000;
@@ -25,14 +28,35 @@ setTimeout(() => {
     process.exit(0),
   );
 }, WARM_UP_LIMIT_MS).unref();
-const outcome = await runComponentJobs(COMPONENT_JOBS, {
-  runDir,
-  cacheDir: getTestBuildCacheDir(),
-  concurrency: 1,
-  inProcess: true,
-  log: (line) => void process.stderr.write(`[warm-cache] ${line}\n`),
-  onProgress: (current) => (sofar = current),
-});
+const cacheDir = getTestBuildCacheDir();
+// the same inputs warmed up before on this machine (a fresh clone of the same sources): copy that outcome
+const key =
+  prebuiltDir === undefined ? undefined : await warmUpKey(join(import.meta.dirname, '../..'), COMPONENT_JOBS);
+const hasCliEntry = async (hash: string): Promise<boolean> => {
+  if (existsSync(join(getDefaultBuildCacheDir(), `${hash}.wasm`))) return true;
+  if (!existsSync(join(cacheDir, `${hash}.wasm`))) return false;
+  await shareWithCli(cacheDir, hash);
+  return true;
+};
+const restored = key === undefined ? undefined : await restoreWarmOutcome(key, runDir, hasCliEntry);
+if (restored !== undefined)
+  process.stderr.write(
+    `[warm-cache] the same inputs were warmed up before: copied that outcome (key ${key!.slice(0, 12)})\n`,
+  );
+const outcome =
+  restored ??
+  (await runComponentJobs(COMPONENT_JOBS, {
+    runDir,
+    cacheDir,
+    concurrency: 1,
+    inProcess: true,
+    log: (line) => void process.stderr.write(`[warm-cache] ${line}\n`),
+    onProgress: (current) => (sofar = current),
+  }));
+if (restored === undefined && key !== undefined)
+  await storeWarmOutcome(key, runDir, outcome, sharedWithCli).catch((error: unknown) =>
+    process.stderr.write(`[warm-cache] could not keep the outcome: ${String(error)}\n`),
+  );
 if (prebuiltDir === undefined) await rm(runDir, { recursive: true, force: true });
 else await writePrebuilt(prebuiltDir, outcome);
 const failed = Object.keys(outcome.failures).length;
