@@ -247,6 +247,8 @@ interface ScenarioReport {
   /** Requests (and POSTs) in flight at any point of the fault's window (see countInFlight). */
   inFlightAtFault: number;
   postsInFlightAtFault: number;
+  /** Requests in flight at the very instant the signal was sent (the window's start), shown beside the window's count. */
+  inFlightAtSignal: number;
   /** From the fault's signal to its target gone (ms); 0 for a fault without a tail. */
   faultTailMs: number;
   /** Service 5xx answers while a dependency both sides share was restarting (not counted as failed). */
@@ -573,6 +575,7 @@ async function main(): Promise<number> {
           ambiguous: mine.filter((o) => o.ambiguous).length,
           inFlightAtFault: countInFlight(mine, window),
           postsInFlightAtFault: countInFlight(mine, window, 'POST'),
+          inFlightAtSignal: countInFlight(mine, { from: window.from, to: window.from }),
           faultTailMs: window.to - window.from,
           sharedOutage: mine.filter((o) => sharedOutage.has(o)).length,
           failoverSeconds:
@@ -635,6 +638,7 @@ async function main(): Promise<number> {
       false_rollbacks: reports.reduce((n, r) => n + r.falseRollbacks, 0),
       in_flight_at_faults: reports.reduce((n, r) => n + r.inFlightAtFault, 0),
       posts_in_flight_at_faults: reports.reduce((n, r) => n + r.postsInFlightAtFault, 0),
+      in_flight_at_signals: reports.reduce((n, r) => n + r.inFlightAtSignal, 0),
       scenarios_ambiguous_over_in_flight: reports
         .filter((r) => r.ambiguous > r.inFlightAtFault)
         .map((r) => r.scenario),
