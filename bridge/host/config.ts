@@ -60,7 +60,7 @@ const componentSchema = z
         timeoutMs: z.number().int().positive().default(10_000),
         /** Linear memory cap per instance (and the worker's JS heap). */
         memoryMb: z.number().int().min(16).default(256),
-        /** Instances (worker threads) in the pool. */
+        /** Instances in the pool: worker threads (`worker` mode), or requests served at once (`jspi` mode). */
         instances: z.number().int().min(1).max(64).default(2),
         /**
          * Requests one instance serves before the host replaces it with a fresh one (0: never). An instance keeps
@@ -69,6 +69,15 @@ const componentSchema = z
          * cost of one instantiation per request, done ahead of time: the worker keeps a spare instance ready.
          */
         reuse: z.number().int().min(0).default(0),
+        /**
+         * How instances run. `worker` (default): each instance in a worker thread whose capability calls block
+         * it until the host has done the I/O; a request over `timeoutMs` stops its worker, whatever the guest is
+         * doing. `jspi`: instances in the host's own thread, each request in an instance of its own (at most
+         * `instances` at once), suspended (JavaScript Promise Integration) while a capability call is in flight,
+         * so requests interleave without threads; but a guest that computes without end cannot be stopped and
+         * stops the host, so use it for components you trust (see docs/host-density.md).
+         */
+        mode: z.enum(['worker', 'jspi']).default('worker'),
       })
       .strict()
       .prefault({}),

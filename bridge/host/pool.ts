@@ -34,7 +34,23 @@ export type JobResult =
   | { type: 'crashed'; message: string }
   | { type: 'closed'; message: string };
 
-type JobRequest = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+/** What a pool runs: a worker request without its id. */
+export type JobRequest = WorkerRequest extends infer R
+  ? R extends { id: number }
+    ? Omit<R, 'id'>
+    : never
+  : never;
+
+/** What the host needs of a component's instance pool (worker threads, or JSPI instances in the host's thread). */
+export interface GuestPool {
+  /** Milliseconds each instance took to instantiate, for diagnostics and the benchmark. */
+  readonly instantiateTimes: number[];
+  /** Waits until the pool's first instances are ready (or failed). */
+  whenReady(timeoutMs?: number): Promise<void>;
+  /** Runs one job; never rejects (failures are results). */
+  run(request: JobRequest): Promise<JobResult>;
+  close(): Promise<void>;
+}
 
 interface Job {
   request: JobRequest;
@@ -54,7 +70,7 @@ interface Slot {
  * A pool of guest workers for one component. Requests queue until a worker is idle. A trapped, timed-out or
  * crashed worker is discarded and replaced; the pool itself never fails.
  */
-export class ComponentPool {
+export class ComponentPool implements GuestPool {
   readonly #options: PoolOptions;
   readonly #slots = new Set<Slot>();
   readonly #queue: Job[] = [];
