@@ -1,7 +1,8 @@
 /**
  * `npm run bench:host`: one orders handler (parse JSON, one SELECT, one INSERT, one NATS publish, respond)
- * served three ways against the same Postgres and NATS in one run: a StarlingMonkey component in the host,
- * a QuickJS component (if it can be built and served), and the same TypeScript in plain Node (node:http).
+ * served four ways against the same Postgres and NATS in one run: a StarlingMonkey component in the host in
+ * worker mode and in JSPI mode (`limits.mode: jspi`), a QuickJS component (if it can be built and served), and
+ * the same TypeScript in plain Node (node:http).
  * Load comes from autocannon in a child process. Prints progress on stderr; the last stdout line is JSON.
  */
 import '../fail-cleanly.ts';
@@ -143,7 +144,8 @@ async function startNode(): Promise<{ url: string; close: () => Promise<void> }>
   };
 }
 
-async function startHost(name: string, wasm: string): Promise<Host> {
+/** Worker mode: two workers (one per core). JSPI mode: one instance per connection, in the host's thread. */
+async function startHost(name: string, wasm: string, mode: 'worker' | 'jspi' = 'worker'): Promise<Host> {
   return createHost({
     logger: silentLogger,
     config: parseHostConfig(
@@ -157,7 +159,7 @@ async function startHost(name: string, wasm: string): Promise<Host> {
             port: 0,
             capabilities: ['sql', 'messaging', 'config'],
             config: { table },
-            limits: { instances: 2, memoryMb: 256, timeoutMs: 10_000 },
+            limits: { instances: mode === 'jspi' ? CONNECTIONS : 2, memoryMb: 256, timeoutMs: 10_000, mode },
           },
         ],
       }),
@@ -171,6 +173,22 @@ const percentile = (values: number[], p: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 };
 const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Instantiation time and RSS per idle instance: 20 instances made side by side in one of the pool's isolates. */
+async function measureInstances(
+  host: Host,
+  name: string,
+): Promise<{ instanceP50: number; rssPerInstance: number }> {
+  const pool = host.components.get(name)!.pool;
+  const instances = await pool.run({ type: 'instances', count: 1 });
+  const more = await pool.run({ type: 'instances', count: 20 });
+  if (instances.type !== 'instances' || more.type !== 'instances')
+    return { instanceP50: NaN, rssPerInstance: NaN };
+  return {
+    instanceP50: percentile(more.times, 50),
+    rssPerInstance: (more.memory.rss - instances.memory.rss) / 20 / (1024 * 1024),
+  };
+}
 
 const db = new pg.Client({ connectionString: PG_URL });
 await db.connect();
@@ -195,16 +213,19 @@ try {
   log('starlingmonkey component: loading');
   const smResult = await load(smUrl);
   log(`starlingmonkey component: ${JSON.stringify(smResult)}`);
-  const pool = sm.components.get('orders')!.pool;
-  const instances = await pool.run({ type: 'instances', count: 1 });
-  const more = await pool.run({ type: 'instances', count: 20 });
-  let instanceP50 = NaN;
-  let rssPerInstance = NaN;
-  if (instances.type === 'instances' && more.type === 'instances') {
-    instanceP50 = percentile(more.times, 50);
-    rssPerInstance = (more.memory.rss - instances.memory.rss) / 20 / (1024 * 1024);
-  }
+  const { instanceP50, rssPerInstance } = await measureInstances(sm, 'orders');
   await sm.close();
+
+  const jspi = await startHost('orders-jspi', smWasm, 'jspi');
+  const jspiUrl = `http://127.0.0.1:${jspi.components.get('orders-jspi')!.port}/orders`;
+  const jspiCheck = await fetch(jspiUrl, { method: 'POST', body: '{"sku":"SKU-1","qty":1}' });
+  if (jspiCheck.status !== 201)
+    throw new Error(`JSPI component answered ${jspiCheck.status}: ${await jspiCheck.text()}`);
+  log('starlingmonkey component, JSPI mode: loading');
+  const jspiResult = await load(jspiUrl);
+  log(`starlingmonkey component, JSPI mode: ${JSON.stringify(jspiResult)}`);
+  const jspiInstances = await measureInstances(jspi, 'orders-jspi');
+  await jspi.close();
 
   let qjsRps: number | null = null;
   let qjsP99: number | null = null;
@@ -232,13 +253,24 @@ try {
   Object.assign(figures, {
     node_rps: round(nodeResult.rps),
     wasm_rps: round(smResult.rps),
+    wasm_jspi_rps: round(jspiResult.rps),
     wasm_qjs_rps: qjsRps,
     ratio_wasm_vs_node: round(smResult.rps / nodeResult.rps, 3),
-    p99_ms: { node: nodeResult.p99, wasm: smResult.p99, wasm_qjs: qjsP99 },
+    ratio_wasm_jspi_vs_node: round(jspiResult.rps / nodeResult.rps, 3),
+    p99_ms: { node: nodeResult.p99, wasm: smResult.p99, wasm_jspi: jspiResult.p99, wasm_qjs: qjsP99 },
     new_instance_ms_p50: round(instanceP50, 2),
     rss_per_instance_mb: round(rssPerInstance, 2),
     idle_instances_per_gb: Math.floor(1024 / rssPerInstance),
-    errors: { node: nodeResult.non2xx + nodeResult.errors, wasm: smResult.non2xx + smResult.errors },
+    jspi: {
+      new_instance_ms_p50: round(jspiInstances.instanceP50, 2),
+      rss_per_instance_mb: round(jspiInstances.rssPerInstance, 2),
+      idle_instances_per_gb: Math.floor(1024 / jspiInstances.rssPerInstance),
+    },
+    errors: {
+      node: nodeResult.non2xx + nodeResult.errors,
+      wasm: smResult.non2xx + smResult.errors,
+      wasm_jspi: jspiResult.non2xx + jspiResult.errors,
+    },
     connections: CONNECTIONS,
     seconds_per_run: DURATION_S,
     ...(notes.length > 0 ? { notes } : {}),
