@@ -142,7 +142,11 @@ async function loadComponent(
       publishWaitMs: Math.max(component.limits.timeoutMs - 2000, component.limits.timeoutMs / 2),
     }),
   };
-  const pool = component.limits.mode === 'jspi' ? new JspiPool(options) : new ComponentPool(options);
+  const { mode, workers } = component.limits;
+  const pool =
+    mode === 'jspi' && workers === 0
+      ? new JspiPool(options)
+      : new ComponentPool(mode === 'jspi' ? { ...options, jspiWorkers: workers } : options);
   return { name: component.name, port: undefined, imports: transpiled.imports, pool };
 }
 

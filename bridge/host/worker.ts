@@ -70,6 +70,7 @@ function countServed(): void {
 const idle: HandlerExports[] = [];
 
 port.on('message', (message: WorkerRequest) => {
+  if (message.type === 'outcome') return; // this worker's calls are answered through the sync buffer
   let reply: WorkerReply;
   // the worker's transpile has synchronous exports: the reply is never a promise
   if (message.type === 'http') reply = serveHttp(instance, message.request) as WorkerReply;

@@ -1,6 +1,7 @@
-// The host's JSPI mode (`limits.mode: jspi`): instances in the host's own thread, suspended while a capability
-// call is in flight, against the real Postgres, Redis and NATS and a real upstream.
-import { createServer, type Server } from 'node:http';
+// The host's JSPI mode (`limits.mode: jspi`): instances suspended while a capability call is in flight, in a
+// worker thread (`workers: 1`) or in the host's own thread (`workers: 0`), against the real Postgres, Redis and
+// NATS and a real upstream.
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,114 +15,145 @@ import { parseHostConfig } from '../../../bridge/host/config.ts';
 import { silentLogger } from '../../../bridge/host/logger.ts';
 import { getFixtureWasm } from './helpers.ts';
 
-const run = `j${process.pid}${Date.now().toString(36)}`;
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const CONCURRENT = 8;
-
-let host: Host;
-let db: pg.Client;
-let redis: Redis;
-let nc: NatsConnection;
-let upstream: Server;
-
 const text = (body: Uint8Array): string => new TextDecoder().decode(body);
-const call = async (name: string, method: string, path: string, body?: string) => {
-  const response = await host.handle(name, {
-    method,
-    path,
-    ...(body === undefined ? {} : { body: new TextEncoder().encode(body) }),
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+describe.each([
+  { workers: 1, where: 'in a worker thread' },
+  { workers: 0, where: "in the host's own thread" },
+])('JSPI mode $where', ({ workers }) => {
+  const run = `j${workers}${process.pid}${Date.now().toString(36)}`;
+  let host: Host;
+  let db: pg.Client;
+  let redis: Redis;
+  let nc: NatsConnection;
+  let upstream: Server;
+  /** Requests to the upstream's /hold, answered when the test says. */
+  const held: ServerResponse[] = [];
+
+  const call = async (name: string, method: string, path: string, body?: string) => {
+    const response = await host.handle(name, {
+      method,
+      path,
+      ...(body === undefined ? {} : { body: new TextEncoder().encode(body) }),
+    });
+    return { status: response.status, body: text(response.body) };
+  };
+  const fetchVia = (target: string) => call('http-out', 'GET', `/fetch?target=${encodeURIComponent(target)}`);
+
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'migrate-host-jspi-'));
+    db = new pg.Client({ connectionString: PG_URL });
+    await db.connect();
+    await db.query(
+      `CREATE SCHEMA ${run}; CREATE TABLE ${run}.items (id serial PRIMARY KEY, name text NOT NULL)`,
+    );
+    redis = new Redis('redis://127.0.0.1:6379');
+    nc = await connect({ servers: 'nats://127.0.0.1:4222' });
+    upstream = createServer((req, res) => {
+      if (req.url === '/hold') held.push(res);
+      else res.end(`pong ${req.url}`);
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    // No test waits for these limits except the time limits' own: far above what a call takes on a busy machine.
+    const limits = { mode: 'jspi', workers, instances: CONCURRENT, timeoutMs: 60_000, memoryMb: 128 };
+    const config = parseHostConfig(
+      JSON.stringify({
+        cacheDir: join(dir, 'cache'),
+        backends: {
+          postgres: { url: PG_URL, poolSize: 4 },
+          nats: { url: 'nats://127.0.0.1:4222' },
+          redis: { url: 'redis://127.0.0.1:6379', keyPrefix: `${run}:` },
+        },
+        components: [
+          { name: 'hello', wasm: getFixtureWasm('hello'), port: 0, limits },
+          {
+            name: 'sql',
+            wasm: getFixtureWasm('sql'),
+            capabilities: ['sql', 'config'],
+            config: { table: `${run}.items` },
+            limits,
+          },
+          // every GET of this one waits 10 s in Postgres: past its 1 s limit while suspended on the call
+          {
+            name: 'slow-sql',
+            wasm: getFixtureWasm('sql'),
+            capabilities: ['sql', 'config'],
+            config: { table: `(SELECT 1 AS id, 'slow' AS name FROM pg_sleep(10)) AS slow` },
+            limits: { ...limits, timeoutMs: 1000 },
+          },
+          { name: 'kv', wasm: getFixtureWasm('kv'), capabilities: ['kv'], limits },
+          {
+            name: 'messaging',
+            wasm: getFixtureWasm('messaging'),
+            capabilities: ['messaging'],
+            subscriptions: [`${run}.in`],
+            limits,
+          },
+          {
+            name: 'http-out',
+            wasm: getFixtureWasm('http-out'),
+            port: 0,
+            capabilities: ['http-out'],
+            allowedHosts: ['127.0.0.1'],
+            limits,
+          },
+          { name: 'faulty', wasm: getFixtureWasm('faulty'), limits: { ...limits, instances: 1 } },
+          // the loop test waits for this limit; nothing else calls this component
+          {
+            name: 'faulty-loop',
+            wasm: getFixtureWasm('faulty'),
+            limits: { ...limits, instances: 1, timeoutMs: 2000 },
+          },
+        ],
+      }),
+      'jspi.json',
+    );
+    host = await createHost({ config, logger: silentLogger });
   });
-  return { status: response.status, body: text(response.body) };
-};
 
-beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'migrate-host-jspi-'));
-  db = new pg.Client({ connectionString: PG_URL });
-  await db.connect();
-  await db.query(
-    `CREATE SCHEMA ${run}; CREATE TABLE ${run}.items (id serial PRIMARY KEY, name text NOT NULL)`,
-  );
-  redis = new Redis('redis://127.0.0.1:6379');
-  nc = await connect({ servers: 'nats://127.0.0.1:4222' });
-  upstream = createServer((req, res) => res.end(`pong ${req.url}`));
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  // No test waits for these limits except the time limit's: far above what a call takes on a busy machine.
-  const limits = { mode: 'jspi', instances: CONCURRENT, timeoutMs: 60_000, memoryMb: 128 };
-  const config = parseHostConfig(
-    JSON.stringify({
-      cacheDir: join(dir, 'cache'),
-      backends: {
-        postgres: { url: PG_URL, poolSize: 4 },
-        nats: { url: 'nats://127.0.0.1:4222' },
-        redis: { url: 'redis://127.0.0.1:6379', keyPrefix: `${run}:` },
-      },
-      components: [
-        { name: 'hello', wasm: getFixtureWasm('hello'), port: 0, limits },
-        {
-          name: 'sql',
-          wasm: getFixtureWasm('sql'),
-          capabilities: ['sql', 'config'],
-          config: { table: `${run}.items` },
-          limits,
-        },
-        // every GET of this one waits 10 s in Postgres: past its 1 s limit while suspended on the call
-        {
-          name: 'slow-sql',
-          wasm: getFixtureWasm('sql'),
-          capabilities: ['sql', 'config'],
-          config: { table: `(SELECT 1 AS id, 'slow' AS name FROM pg_sleep(10)) AS slow` },
-          limits: { ...limits, timeoutMs: 1000 },
-        },
-        { name: 'kv', wasm: getFixtureWasm('kv'), capabilities: ['kv'], limits },
-        {
-          name: 'messaging',
-          wasm: getFixtureWasm('messaging'),
-          capabilities: ['messaging'],
-          subscriptions: [`${run}.in`],
-          limits,
-        },
-        {
-          name: 'http-out',
-          wasm: getFixtureWasm('http-out'),
-          capabilities: ['http-out'],
-          allowedHosts: [`127.0.0.1:${(upstream.address() as AddressInfo).port}`, '127.0.0.1'],
-          limits,
-        },
-        { name: 'faulty', wasm: getFixtureWasm('faulty'), limits: { ...limits, instances: 1 } },
-      ],
-    }),
-    'jspi.json',
-  );
-  host = await createHost({ config, logger: silentLogger });
-});
+  afterAll(async () => {
+    for (const res of held.splice(0)) res.end('released');
+    await host?.close();
+    await db?.query(`DROP SCHEMA IF EXISTS ${run} CASCADE`);
+    await db?.end();
+    const keys = await redis?.keys(`${run}:*`);
+    if (keys?.length) await redis.del(...keys);
+    redis?.disconnect();
+    await nc?.close();
+    upstream?.close();
+  });
 
-afterAll(async () => {
-  await host?.close();
-  await db?.query(`DROP SCHEMA IF EXISTS ${run} CASCADE`);
-  await db?.end();
-  const keys = await redis?.keys(`${run}:*`);
-  if (keys?.length) await redis.del(...keys);
-  redis?.disconnect();
-  await nc?.close();
-  upstream?.close();
-});
+  it('serves a second request while the first is suspended on its outbound call', async () => {
+    const port = (upstream.address() as AddressInfo).port;
+    let firstDone = false;
+    const first = fetchVia(`127.0.0.1:${port}/hold`).then((r) => ((firstDone = true), r));
+    await until(() => held.length === 1);
+    const second = await fetchVia(`127.0.0.1:${port}/ping`);
+    expect(second.status).toBe(200);
+    expect(JSON.parse(second.body)).toEqual({ status: 200, body: 'pong /ping' });
+    expect(firstDone).toBe(false);
+    held.shift()!.end('released');
+    expect(JSON.parse((await first).body)).toEqual({ status: 200, body: 'released' });
+  });
 
-describe('JSPI mode', () => {
-  it('serves concurrent requests, each in an instance of its own, while their queries are in flight', async () => {
+  it('writes every row of concurrent requests through wasmcloud:postgres/query', async () => {
     const created = await Promise.all(
       Array.from({ length: CONCURRENT }, (_, i) =>
         call('sql', 'POST', '/items', JSON.stringify({ name: `n${i}` })),
       ),
     );
     expect(created.map((r) => r.status)).toEqual(Array(CONCURRENT).fill(201));
-    // all were started before the first query answered: each took an instance (one made at start, the rest now)
-    expect(host.components.get('sql')!.pool.instantiateTimes.length).toBe(CONCURRENT);
     const { rows } = await db.query(`SELECT name FROM ${run}.items ORDER BY name`);
     expect(rows.map((r: { name: string }) => r.name)).toEqual(
       Array.from({ length: CONCURRENT }, (_, i) => `n${i}`),
     );
-    const listed = JSON.parse((await call('sql', 'GET', '/items')).body) as unknown[];
-    expect(listed).toHaveLength(CONCURRENT);
+    expect(JSON.parse((await call('sql', 'GET', '/items')).body)).toHaveLength(CONCURRENT);
   });
 
   it('returns a query error value, not a trap, for bad SQL', async () => {
@@ -148,27 +180,13 @@ describe('JSPI mode', () => {
     for await (const msg of handled) expect(text(msg.data)).toBe('order-2');
   });
 
-  it('sends outbound HTTP, and calls a component of the same host in-process', async () => {
-    const port = (upstream.address() as AddressInfo).port;
-    const out = await call(
-      'http-out',
-      'GET',
-      `/fetch?target=${encodeURIComponent(`127.0.0.1:${port}/ping`)}`,
-    );
-    expect(out.status).toBe(200);
-    expect(JSON.parse(out.body)).toEqual({ status: 200, body: 'pong /ping' });
+  it('calls a component of the same host in-process', async () => {
     const hello = host.components.get('hello')!.port!;
-    const local = await call(
-      'http-out',
-      'GET',
-      `/fetch?target=${encodeURIComponent(`127.0.0.1:${hello}/via-host`)}`,
-    );
+    const local = await fetchVia(`127.0.0.1:${hello}/via-host`);
     expect(local.status).toBe(200);
     expect(local.body).toContain('/via-host');
   });
-});
 
-describe('JSPI mode isolation', () => {
   it('replaces a trapped instance and keeps serving', async () => {
     expect((await call('faulty', 'GET', '/ok')).status).toBe(200);
     expect((await call('faulty', 'GET', '/trap')).status).toBe(500);
@@ -178,12 +196,11 @@ describe('JSPI mode isolation', () => {
   });
 
   it('stops a guest over its memory limit and recovers', async () => {
-    const result = await call('faulty', 'GET', '/alloc');
-    expect(result.status).toBe(500);
+    expect((await call('faulty', 'GET', '/alloc')).status).toBe(500);
     expect((await call('faulty', 'GET', '/ok')).status).toBe(200);
   });
 
-  it('answers 503 for a request past its time limit while suspended on a call, and keeps serving others', async () => {
+  it('answers 503 for a request past its time limit while suspended on a call, and keeps serving', async () => {
     const [slow, other] = await Promise.all([
       call('slow-sql', 'GET', '/items'),
       call('hello', 'GET', '/during'),
@@ -193,4 +210,18 @@ describe('JSPI mode isolation', () => {
     expect(other.status).toBe(200);
     expect((await call('sql', 'GET', '/items')).status).toBe(200);
   });
+
+  it.runIf(workers > 0)(
+    'stops a guest that computes past its time limit by replacing its worker',
+    async () => {
+      const [looped, other] = await Promise.all([
+        call('faulty-loop', 'GET', '/loop'),
+        call('hello', 'GET', '/during-loop'),
+      ]);
+      expect(looped.status).toBe(503);
+      expect(JSON.parse(looped.body).error).toBe('timeout');
+      expect(other.status).toBe(200);
+      expect((await call('faulty-loop', 'GET', '/ok')).status).toBe(200);
+    },
+  );
 });
