@@ -211,9 +211,9 @@ describe.each([
     expect((await call('sql', 'GET', '/items')).status).toBe(200);
   });
 
-  it.runIf(workers > 0)(
-    'stops a guest that computes past its time limit by replacing its worker',
-    async () => {
+  // In the host's own thread nothing can stop it (see docs/host-density.md): only a worker is tested.
+  if (workers > 0)
+    it('stops a guest that computes past its time limit by replacing its worker', async () => {
       const [looped, other] = await Promise.all([
         call('faulty-loop', 'GET', '/loop'),
         call('hello', 'GET', '/during-loop'),
@@ -222,6 +222,5 @@ describe.each([
       expect(JSON.parse(looped.body).error).toBe('timeout');
       expect(other.status).toBe(200);
       expect((await call('faulty-loop', 'GET', '/ok')).status).toBe(200);
-    },
-  );
+    });
 });
