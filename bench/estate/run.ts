@@ -144,13 +144,16 @@ async function startHost(
   const started = performance.now();
   const child = spawn(process.execPath, [join(ROOT, 'bin/migrate.js'), 'host', '-c', file, '--json'], {
     cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // with --json the host's log (a component that fails to load, say) is NDJSON on stdout
   const tail: string[] = [];
-  child.stderr.on('data', (chunk: Buffer) => {
+  const keep = (chunk: Buffer): void => {
     tail.push(...chunk.toString().trimEnd().split('\n'));
     tail.splice(0, Math.max(0, tail.length - 20));
-  });
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   // 'close', not 'exit': it comes after stderr has been read to its end, so a host that stops at once still
   // leaves its error in the tail the failure reports
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
