@@ -29,6 +29,12 @@ interface Member {
   retired: boolean;
 }
 
+/**
+ * How long the pool keeps the instances a burst made once every request is done: after it, all but one are
+ * dropped (an instance holds its linear memory, ~6–10 MB for a StarlingMonkey guest, until it goes).
+ */
+const IDLE_TRIM_MS = 10_000;
+
 interface Job {
   request: JobRequest;
   resolve: (result: JobResult) => void;
@@ -45,6 +51,7 @@ export class JspiPool implements GuestPool {
   #instantiate: Instantiate | undefined;
   #busy = 0;
   #closed = false;
+  #trimTimer: NodeJS.Timeout | undefined;
   /** Ends each request in progress as `closed` (used by `close`). */
   readonly #inProgress = new Set<() => void>();
   readonly instantiateTimes: number[] = [];
@@ -159,6 +166,7 @@ export class JspiPool implements GuestPool {
       else member.retired = true;
       job.resolve(result);
       void this.#pump();
+      this.#scheduleTrim();
     };
     const close = (): void => finish({ type: 'closed', message: 'the host is shutting down' }, false);
     this.#inProgress.add(close);
@@ -187,6 +195,17 @@ export class JspiPool implements GuestPool {
     });
   }
 
+  /** Once the pool has been idle for IDLE_TRIM_MS, keeps one idle instance and lets the others go. */
+  #scheduleTrim(): void {
+    clearTimeout(this.#trimTimer);
+    if (this.#busy > 0 || this.#idle.length <= 1) return;
+    this.#trimTimer = setTimeout(() => {
+      if (this.#busy > 0) return;
+      for (const member of this.#idle.splice(1)) member.retired = true;
+    }, IDLE_TRIM_MS);
+    this.#trimTimer.unref();
+  }
+
   /** Makes `count` idle instances beside the pool (the benchmark's density figure). */
   #makeIdle(count: number): Promise<JobResult> {
     return this.#loading.then(() => {
@@ -202,6 +221,7 @@ export class JspiPool implements GuestPool {
 
   close(): Promise<void> {
     this.#closed = true;
+    clearTimeout(this.#trimTimer);
     for (const job of this.#queue.splice(0))
       job.resolve({ type: 'closed', message: 'the host is shutting down' });
     for (const member of this.#idle.splice(0)) member.retired = true;
