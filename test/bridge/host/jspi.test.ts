@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, type Host } from '../../../bridge/host/host.ts';
 import { parseHostConfig } from '../../../bridge/host/config.ts';
 import { silentLogger } from '../../../bridge/host/logger.ts';
-import { getFixtureWasm } from './helpers.ts';
+import { getFixtureWasm, getTestBackends } from './helpers.ts';
 
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const CONCURRENT = 8;
@@ -65,11 +65,7 @@ describe.each([
     const config = parseHostConfig(
       JSON.stringify({
         cacheDir: join(dir, 'cache'),
-        backends: {
-          postgres: { url: PG_URL, poolSize: 4 },
-          nats: { url: 'nats://127.0.0.1:4222' },
-          redis: { url: 'redis://127.0.0.1:6379', keyPrefix: `${run}:` },
-        },
+        backends: getTestBackends(run),
         components: [
           { name: 'hello', wasm: getFixtureWasm('hello'), port: 0, limits },
           {
