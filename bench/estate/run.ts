@@ -4,9 +4,11 @@
  * time to healthy, RSS idle and after load (each side's process tree: the JVMs; the host with its worker threads),
  * rps and p99 of POST /api/order, GET /api/inventory (2 skus) and GET /api/product with 16 connections after a
  * warm-up (each endpoint loaded on both sides back to back, so a busy machine weighs on both alike), artifact
- * sizes, and the real Wasmtime's figures for the inventory component (bench:wasmtime). Progress on stderr; the
- * last stdout line is JSON. BENCH_SECONDS (10) and BENCH_WARMUP_SECONDS (5) set the load; BENCH_PORT_BASE picks
- * eight ports from there instead of free ones; BENCH_JAVA_OPTS overrides -Xmx512m.
+ * sizes, and the real Wasmtime's figures for the inventory component (bench:wasmtime). A third side, `wasm_jspi`,
+ * is a second host serving the same components in JSPI mode in its own thread (`limits: { mode: jspi, workers:
+ * 0, instances: 16 }`), against a schema and Redis database of its own. Progress on stderr; the last stdout line
+ * is JSON. BENCH_SECONDS (10) and BENCH_WARMUP_SECONDS (5) set the load; BENCH_PORT_BASE picks twelve ports from
+ * there instead of free ones; BENCH_JAVA_OPTS overrides -Xmx512m.
  */
 import '../fail-cleanly.ts';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -86,8 +88,8 @@ function checkJava(): Promise<void> {
 
 async function ports(): Promise<number[]> {
   const base = Number(process.env.BENCH_PORT_BASE ?? 0);
-  if (base > 0) return Array.from({ length: 8 }, (_, i) => base + i);
-  return Promise.all(Array.from({ length: 8 }, () => getFreePort()));
+  if (base > 0) return Array.from({ length: 12 }, (_, i) => base + i);
+  return Promise.all(Array.from({ length: 12 }, () => getFreePort()));
 }
 
 interface WasmSide {
@@ -97,12 +99,19 @@ interface WasmSide {
   stop: () => Promise<void>;
 }
 
-/** Starts `migrate host` as a user does, on a config like samples/spring-orders/host.yaml (default limits). */
+/** The JSPI side's limits: every component's instances in the host's own thread, one per connection. */
+const JSPI_LIMITS = { mode: 'jspi', workers: 0, instances: CONNECTIONS };
+
+/**
+ * Starts `migrate host` as a user does, on a config like samples/spring-orders/host.yaml (default limits unless
+ * `limits` is given).
+ */
 async function startHost(
   work: string,
   built: Map<Service, PortedService>,
   servicePorts: number[],
   resources: { schema: string; redisDb: number; subject: string },
+  limits?: Record<string, unknown>,
 ): Promise<WasmSide> {
   const [order, inventory, product, notification] = servicePorts as [number, number, number, number];
   const port: Record<Service, number> = { order, inventory, product, notification };
@@ -127,20 +136,24 @@ async function startHost(
       ...(service === 'order' ? { allowedHosts: [`127.0.0.1:${inventory}`] } : {}),
       config: config[service],
       ...(service === 'notification' ? { subscriptions: [resources.subject] } : {}),
+      ...(limits === undefined ? {} : { limits }),
     })),
   };
-  const file = join(work, 'host.json');
+  const file = join(work, limits === undefined ? 'host.json' : 'host-jspi.json');
   await writeFile(file, JSON.stringify(hostConfig, null, 2));
   const started = performance.now();
   const child = spawn(process.execPath, [join(ROOT, 'bin/migrate.js'), 'host', '-c', file, '--json'], {
     cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // with --json the host's log (a component that fails to load, say) is NDJSON on stdout
   const tail: string[] = [];
-  child.stderr.on('data', (chunk: Buffer) => {
+  const keep = (chunk: Buffer): void => {
     tail.push(...chunk.toString().trimEnd().split('\n'));
     tail.splice(0, Math.max(0, tail.length - 20));
-  });
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   // 'close', not 'exit': it comes after stderr has been read to its end, so a host that stops at once still
   // leaves its error in the tail the failure reports
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -225,8 +238,11 @@ await mkdir(cacheDir, { recursive: true });
 const notes: string[] = [];
 let estate: SpringEstate | undefined;
 let wasm: WasmSide | undefined;
+let jspi: WasmSide | undefined;
 let redisDb: number | undefined;
+let jspiRedisDb: number | undefined;
 const schema = `orders_${RUN}`;
+const jspiSchema = `orders_${RUN}_jspi`;
 let figures: Record<string, unknown> | undefined;
 try {
   const built = new Map<Service, PortedService>();
@@ -235,7 +251,9 @@ try {
     const result = await portAndBuild(work, service);
     built.set(service, result);
     // A deployed component is transpiled once; time to healthy is the host's start, not jco's first transpile.
-    await transpileComponentCached(new Uint8Array(await readFile(result.wasm)), join(cacheDir, 'transpiled'));
+    const bytes = new Uint8Array(await readFile(result.wasm));
+    await transpileComponentCached(bytes, join(cacheDir, 'transpiled'));
+    await transpileComponentCached(bytes, join(cacheDir, 'transpiled'), 'jspi');
   }
   const all = await ports();
   const javaOpts = process.env.BENCH_JAVA_OPTS ?? '-Xmx512m';
@@ -257,32 +275,61 @@ try {
   wasm = await startHost(work, built, all.slice(4), { schema, redisDb, subject: `orders.placed.${RUN}` });
   log(`components healthy after ${wasm.healthyS.toFixed(1)} s`);
   const wasmPid = wasm.child.pid!;
+  jspiRedisDb = await claimRedisDb(`${RUN}_jspi`);
+  await createSchema(jspiSchema);
+  log('starting a second migrate host with the four components in JSPI mode');
+  jspi = await startHost(
+    work,
+    built,
+    all.slice(8),
+    { schema: jspiSchema, redisDb: jspiRedisDb, subject: `orders.placed.${RUN}_jspi` },
+    JSPI_LIMITS,
+  );
+  log(`JSPI components healthy after ${jspi.healthyS.toFixed(1)} s`);
+  const jspiPid = jspi.child.pid!;
 
   await seedProducts(springUrls.product);
   await seedProducts(wasm.urls.product);
+  await seedProducts(jspi.urls.product);
   await new Promise((resolve) => setTimeout(resolve, 5000));
   const springIdle = await readTreeRssMb(springPids);
   const wasmIdle = await readTreeRssMb([wasmPid]);
-  log(`RSS idle: Spring ${springIdle.toFixed(0)} MB, components ${wasmIdle.toFixed(0)} MB`);
+  const jspiIdle = await readTreeRssMb([jspiPid]);
+  log(
+    `RSS idle: Spring ${springIdle.toFixed(0)} MB, components ${wasmIdle.toFixed(0)} MB, JSPI ${jspiIdle.toFixed(0)} MB`,
+  );
 
-  const endpoints = { spring: {}, wasm: {} } as Record<'spring' | 'wasm', Record<string, LoadResult>>;
+  const endpoints = { spring: {}, wasm: {}, jspi: {} } as Record<
+    'spring' | 'wasm' | 'jspi',
+    Record<string, LoadResult>
+  >;
   for (const name of Object.keys(ENDPOINTS) as EndpointName[]) {
     const endpoint = ENDPOINTS[name];
     const service = SERVICE_OF[name];
     log(`${name}: warm-up ${WARMUP_SECONDS} s each side`);
     await runLoad(springUrls[service], endpoint, CONNECTIONS, WARMUP_SECONDS);
     await runLoad(wasm.urls[service], endpoint, CONNECTIONS, WARMUP_SECONDS);
+    await runLoad(jspi.urls[service], endpoint, CONNECTIONS, WARMUP_SECONDS);
     endpoints.spring[name] = await runLoad(springUrls[service], endpoint, CONNECTIONS, SECONDS);
     endpoints.wasm[name] = await runLoad(wasm.urls[service], endpoint, CONNECTIONS, SECONDS);
+    endpoints.jspi[name] = await runLoad(jspi.urls[service], endpoint, CONNECTIONS, SECONDS);
     log(
-      `${name}: Spring ${JSON.stringify(endpoints.spring[name])}, components ${JSON.stringify(endpoints.wasm[name])}`,
+      `${name}: Spring ${JSON.stringify(endpoints.spring[name])}, components ${JSON.stringify(endpoints.wasm[name])}, JSPI ${JSON.stringify(endpoints.jspi[name])}`,
     );
   }
   const springLoad = await readTreeRssMb(springPids);
   const wasmLoad = await readTreeRssMb([wasmPid]);
-  log(`RSS after load: Spring ${springLoad.toFixed(0)} MB, components ${wasmLoad.toFixed(0)} MB`);
+  const jspiLoad = await readTreeRssMb([jspiPid]);
+  log(
+    `RSS after load: Spring ${springLoad.toFixed(0)} MB, components ${wasmLoad.toFixed(0)} MB, JSPI ${jspiLoad.toFixed(0)} MB`,
+  );
 
-  const side = (which: 'spring' | 'wasm', idle: number, loaded: number, healthy: number): SideFigures => ({
+  const side = (
+    which: 'spring' | 'wasm' | 'jspi',
+    idle: number,
+    loaded: number,
+    healthy: number,
+  ): SideFigures => ({
     rss_idle_mb: round(idle, 0),
     rss_load_mb: round(loaded, 0),
     healthy_s: round(healthy, 2),
@@ -295,8 +342,11 @@ try {
   });
   const spring = side('spring', springIdle, springLoad, springHealthyS);
   const components = side('wasm', wasmIdle, wasmLoad, wasm.healthyS);
+  const jspiComponents = side('jspi', jspiIdle, jspiLoad, jspi.healthyS);
   await wasm.stop();
   wasm = undefined;
+  await jspi.stop();
+  jspi = undefined;
   await estate.stop();
   estate = undefined;
 
@@ -312,19 +362,24 @@ try {
   const wasmtime = await wasmtimeFigures();
   if (typeof wasmtime === 'string') notes.push(wasmtime);
   const componentMb = built.get('inventory')!.bytes / 1e6;
+  const ratiosOf = (side: SideFigures): Record<string, number> => ({
+    rss_idle: ratio(side.rss_idle_mb, spring.rss_idle_mb),
+    rss_load: ratio(side.rss_load_mb, spring.rss_load_mb),
+    healthy: ratio(side.healthy_s, spring.healthy_s),
+    order_rps: ratio(side.endpoints.order.rps, spring.endpoints.order.rps),
+    inventory_rps: ratio(side.endpoints.inventory.rps, spring.endpoints.inventory.rps),
+    product_rps: ratio(side.endpoints.product.rps, spring.endpoints.product.rps),
+    order_p99: ratio(side.endpoints.order.p99_ms, spring.endpoints.order.p99_ms),
+    inventory_p99: ratio(side.endpoints.inventory.p99_ms, spring.endpoints.inventory.p99_ms),
+    product_p99: ratio(side.endpoints.product.p99_ms, spring.endpoints.product.p99_ms),
+  });
   figures = {
     spring,
     wasm: components,
+    wasm_jspi: jspiComponents,
+    ratios_jspi: ratiosOf(jspiComponents),
     ratios: {
-      rss_idle: ratio(components.rss_idle_mb, spring.rss_idle_mb),
-      rss_load: ratio(components.rss_load_mb, spring.rss_load_mb),
-      healthy: ratio(components.healthy_s, spring.healthy_s),
-      order_rps: ratio(components.endpoints.order.rps, spring.endpoints.order.rps),
-      inventory_rps: ratio(components.endpoints.inventory.rps, spring.endpoints.inventory.rps),
-      product_rps: ratio(components.endpoints.product.rps, spring.endpoints.product.rps),
-      order_p99: ratio(components.endpoints.order.p99_ms, spring.endpoints.order.p99_ms),
-      inventory_p99: ratio(components.endpoints.inventory.p99_ms, spring.endpoints.inventory.p99_ms),
-      product_p99: ratio(components.endpoints.product.p99_ms, spring.endpoints.product.p99_ms),
+      ...ratiosOf(components),
       ...(typeof image === 'number' ? { component_vs_image: ratio(componentMb, image) } : {}),
     },
     artifact: {
@@ -342,11 +397,16 @@ try {
   };
 } finally {
   await wasm?.stop().catch(() => undefined);
+  await jspi?.stop().catch(() => undefined);
   await estate?.stop().catch((error: unknown) => log(`stopping the Spring estate: ${String(error)}`));
   await withDb((db) => db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).then(() => undefined)).catch(
     () => undefined,
   );
+  await withDb((db) => db.query(`DROP SCHEMA IF EXISTS ${jspiSchema} CASCADE`).then(() => undefined)).catch(
+    () => undefined,
+  );
   if (redisDb !== undefined) await flushRedisDb(redisDb).catch(() => undefined);
+  if (jspiRedisDb !== undefined) await flushRedisDb(jspiRedisDb).catch(() => undefined);
   await rm(work, { recursive: true, force: true });
 }
 if (figures !== undefined) process.stdout.write(`${JSON.stringify(figures)}\n`);

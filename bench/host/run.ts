@@ -1,7 +1,8 @@
 /**
  * `npm run bench:host`: one orders handler (parse JSON, one SELECT, one INSERT, one NATS publish, respond)
- * served three ways against the same Postgres and NATS in one run: a StarlingMonkey component in the host,
- * a QuickJS component (if it can be built and served), and the same TypeScript in plain Node (node:http).
+ * served five ways against the same Postgres and NATS in one run: a StarlingMonkey component in the host in
+ * worker mode, in JSPI mode (`limits.mode: jspi`) in two workers and in the host's own thread, a QuickJS
+ * component (if it can be built and served), and the same TypeScript in plain Node (node:http).
  * Load comes from autocannon in a child process. Prints progress on stderr; the last stdout line is JSON.
  */
 import '../fail-cleanly.ts';
@@ -143,7 +144,16 @@ async function startNode(): Promise<{ url: string; close: () => Promise<void> }>
   };
 }
 
-async function startHost(name: string, wasm: string): Promise<Host> {
+/**
+ * Worker mode: two workers (one per core), one request each. JSPI mode: an instance per connection, in two
+ * workers (`workers: 2`, 8 each) or in the host's own thread (`workers: 0`, 16).
+ */
+type Limits = { mode: 'worker'; instances: number } | { mode: 'jspi'; workers: number; instances: number };
+const WORKER_LIMITS: Limits = { mode: 'worker', instances: 2 };
+const JSPI_WORKERS_LIMITS: Limits = { mode: 'jspi', workers: 2, instances: CONNECTIONS / 2 };
+const JSPI_MAIN_LIMITS: Limits = { mode: 'jspi', workers: 0, instances: CONNECTIONS };
+
+async function startHost(name: string, wasm: string, limits: Limits = WORKER_LIMITS): Promise<Host> {
   return createHost({
     logger: silentLogger,
     config: parseHostConfig(
@@ -157,7 +167,7 @@ async function startHost(name: string, wasm: string): Promise<Host> {
             port: 0,
             capabilities: ['sql', 'messaging', 'config'],
             config: { table },
-            limits: { instances: 2, memoryMb: 256, timeoutMs: 10_000 },
+            limits: { ...limits, memoryMb: 256, timeoutMs: 10_000 },
           },
         ],
       }),
@@ -171,6 +181,42 @@ const percentile = (values: number[], p: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 };
 const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Instantiation time and RSS per idle instance: 20 instances made side by side in one of the pool's isolates. */
+async function measureInstances(
+  host: Host,
+  name: string,
+): Promise<{ instanceP50: number; rssPerInstance: number }> {
+  const pool = host.components.get(name)!.pool;
+  const instances = await pool.run({ type: 'instances', count: 1 });
+  const more = await pool.run({ type: 'instances', count: 20 });
+  if (instances.type !== 'instances' || more.type !== 'instances')
+    return { instanceP50: NaN, rssPerInstance: NaN };
+  return {
+    instanceP50: percentile(more.times, 50),
+    rssPerInstance: (more.memory.rss - instances.memory.rss) / 20 / (1024 * 1024),
+  };
+}
+
+/** Serves the orders component in JSPI mode, loads it, and measures its instances in the pool's isolate. */
+async function loadJspi(
+  name: string,
+  wasm: string,
+  limits: Limits,
+): Promise<{ result: LoadResult; instances: Awaited<ReturnType<typeof measureInstances>> }> {
+  const host = await startHost(name, wasm, limits);
+  try {
+    const url = `http://127.0.0.1:${host.components.get(name)!.port}/orders`;
+    const check = await fetch(url, { method: 'POST', body: '{"sku":"SKU-1","qty":1}' });
+    if (check.status !== 201) throw new Error(`${name} answered ${check.status}: ${await check.text()}`);
+    log(`${name} (${JSON.stringify(limits)}): loading`);
+    const result = await load(url);
+    log(`${name}: ${JSON.stringify(result)}`);
+    return { result, instances: await measureInstances(host, name) };
+  } finally {
+    await host.close();
+  }
+}
 
 const db = new pg.Client({ connectionString: PG_URL });
 await db.connect();
@@ -195,16 +241,13 @@ try {
   log('starlingmonkey component: loading');
   const smResult = await load(smUrl);
   log(`starlingmonkey component: ${JSON.stringify(smResult)}`);
-  const pool = sm.components.get('orders')!.pool;
-  const instances = await pool.run({ type: 'instances', count: 1 });
-  const more = await pool.run({ type: 'instances', count: 20 });
-  let instanceP50 = NaN;
-  let rssPerInstance = NaN;
-  if (instances.type === 'instances' && more.type === 'instances') {
-    instanceP50 = percentile(more.times, 50);
-    rssPerInstance = (more.memory.rss - instances.memory.rss) / 20 / (1024 * 1024);
-  }
+  const { instanceP50, rssPerInstance } = await measureInstances(sm, 'orders');
   await sm.close();
+
+  const jspi = await loadJspi('orders-jspi', smWasm, JSPI_WORKERS_LIMITS);
+  const jspiMain = await loadJspi('orders-jspi-main', smWasm, JSPI_MAIN_LIMITS);
+  const jspiResult = jspi.result;
+  const jspiInstances = jspiMain.instances;
 
   let qjsRps: number | null = null;
   let qjsP99: number | null = null;
@@ -232,13 +275,32 @@ try {
   Object.assign(figures, {
     node_rps: round(nodeResult.rps),
     wasm_rps: round(smResult.rps),
+    wasm_jspi_rps: round(jspiResult.rps),
+    wasm_jspi_main_thread_rps: round(jspiMain.result.rps),
     wasm_qjs_rps: qjsRps,
     ratio_wasm_vs_node: round(smResult.rps / nodeResult.rps, 3),
-    p99_ms: { node: nodeResult.p99, wasm: smResult.p99, wasm_qjs: qjsP99 },
+    ratio_wasm_jspi_vs_node: round(jspiResult.rps / nodeResult.rps, 3),
+    p99_ms: {
+      node: nodeResult.p99,
+      wasm: smResult.p99,
+      wasm_jspi: jspiResult.p99,
+      wasm_jspi_main_thread: jspiMain.result.p99,
+      wasm_qjs: qjsP99,
+    },
     new_instance_ms_p50: round(instanceP50, 2),
     rss_per_instance_mb: round(rssPerInstance, 2),
     idle_instances_per_gb: Math.floor(1024 / rssPerInstance),
-    errors: { node: nodeResult.non2xx + nodeResult.errors, wasm: smResult.non2xx + smResult.errors },
+    jspi: {
+      new_instance_ms_p50: round(jspiInstances.instanceP50, 2),
+      rss_per_instance_mb: round(jspiInstances.rssPerInstance, 2),
+      idle_instances_per_gb: Math.floor(1024 / jspiInstances.rssPerInstance),
+    },
+    errors: {
+      node: nodeResult.non2xx + nodeResult.errors,
+      wasm: smResult.non2xx + smResult.errors,
+      wasm_jspi: jspiResult.non2xx + jspiResult.errors,
+      wasm_jspi_main_thread: jspiMain.result.non2xx + jspiMain.result.errors,
+    },
     connections: CONNECTIONS,
     seconds_per_run: DURATION_S,
     ...(notes.length > 0 ? { notes } : {}),

@@ -56,11 +56,14 @@ const componentSchema = z
     startupPath: z.string().startsWith('/').optional(),
     limits: z
       .object({
-        /** Per request; past it the worker is stopped and the request answered 503. */
+        /**
+         * Per request; past it the request is answered 503 and its worker stopped (in JSPI mode, a request
+         * waiting on a call only loses its instance; see `workers`).
+         */
         timeoutMs: z.number().int().positive().default(10_000),
         /** Linear memory cap per instance (and the worker's JS heap). */
         memoryMb: z.number().int().min(16).default(256),
-        /** Instances (worker threads) in the pool. */
+        /** Worker mode: instances (worker threads) in the pool. JSPI mode: requests served at once per worker. */
         instances: z.number().int().min(1).max(64).default(2),
         /**
          * Requests one instance serves before the host replaces it with a fresh one (0: never). An instance keeps
@@ -69,6 +72,20 @@ const componentSchema = z
          * cost of one instantiation per request, done ahead of time: the worker keeps a spare instance ready.
          */
         reuse: z.number().int().min(0).default(0),
+        /**
+         * How instances run. `worker` (default): each instance in a worker thread whose capability calls block
+         * it until the host has done the I/O, one request per worker. `jspi`: each request in an instance of its
+         * own, suspended (JavaScript Promise Integration) while its capability call is in flight, so requests
+         * interleave in one thread (`workers` threads, or the host's own): see docs/host-density.md.
+         */
+        mode: z.enum(['worker', 'jspi']).default('worker'),
+        /**
+         * JSPI mode: worker threads the instances run in, each serving up to `instances` requests at once; a
+         * request computing past `timeoutMs` stops its worker (and fails the other requests that worker was
+         * serving). `0` runs the instances in the host's own thread: no thread per component, but nothing can
+         * stop a guest that computes without end.
+         */
+        workers: z.number().int().min(0).max(64).default(1),
       })
       .strict()
       .prefault({}),

@@ -378,10 +378,12 @@ export class IncomingResponse {
   }
 }
 
-/** Sends lazily: at the first `get`, when the guest has finished writing the body. */
+/**
+ * Sends lazily: at the first `get`, when the guest has finished writing the body. `send` answers at once (a
+ * worker's blocking call) or with a promise (JSPI mode: `get` is then an async import the guest suspends on).
+ */
 export class FutureIncomingResponse {
   #send: () => unknown;
-  #result: unknown;
   #taken = false;
   constructor(send: () => unknown) {
     this.#send = send;
@@ -391,9 +393,11 @@ export class FutureIncomingResponse {
   }
   get(): unknown {
     if (this.#taken) return { tag: 'err', val: undefined };
-    this.#result ??= this.#send();
     this.#taken = true;
-    return { tag: 'ok', val: this.#result };
+    const result = this.#send();
+    return result instanceof Promise
+      ? result.then((val: unknown) => ({ tag: 'ok', val }))
+      : { tag: 'ok', val: result };
   }
 }
 

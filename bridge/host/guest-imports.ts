@@ -25,11 +25,55 @@ import {
 import type { CallOutcome } from './sync-call.ts';
 import { createSpinPostgres } from './spin-postgres.ts';
 
-/** Calls the main thread synchronously (blocks the worker until the I/O is done). */
-export type SyncCall = (op: string, args: unknown[]) => CallOutcome;
+/**
+ * Runs one capability call. In a worker it blocks until the main thread has done the I/O and returns the
+ * outcome; in JSPI mode (see jspi-pool.ts) it returns a promise, and the import that made the call returns a
+ * promise too, on which the engine suspends the guest (the transpile lists those imports as async).
+ */
+export type GuestCall = (op: string, args: unknown[]) => CallOutcome | Promise<CallOutcome>;
+
+/** A value now (worker mode) or later (JSPI mode). */
+export type Eventually<T> = T | Promise<T>;
+
+/** Applies `then` to an outcome now, or when it arrives. */
+export function afterCall<T>(
+  outcome: CallOutcome | Promise<CallOutcome>,
+  then: (outcome: CallOutcome) => Eventually<T>,
+): Eventually<T> {
+  return outcome instanceof Promise ? outcome.then(then) : then(outcome);
+}
+
+/**
+ * The imports whose functions call a capability (and so may suspend in JSPI mode), by unversioned interface,
+ * as jco names functions in its `asyncImports` (WIT names; resource methods `[method]res.fn`).
+ */
+export const CAPABILITY_FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
+  'wasi:keyvalue/store': [
+    'open',
+    '[method]bucket.get',
+    '[method]bucket.set',
+    '[method]bucket.delete',
+    '[method]bucket.exists',
+    '[method]bucket.list-keys',
+  ],
+  'wasi:keyvalue/atomics': ['increment'],
+  'wasi:keyvalue/batch': ['get-many', 'set-many', 'delete-many'],
+  'fermyon:spin/redis': [
+    '[static]connection.open',
+    ...['publish', 'get', 'set', 'incr', 'del', 'sadd', 'smembers', 'srem', 'execute'].map(
+      (name) => `[method]connection.${name}`,
+    ),
+  ],
+  'spin:postgres/postgres': ['[method]connection.query', '[method]connection.execute'],
+  'wasmcloud:postgres/query': ['query', 'query-batch'],
+  'wasmcloud:postgres/prepared': ['prepare', 'exec'],
+  'wasmcloud:messaging/consumer': ['publish', 'request'],
+  // outbound HTTP is sent when the guest first asks for the response
+  'wasi:http/types': ['[method]future-incoming-response.get'],
+};
 
 export interface GuestImportOptions {
-  call: SyncCall;
+  call: GuestCall;
   /** Sends a log record to the main thread without waiting. */
   log: (level: string, context: string, message: string) => void;
   /** The config keys this component may read, with their values. */
@@ -37,9 +81,19 @@ export interface GuestImportOptions {
 }
 
 /** Returns the value, or throws the error value the way jco turns into a WIT `err`. */
-function unwrap(outcome: CallOutcome): unknown {
+function unwrapNow(outcome: CallOutcome): unknown {
   if (outcome.ok) return outcome.value;
   throw errValue(outcome.error);
+}
+
+/** The value of a call (now or later); a failed call is the error value jco turns into a WIT `err`. */
+function unwrap(outcome: CallOutcome | Promise<CallOutcome>): Eventually<unknown> {
+  return afterCall(outcome, unwrapNow);
+}
+
+/** A call that returns nothing. */
+function unwrapVoid(outcome: CallOutcome | Promise<CallOutcome>): Eventually<void> {
+  return afterCall(outcome, (o) => void unwrapNow(o));
 }
 
 /**
@@ -68,19 +122,19 @@ export function createGuestImports(options: GuestImportOptions): Record<string, 
     constructor(id: string) {
       this.id = id;
     }
-    get(key: string): unknown {
+    get(key: string): Eventually<unknown> {
       return unwrap(call('kv.get', [this.id, key]));
     }
-    set(key: string, value: Uint8Array): void {
-      unwrap(call('kv.set', [this.id, key, value]));
+    set(key: string, value: Uint8Array): Eventually<void> {
+      return unwrapVoid(call('kv.set', [this.id, key, value]));
     }
-    delete(key: string): void {
-      unwrap(call('kv.delete', [this.id, key]));
+    delete(key: string): Eventually<void> {
+      return unwrapVoid(call('kv.delete', [this.id, key]));
     }
-    exists(key: string): boolean {
-      return unwrap(call('kv.exists', [this.id, key])) as boolean;
+    exists(key: string): Eventually<boolean> {
+      return unwrap(call('kv.exists', [this.id, key])) as Eventually<boolean>;
     }
-    listKeys(cursor: bigint | undefined): unknown {
+    listKeys(cursor: bigint | undefined): Eventually<unknown> {
       return unwrap(call('kv.listKeys', [this.id, cursor]));
     }
   }
@@ -91,41 +145,41 @@ export function createGuestImports(options: GuestImportOptions): Record<string, 
     constructor(id: string) {
       this.id = id;
     }
-    static open(address: string): Connection {
-      return new Connection(unwrap(call('redis.open', [address])) as string);
+    static open(address: string): Eventually<Connection> {
+      return afterCall(call('redis.open', [address]), (o) => new Connection(unwrapNow(o) as string));
     }
-    publish(channel: string, payload: Uint8Array): void {
-      unwrap(call('redis.publish', [this.id, channel, payload]));
+    publish(channel: string, payload: Uint8Array): Eventually<void> {
+      return unwrapVoid(call('redis.publish', [this.id, channel, payload]));
     }
-    get(key: string): unknown {
+    get(key: string): Eventually<unknown> {
       return unwrap(call('redis.get', [this.id, key]));
     }
-    set(key: string, value: Uint8Array): void {
-      unwrap(call('redis.set', [this.id, key, value]));
+    set(key: string, value: Uint8Array): Eventually<void> {
+      return unwrapVoid(call('redis.set', [this.id, key, value]));
     }
-    incr(key: string): bigint {
-      return unwrap(call('redis.incr', [this.id, key])) as bigint;
+    incr(key: string): Eventually<bigint> {
+      return unwrap(call('redis.incr', [this.id, key])) as Eventually<bigint>;
     }
-    del(keys: string[]): number {
-      return unwrap(call('redis.del', [this.id, keys])) as number;
+    del(keys: string[]): Eventually<number> {
+      return unwrap(call('redis.del', [this.id, keys])) as Eventually<number>;
     }
-    sadd(key: string, values: string[]): number {
-      return unwrap(call('redis.sadd', [this.id, key, values])) as number;
+    sadd(key: string, values: string[]): Eventually<number> {
+      return unwrap(call('redis.sadd', [this.id, key, values])) as Eventually<number>;
     }
-    smembers(key: string): string[] {
-      return unwrap(call('redis.smembers', [this.id, key])) as string[];
+    smembers(key: string): Eventually<string[]> {
+      return unwrap(call('redis.smembers', [this.id, key])) as Eventually<string[]>;
     }
-    srem(key: string, values: string[]): number {
-      return unwrap(call('redis.srem', [this.id, key, values])) as number;
+    srem(key: string, values: string[]): Eventually<number> {
+      return unwrap(call('redis.srem', [this.id, key, values])) as Eventually<number>;
     }
-    execute(command: string, args: unknown[]): unknown {
+    execute(command: string, args: unknown[]): Eventually<unknown> {
       return unwrap(call('redis.execute', [this.id, command, args]));
     }
   }
 
   const outgoingHandle = (request: OutgoingRequest, _options: RequestOptions | undefined): unknown =>
     new FutureIncomingResponse(() => {
-      const outcome = call('http.send', [
+      const sent = call('http.send', [
         {
           method: fromWitMethod(request.methodValue),
           url: request.url(),
@@ -133,9 +187,11 @@ export function createGuestImports(options: GuestImportOptions): Record<string, 
           body: request.outgoingBody?.stream.bytes(),
         },
       ]);
-      if (!outcome.ok) return { tag: 'err', val: outcome.error };
-      const value = outcome.value as { status: number; headers: [string, string][]; body: Uint8Array };
-      return { tag: 'ok', val: new IncomingResponse(value.status, value.headers, value.body) };
+      return afterCall(sent, (outcome) => {
+        if (!outcome.ok) return { tag: 'err', val: outcome.error };
+        const value = outcome.value as { status: number; headers: [string, string][]; body: Uint8Array };
+        return { tag: 'ok', val: new IncomingResponse(value.status, value.headers, value.body) };
+      });
     });
 
   const byName: Record<string, Record<string, unknown>> = {
@@ -208,51 +264,51 @@ export function createGuestImports(options: GuestImportOptions): Record<string, 
     },
     'wasi:keyvalue/store': {
       Bucket,
-      open(identifier: string): Bucket {
-        return new Bucket(unwrap(call('kv.open', [identifier])) as string);
+      open(identifier: string): Eventually<Bucket> {
+        return afterCall(call('kv.open', [identifier]), (o) => new Bucket(unwrapNow(o) as string));
       },
     },
     'wasi:keyvalue/atomics': {
-      increment(bucket: Bucket, key: string, delta: bigint): bigint {
-        return unwrap(call('kv.increment', [bucket.id, key, delta])) as bigint;
+      increment(bucket: Bucket, key: string, delta: bigint): Eventually<bigint> {
+        return unwrap(call('kv.increment', [bucket.id, key, delta])) as Eventually<bigint>;
       },
     },
     'wasi:keyvalue/batch': {
-      getMany(bucket: Bucket, keys: string[]): unknown {
+      getMany(bucket: Bucket, keys: string[]): Eventually<unknown> {
         return unwrap(call('kv.getMany', [bucket.id, keys]));
       },
-      setMany(bucket: Bucket, pairs: [string, Uint8Array][]): void {
-        unwrap(call('kv.setMany', [bucket.id, pairs]));
+      setMany(bucket: Bucket, pairs: [string, Uint8Array][]): Eventually<void> {
+        return unwrapVoid(call('kv.setMany', [bucket.id, pairs]));
       },
-      deleteMany(bucket: Bucket, keys: string[]): void {
-        unwrap(call('kv.deleteMany', [bucket.id, keys]));
+      deleteMany(bucket: Bucket, keys: string[]): Eventually<void> {
+        return unwrapVoid(call('kv.deleteMany', [bucket.id, keys]));
       },
     },
     'fermyon:spin/redis': { Connection },
     'spin:postgres/postgres': createSpinPostgres(call),
     'wasmcloud:postgres/types': {},
     'wasmcloud:postgres/query': {
-      query(sql: string, params: unknown[]): unknown {
+      query(sql: string, params: unknown[]): Eventually<unknown> {
         return unwrap(call('sql.query', [sql, params]));
       },
-      queryBatch(sql: string): void {
-        unwrap(call('sql.queryBatch', [sql]));
+      queryBatch(sql: string): Eventually<void> {
+        return unwrapVoid(call('sql.queryBatch', [sql]));
       },
     },
     'wasmcloud:postgres/prepared': {
-      prepare(sql: string): string {
-        return unwrap(call('sql.prepare', [sql])) as string;
+      prepare(sql: string): Eventually<string> {
+        return unwrap(call('sql.prepare', [sql])) as Eventually<string>;
       },
-      exec(token: string, params: unknown[]): bigint {
-        return unwrap(call('sql.exec', [token, params])) as bigint;
+      exec(token: string, params: unknown[]): Eventually<bigint> {
+        return unwrap(call('sql.exec', [token, params])) as Eventually<bigint>;
       },
     },
     'wasmcloud:messaging/types': {},
     'wasmcloud:messaging/consumer': {
-      publish(msg: { subject: string; body: Uint8Array; replyTo?: string }): void {
-        unwrap(call('msg.publish', [msg]));
+      publish(msg: { subject: string; body: Uint8Array; replyTo?: string }): Eventually<void> {
+        return unwrapVoid(call('msg.publish', [msg]));
       },
-      request(subject: string, body: Uint8Array, timeoutMs: number): unknown {
+      request(subject: string, body: Uint8Array, timeoutMs: number): Eventually<unknown> {
         return unwrap(call('msg.request', [subject, body, timeoutMs]));
       },
     },

@@ -7,7 +7,8 @@ import { Backends } from './backends.ts';
 import { checkImports } from './capabilities.ts';
 import type { HostComponentConfig, HostConfig } from './config.ts';
 import type { HostLogger } from './logger.ts';
-import { ComponentPool, type JobResult } from './pool.ts';
+import { JspiPool } from './jspi-pool.ts';
+import { ComponentPool, type GuestPool, type JobResult, type PoolOptions } from './pool.ts';
 import { ok } from './sync-call.ts';
 import { compileCoreModules, transpileComponentCached } from './transpile.ts';
 
@@ -32,7 +33,7 @@ export interface RunningComponent {
   /** The bound port, once listening. */
   port: number | undefined;
   imports: readonly string[];
-  pool: ComponentPool;
+  pool: GuestPool;
 }
 
 export interface Host {
@@ -116,11 +117,11 @@ async function loadComponent(
       'check the wasm path in the host config',
     );
   }
-  const transpiled = await transpileComponentCached(bytes, config.cacheDir);
+  const transpiled = await transpileComponentCached(bytes, config.cacheDir, component.limits.mode);
   checkImports(component.name, transpiled.imports, component.capabilities);
   const modules = await compileCoreModules(transpiled, component.limits.memoryMb);
   const grantBackends = { ...config.backends, ...component.backends };
-  const pool = new ComponentPool({
+  const options: PoolOptions = {
     name: component.name,
     jsUrl: transpiled.jsUrl,
     modules,
@@ -140,7 +141,12 @@ async function loadComponent(
       // a publish held across a NATS restart gives up 2 s before the request would be stopped
       publishWaitMs: Math.max(component.limits.timeoutMs - 2000, component.limits.timeoutMs / 2),
     }),
-  });
+  };
+  const { mode, workers } = component.limits;
+  const pool =
+    mode === 'jspi' && workers === 0
+      ? new JspiPool(options)
+      : new ComponentPool(mode === 'jspi' ? { ...options, jspiWorkers: workers } : options);
   return { name: component.name, port: undefined, imports: transpiled.imports, pool };
 }
 

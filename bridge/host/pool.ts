@@ -4,7 +4,11 @@ import type { Dispatch } from './backends.ts';
 import type { HostLogger } from './logger.ts';
 import type { WorkerData, WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
-const WORKER_URL = new URL('./worker' + (import.meta.url.endsWith('.ts') ? '.ts' : '.js'), import.meta.url);
+const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const WORKER_URL = new URL(`./worker${EXT}`, import.meta.url);
+const JSPI_WORKER_URL = new URL(`./jspi-worker${EXT}`, import.meta.url);
+/** How long past its limit a JSPI worker's request may run before the main thread stops the worker. */
+const JSPI_GRACE_MS = 1000;
 
 export interface PoolOptions {
   name: string;
@@ -12,8 +16,13 @@ export interface PoolOptions {
   modules: Record<string, WebAssembly.Module>;
   declaredImports: string[];
   config: Record<string, string>;
-  /** Workers (each one instance, one request at a time). */
+  /** Worker mode: workers (each one instance, one request at a time). JSPI mode: requests at once per worker. */
   instances: number;
+  /**
+   * JSPI workers (jspi-worker.ts): this many workers, each serving up to `instances` requests at once in
+   * instances suspended on their capability calls. Unset: worker mode.
+   */
+  jspiWorkers?: number;
   timeoutMs: number;
   memoryMb: number;
   /** Requests per instance before the worker swaps in a fresh one (0: never). */
@@ -29,33 +38,58 @@ export interface PoolOptions {
 
 /** The outcome of one job: the worker's reply, or why the host stopped it. */
 export type JobResult =
-  | Exclude<WorkerReply, { type: 'ready' | 'call' | 'log' }>
+  | Exclude<WorkerReply, { type: 'ready' | 'call' | 'log' | 'end' }>
   | { type: 'timeout'; message: string }
   | { type: 'crashed'; message: string }
   | { type: 'closed'; message: string };
 
-type JobRequest = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+/** What a pool runs: a worker request without its id. */
+export type JobRequest = WorkerRequest extends infer R
+  ? R extends { id: number }
+    ? Omit<R, 'id'>
+    : never
+  : never;
+
+/** What the host needs of a component's instance pool (worker threads, or JSPI instances in the host's thread). */
+export interface GuestPool {
+  /** Milliseconds each instance took to instantiate, for diagnostics and the benchmark. */
+  readonly instantiateTimes: number[];
+  /** Waits until the pool's first instances are ready (or failed). */
+  whenReady(timeoutMs?: number): Promise<void>;
+  /** Runs one job; never rejects (failures are results). */
+  run(request: JobRequest): Promise<JobResult>;
+  close(): Promise<void>;
+}
 
 interface Job {
   request: JobRequest;
   resolve: (result: JobResult) => void;
 }
 
+interface Running {
+  job: Job;
+  timer: NodeJS.Timeout;
+}
+
 interface Slot {
   worker: Worker;
   sync: SharedArrayBuffer;
   ready: boolean;
-  job: Job | undefined;
-  timer: NodeJS.Timeout | undefined;
+  /** Jobs in progress by id: at most one in worker mode, up to `instances` in a JSPI worker. */
+  jobs: Map<number, Running>;
+  /** JSPI workers: the instance objects SQL sessions are keyed by, per instance id in the worker. */
+  instances: Map<number, object>;
   retired: boolean;
 }
 
 /**
- * A pool of guest workers for one component. Requests queue until a worker is idle. A trapped, timed-out or
- * crashed worker is discarded and replaced; the pool itself never fails.
+ * A pool of guest workers for one component. Requests queue until a worker has room: one request per worker
+ * (worker mode), or up to `instances` per JSPI worker. A trapped (worker mode), timed-out or crashed worker is
+ * discarded and replaced; the pool itself never fails.
  */
-export class ComponentPool {
+export class ComponentPool implements GuestPool {
   readonly #options: PoolOptions;
+  readonly #jspi: boolean;
   readonly #slots = new Set<Slot>();
   readonly #queue: Job[] = [];
   #closed = false;
@@ -66,7 +100,9 @@ export class ComponentPool {
 
   constructor(options: PoolOptions) {
     this.#options = options;
-    for (let i = 0; i < Math.max(1, options.instances); i += 1) this.#spawn();
+    this.#jspi = options.jspiWorkers !== undefined;
+    const workers = this.#jspi ? options.jspiWorkers! : options.instances;
+    for (let i = 0; i < Math.max(1, workers); i += 1) this.#spawn();
   }
 
   /** Waits until every worker has instantiated its component (or failed). */
@@ -97,8 +133,9 @@ export class ComponentPool {
       config: options.config,
       declaredImports: options.declaredImports,
       reuse: options.reuse ?? 0,
+      ...(this.#jspi ? { concurrency: Math.max(1, options.instances), timeoutMs: options.timeoutMs } : {}),
     };
-    const worker = new Worker(WORKER_URL, {
+    const worker = new Worker(this.#jspi ? JSPI_WORKER_URL : WORKER_URL, {
       workerData: data,
       resourceLimits: {
         maxOldGenerationSizeMb: Math.max(64, options.memoryMb),
@@ -107,7 +144,7 @@ export class ComponentPool {
       stdout: true,
       stderr: true,
     });
-    const slot: Slot = { worker, sync, ready: false, job: undefined, timer: undefined, retired: false };
+    const slot: Slot = { worker, sync, ready: false, jobs: new Map(), instances: new Map(), retired: false };
     this.#slots.add(slot);
     worker.stdout.on('data', (chunk: Buffer) =>
       options.logger.log('info', options.name, chunk.toString().trimEnd(), { stream: 'stdout' }),
@@ -122,6 +159,14 @@ export class ComponentPool {
     );
   }
 
+  /** The object SQL sessions of the instance that made a call are keyed by: the worker, or a JSPI instance. */
+  #instanceKey(slot: Slot, instance: number | undefined): object {
+    if (instance === undefined) return slot;
+    let key = slot.instances.get(instance);
+    if (key === undefined) slot.instances.set(instance, (key = {}));
+    return key;
+  }
+
   #onMessage(slot: Slot, reply: WorkerReply & { id?: number }): void {
     switch (reply.type) {
       case 'ready':
@@ -130,12 +175,21 @@ export class ComponentPool {
         this.instantiateTimes.push(reply.instantiateMs);
         this.#pump();
         return;
-      case 'call':
+      case 'call': {
         // A retired worker is being terminated: a call now would open state nothing ends.
         if (slot.retired) return;
-        void this.#options.dispatch(reply.op, reply.args, slot).then((outcome) => {
-          if (!slot.retired) writeOutcome(slot.sync, outcome);
-        });
+        const { callId } = reply;
+        void this.#options
+          .dispatch(reply.op, reply.args, this.#instanceKey(slot, reply.instance))
+          .then((outcome) => {
+            if (slot.retired) return;
+            if (callId === undefined) writeOutcome(slot.sync, outcome);
+            else slot.worker.postMessage({ type: 'outcome', callId, outcome } satisfies WorkerRequest);
+          });
+        return;
+      }
+      case 'end':
+        this.#endInvocation(this.#instanceKey(slot, reply.instance));
         return;
       case 'log':
         this.#options.logger.log(
@@ -146,29 +200,32 @@ export class ComponentPool {
         );
         return;
       default: {
-        const job = slot.job;
-        clearTimeout(slot.timer);
-        slot.job = undefined;
-        this.#endInvocation(slot);
-        if (reply.type === 'failed' && reply.reason === 'trap') {
+        const running = reply.id === undefined ? undefined : slot.jobs.get(reply.id);
+        if (running === undefined) return;
+        clearTimeout(running.timer);
+        slot.jobs.delete(reply.id!);
+        const { id: _id, ...result } = reply;
+        // a JSPI worker ends its instances' invocations itself and replaces a trapped instance
+        if (!this.#jspi) this.#endInvocation(slot);
+        if (!this.#jspi && reply.type === 'failed' && reply.reason === 'trap') {
           this.#options.logger.log(
             'error',
             this.#options.name,
             `guest trapped: ${reply.message}; replacing the instance`,
           );
-          job?.resolve(reply);
+          running.job.resolve(result);
           this.#retire(slot, undefined);
           return;
         }
-        job?.resolve(reply);
+        running.job.resolve(result);
         this.#pump();
       }
     }
   }
 
-  /** The invocation on `slot` is over: a transaction it left open is rolled back (logged as a warning). */
-  #endInvocation(slot: Slot): void {
-    void this.#options.endInvocation?.(slot).then((rolledBack) => {
+  /** An invocation is over: a transaction it left open is rolled back (logged as a warning). */
+  #endInvocation(key: object): void {
+    void this.#options.endInvocation?.(key).then((rolledBack) => {
       if (rolledBack)
         this.#options.logger.log(
           'warn',
@@ -181,18 +238,20 @@ export class ComponentPool {
   #retire(slot: Slot, result: JobResult | undefined): void {
     if (slot.retired) return;
     slot.retired = true;
-    clearTimeout(slot.timer);
     this.#endInvocation(slot);
+    for (const key of slot.instances.values()) this.#endInvocation(key);
     this.#slots.delete(slot);
-    if (slot.job !== undefined && result !== undefined) {
+    for (const running of slot.jobs.values()) {
+      clearTimeout(running.timer);
+      if (result === undefined) continue;
       this.#options.logger.log(
         'error',
         this.#options.name,
         `worker stopped: ${'message' in result ? result.message : result.type}`,
       );
-      slot.job.resolve(result);
+      running.job.resolve(result);
     }
-    slot.job = undefined;
+    slot.jobs.clear();
     if (!slot.ready) this.#failuresInARow += 1;
     void slot.worker.terminate();
     if (this.#closed) return;
@@ -205,28 +264,38 @@ export class ComponentPool {
   }
 
   #pump(): void {
+    const capacity = this.#jspi ? Math.max(1, this.#options.instances) : 1;
     for (const slot of this.#slots) {
+      while (this.#queue.length > 0 && slot.ready && !slot.retired && slot.jobs.size < capacity) {
+        this.#start(slot, this.#queue.shift()!);
+      }
       if (this.#queue.length === 0) return;
-      if (!slot.ready || slot.job !== undefined || slot.retired) continue;
-      const job = this.#queue.shift()!;
-      slot.job = job;
-      const id = this.#nextId++;
-      slot.timer = setTimeout(
-        () => {
-          this.#options.logger.log(
-            'error',
-            this.#options.name,
-            `request exceeded ${this.#options.timeoutMs} ms; stopping the worker`,
-          );
-          const current = slot.job;
-          slot.job = undefined;
-          current?.resolve({ type: 'timeout', message: `request exceeded ${this.#options.timeoutMs} ms` });
-          this.#retire(slot, undefined);
-        },
-        job.request.type === 'instances' ? 600_000 : this.#options.timeoutMs,
-      );
-      slot.worker.postMessage({ ...job.request, id });
     }
+  }
+
+  #start(slot: Slot, job: Job): void {
+    const id = this.#nextId++;
+    // A JSPI worker answers `timeout` itself for a request suspended on a call; one still running after the
+    // grace is computing, and only stopping the worker (and the other requests it serves) ends it.
+    const limit = this.#options.timeoutMs + (this.#jspi ? JSPI_GRACE_MS : 0);
+    const timer = setTimeout(
+      () => {
+        this.#options.logger.log(
+          'error',
+          this.#options.name,
+          `request exceeded ${this.#options.timeoutMs} ms; stopping the worker`,
+        );
+        slot.jobs.delete(id);
+        job.resolve({ type: 'timeout', message: `request exceeded ${this.#options.timeoutMs} ms` });
+        this.#retire(slot, {
+          type: 'crashed',
+          message: 'another request on its worker ran past its time limit',
+        });
+      },
+      job.request.type === 'instances' ? 600_000 : limit,
+    );
+    slot.jobs.set(id, { job, timer });
+    slot.worker.postMessage({ ...job.request, id });
   }
 
   async close(): Promise<void> {
@@ -236,8 +305,11 @@ export class ComponentPool {
     await Promise.all(
       [...this.#slots].map(async (slot) => {
         slot.retired = true;
-        clearTimeout(slot.timer);
-        slot.job?.resolve({ type: 'closed', message: 'the host is shutting down' });
+        for (const running of slot.jobs.values()) {
+          clearTimeout(running.timer);
+          running.job.resolve({ type: 'closed', message: 'the host is shutting down' });
+        }
+        slot.jobs.clear();
         await slot.worker.terminate();
       }),
     );

@@ -8,7 +8,8 @@
  */
 import { errValue } from './guest-http.ts';
 import { fromHashable, toHashable, type PgValue } from './pg-values.ts';
-import type { SyncCall } from './guest-imports.ts';
+import { afterCall, type Eventually, type GuestCall } from './guest-imports.ts';
+import type { CallOutcome } from './sync-call.ts';
 
 /** A `db-value` or `parameter-value` as jco represents a variant. */
 interface SpinValue {
@@ -93,33 +94,40 @@ function toSpinError(error: unknown): SpinValue {
     : { tag: 'query-failed', val: text };
 }
 
-function unwrap(outcome: ReturnType<SyncCall>): unknown {
+function unwrap(outcome: CallOutcome): unknown {
   if (outcome.ok) return outcome.value;
   throw errValue(toSpinError(outcome.error));
 }
 
 /** The `spin:postgres/postgres` import object: `{ Connection }`. */
-export function createSpinPostgres(call: SyncCall): Record<string, unknown> {
+export function createSpinPostgres(call: GuestCall): Record<string, unknown> {
   class Connection {
     static open(_address: string): Connection {
       return new Connection();
     }
-    query(statement: string, params: SpinValue[]): unknown {
-      const rows = unwrap(call('sql.query', [statement, params.map(fromSpinParameter)])) as {
-        columnName: string;
-        value: PgValue;
-      }[][];
-      const converted = rows.map((row) => row.map((entry) => toSpinValue(entry.value)));
-      const first = rows[0] ?? [];
-      return {
-        columns: first.map((entry, i) => ({ name: entry.columnName, dataType: converted[0]![i]!.dataType })),
-        rows: converted.map((row) => row.map((entry) => entry.value)),
-      };
+    query(statement: string, params: SpinValue[]): Eventually<unknown> {
+      return afterCall(call('sql.query', [statement, params.map(fromSpinParameter)]), (outcome) =>
+        toSpinRowSet(unwrap(outcome) as { columnName: string; value: PgValue }[][]),
+      );
     }
-    execute(statement: string, params: SpinValue[]): bigint {
-      const token = unwrap(call('sql.prepare', [statement])) as string;
-      return unwrap(call('sql.exec', [token, params.map(fromSpinParameter)])) as bigint;
+    execute(statement: string, params: SpinValue[]): Eventually<bigint> {
+      return afterCall(call('sql.prepare', [statement]), (prepared) =>
+        afterCall(
+          call('sql.exec', [unwrap(prepared) as string, params.map(fromSpinParameter)]),
+          (outcome) => unwrap(outcome) as bigint,
+        ),
+      );
     }
   }
   return { Connection };
+}
+
+/** The SQL backend's rows → a spin:postgres `row-set`. */
+function toSpinRowSet(rows: { columnName: string; value: PgValue }[][]): unknown {
+  const converted = rows.map((row) => row.map((entry) => toSpinValue(entry.value)));
+  const first = rows[0] ?? [];
+  return {
+    columns: first.map((entry, i) => ({ name: entry.columnName, dataType: converted[0]![i]!.dataType })),
+    rows: converted.map((row) => row.map((entry) => entry.value)),
+  };
 }

@@ -5,6 +5,13 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppError, ErrorCode, wrapError } from '../../shared/errors.ts';
 import { ensurePreopens } from '../../shared/wasm-preopens.ts';
+import { CAPABILITY_FUNCTIONS } from './guest-imports.ts';
+
+/**
+ * How the host runs a component (the host config's `limits.mode`): `worker` (instances in worker threads whose
+ * capability calls block) or `jspi` (instances in the host's own thread whose capability calls suspend them).
+ */
+export type GuestMode = 'worker' | 'jspi';
 
 /** A component transpiled by jco and cached on disk by content hash. */
 export interface TranspiledComponent {
@@ -26,20 +33,37 @@ interface Manifest {
 }
 
 const TRANSPILE_VERSION = 'jco-1.35.0-sync-v1';
+const TRANSPILE_VERSION_JSPI = 'jco-1.35.0-jspi-v1';
 
 export function getDefaultTranspileCacheDir(): string {
   return join(tmpdir(), 'migrate-host-cache');
 }
 
 /**
+ * The functions jco's JSPI mode makes async (`WebAssembly.Suspending` imports, `WebAssembly.promising`
+ * exports) for a component with these imports: every capability function it imports, and every export. Pure.
+ */
+export function resolveAsyncFunctions(imports: readonly string[]): { imports: string[]; exports: string[] } {
+  const asyncImports = imports.flatMap((name) =>
+    (CAPABILITY_FUNCTIONS[name.split('@')[0]!] ?? []).map((fn) => `${name}#${fn}`),
+  );
+  return { imports: asyncImports, exports: ['*'] };
+}
+
+/**
  * Transpiles a component with jco (instantiation mode `sync`, so the host passes the imports) once per
- * content hash; later loads read the cached folder.
+ * content hash and mode; later loads read the cached folder. `jspi` mode makes capability imports and the
+ * exports async (see resolveAsyncFunctions).
  */
 export async function transpileComponentCached(
   bytes: Uint8Array,
   cacheDir = getDefaultTranspileCacheDir(),
+  mode: GuestMode = 'worker',
 ): Promise<TranspiledComponent> {
-  const hash = createHash('sha256').update(TRANSPILE_VERSION).update(bytes).digest('hex');
+  const hash = createHash('sha256')
+    .update(mode === 'jspi' ? TRANSPILE_VERSION_JSPI : TRANSPILE_VERSION)
+    .update(bytes)
+    .digest('hex');
   const dir = join(cacheDir, hash);
   const manifestPath = join(dir, 'manifest.json');
   try {
@@ -54,11 +78,15 @@ export async function transpileComponentCached(
   let wit: string;
   try {
     wit = await jco.componentWit(bytes);
+    const asyncFunctions = resolveAsyncFunctions(pickInterfaces(wit, 'import'));
     ({ files } = await jco.transpile(bytes, {
       name: 'component',
       instantiation: 'sync',
       noTypescript: true,
       quiet: true,
+      ...(mode === 'jspi'
+        ? { asyncMode: 'jspi', asyncImports: asyncFunctions.imports, asyncExports: asyncFunctions.exports }
+        : {}),
     }));
   } catch (error) {
     throw wrapError(
@@ -68,16 +96,12 @@ export async function transpileComponentCached(
       'check that the file is a WebAssembly component built by componentize-js',
     );
   }
-  const pick = (kind: string): string[] =>
-    [...wit.matchAll(new RegExp(`^\\s*${kind}\\s+([a-z0-9-]+:[a-z0-9-]+/[a-z0-9-]+(?:@[^;\\s]+)?);`, 'gm'))]
-      .map((match) => match[1]!)
-      .sort();
   const manifest: Manifest = {
     coreModules: Object.keys(files)
       .filter((name) => name.endsWith('.wasm'))
       .sort(),
-    imports: pick('import'),
-    exports: pick('export'),
+    imports: pickInterfaces(wit, 'import'),
+    exports: pickInterfaces(wit, 'export'),
   };
   // Unique per call: components load side by side, and two may be the same .wasm.
   const staging = `${dir}.${process.pid}.${randomUUID()}.tmp`;
@@ -99,6 +123,15 @@ export async function transpileComponentCached(
     await rm(staging, { recursive: true, force: true }); // another process won the race; its copy is equal
   }
   return { hash, dir, jsUrl: pathToFileURL(join(dir, 'component.js')).href, ...manifest };
+}
+
+/** The interfaces (versioned) a component's WIT imports or exports, sorted. Pure. */
+function pickInterfaces(wit: string, kind: 'import' | 'export'): string[] {
+  return [
+    ...wit.matchAll(new RegExp(`^\\s*${kind}\\s+([a-z0-9-]+:[a-z0-9-]+/[a-z0-9-]+(?:@[^;\\s]+)?);`, 'gm')),
+  ]
+    .map((match) => match[1]!)
+    .sort();
 }
 
 /**

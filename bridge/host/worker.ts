@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { createGuestImports, withVersionedKeys } from './guest-imports.ts';
-import { IncomingRequest, ResponseOutparam, concat, type RequestParts } from './guest-http.ts';
+import { serveHttp, serveMessage, type HandlerExports } from './guest-serve.ts';
 import { waitOutcome, type CallOutcome } from './sync-call.ts';
 import type { WorkerData, WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
@@ -34,11 +34,6 @@ type Instantiate = (
   getCoreModule: (path: string) => WebAssembly.Module,
   imports: Record<string, unknown>,
 ) => Record<string, unknown>;
-
-interface HandlerExports {
-  incomingHandler?: { handle: (request: IncomingRequest, out: ResponseOutparam) => void };
-  handler?: { handleMessage: (msg: unknown) => void };
-}
 
 const { instantiate } = (await import(data.jsUrl)) as { instantiate: Instantiate };
 
@@ -74,63 +69,12 @@ function countServed(): void {
 /** Extra idle instances (benchmark of instance density only). */
 const idle: HandlerExports[] = [];
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  if (typeof error === 'object' && error !== null && 'payload' in error) return JSON.stringify(error.payload);
-  return String(error);
-}
-
-function serveHttp(parts: RequestParts): WorkerReply {
-  const handler = instance.incomingHandler;
-  if (handler === undefined)
-    return {
-      type: 'failed',
-      reason: 'no-export',
-      message: 'component exports no wasi:http/incoming-handler',
-    };
-  const out = new ResponseOutparam();
-  try {
-    handler.handle(new IncomingRequest(parts), out);
-  } catch (error) {
-    return { type: 'failed', reason: 'trap', message: describe(error) };
-  }
-  const response = out.response;
-  if (response === undefined)
-    return { type: 'failed', reason: 'no-response', message: 'the guest set no response' };
-  if (response.tag === 'err')
-    return { type: 'failed', reason: 'guest-error', message: JSON.stringify(response.val) };
-  const value = response.val;
-  return {
-    type: 'http-response',
-    status: value.status,
-    headers: value.headerFields.toPairs(),
-    body: value.outgoingBody === undefined ? new Uint8Array() : concat(value.outgoingBody.stream.chunks),
-  };
-}
-
-function serveMessage(msg: { subject: string; body: Uint8Array; replyTo?: string }): WorkerReply {
-  const handler = instance.handler;
-  if (handler === undefined)
-    return {
-      type: 'failed',
-      reason: 'no-export',
-      message: 'component exports no wasmcloud:messaging/handler',
-    };
-  try {
-    handler.handleMessage(msg);
-    return { type: 'message-handled', error: undefined };
-  } catch (error) {
-    if (typeof error === 'object' && error !== null && 'payload' in error) {
-      return { type: 'message-handled', error: String(error.payload) };
-    }
-    return { type: 'failed', reason: 'trap', message: describe(error) };
-  }
-}
-
 port.on('message', (message: WorkerRequest) => {
+  if (message.type === 'outcome') return; // this worker's calls are answered through the sync buffer
   let reply: WorkerReply;
-  if (message.type === 'http') reply = serveHttp(message.request);
-  else if (message.type === 'message') reply = serveMessage(message.message);
+  // the worker's transpile has synchronous exports: the reply is never a promise
+  if (message.type === 'http') reply = serveHttp(instance, message.request) as WorkerReply;
+  else if (message.type === 'message') reply = serveMessage(instance, message.message) as WorkerReply;
   else {
     const times: number[] = [];
     for (let i = 0; i < message.count; i += 1) {

@@ -62,6 +62,7 @@ interface BuiltServiceResult {
 export const serviceKey = (service: string, target: Target): string => `${service}@${target}`;
 
 const HOST_TEST = 'test/bridge/host/host.test.ts';
+const JSPI_TEST = 'test/bridge/host/jspi.test.ts';
 const ORDER_NOTIFICATION = 'test/codemods/order-notification-component.test.ts';
 const SPIN = 'test/codemods/spin-component.test.ts';
 const BUILD_CLI = 'test/codemods/build/cli.test.ts';
@@ -102,7 +103,11 @@ export const COMPONENT_JOBS: readonly ComponentJob[] = [
     kind: 'fixture' as const,
     name,
     usedBy:
-      name === 'sql' || name === 'messaging' ? [HOST_TEST, 'test/bridge/host/faults.test.ts'] : [HOST_TEST],
+      name === 'sql' || name === 'messaging'
+        ? [HOST_TEST, JSPI_TEST, 'test/bridge/host/faults.test.ts']
+        : name === 'unknown' || name === 'env'
+          ? [HOST_TEST]
+          : [HOST_TEST, JSPI_TEST],
   })),
   { kind: 'fixture', name: 'sql-tx', usedBy: ['test/bridge/host/sql-transactions.test.ts'] },
 ];

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, type Host } from '../../../bridge/host/host.ts';
 import { parseHostConfig } from '../../../bridge/host/config.ts';
 import { isAppError } from '../../../shared/errors.ts';
-import { FIXTURE_SPECS, getFixtureWasm } from './helpers.ts';
+import { FIXTURE_SPECS, getFixtureWasm, getTestBackends } from './helpers.ts';
 
 const run = `h${process.pid}${Date.now().toString(36)}`;
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -63,11 +63,7 @@ beforeAll(async () => {
   const config = parseHostConfig(
     JSON.stringify({
       cacheDir: join(dir, 'cache'),
-      backends: {
-        postgres: { url: PG_URL, poolSize: 4 },
-        nats: { url: 'nats://127.0.0.1:4222' },
-        redis: { url: 'redis://127.0.0.1:6379', keyPrefix: `${run}:` },
-      },
+      backends: getTestBackends(run),
       components: [
         { name: 'hello', wasm: wasm.hello, port: 0, limits: { ...limits, instances: 2 } },
         {
