@@ -1,38 +1,43 @@
 import type { CliCommand } from './command.ts';
-import { analyzeCommand } from './commands/analyze.ts';
-import { buildCommand } from './commands/build.ts';
-import { codemodCommand } from './commands/codemod.ts';
-import { downCommand } from './commands/down.ts';
-import { gatewayCommand } from './commands/gateway.ts';
-import { hostCommand } from './commands/host.ts';
-import { manifestsCommand } from './commands/manifests.ts';
-import { planCommand } from './commands/plan.ts';
-import { portCommand } from './commands/port.ts';
-import { rolloutCommand } from './commands/rollout.ts';
-import { shiftCommand } from './commands/shift.ts';
-import { splitMessagesCommand } from './commands/split-messages.ts';
-import { statusCommand } from './commands/status.ts';
-import { upCommand } from './commands/up.ts';
-import { verifyCommand } from './commands/verify.ts';
 
 /**
- * Every command `migrate` offers. Only commands that work are listed here, in the order of the workflow:
- * `migrate --help` shows them under their `group`, in this order within a group.
+ * Every command `migrate` offers, by the name it is invoked with, in the order of the workflow: `migrate --help`
+ * shows them under their `group`, in this order within a group. Only commands that work are listed here. A
+ * command's module (and what it imports: compilers, clients, engines) is loaded only when it is needed, so
+ * `migrate host …` does not load the port's TypeScript compiler, nor `migrate status` the analyzer.
  */
-export const commands: readonly CliCommand[] = [
-  analyzeCommand,
-  planCommand,
-  portCommand,
-  codemodCommand,
-  buildCommand,
-  verifyCommand,
-  upCommand,
-  manifestsCommand,
-  hostCommand,
-  gatewayCommand,
-  splitMessagesCommand,
-  rolloutCommand,
-  shiftCommand,
-  statusCommand,
-  downCommand,
+export const COMMAND_MODULES: readonly { name: string; load: () => Promise<CliCommand> }[] = [
+  { name: 'analyze', load: async () => (await import('./commands/analyze.ts')).analyzeCommand },
+  { name: 'plan', load: async () => (await import('./commands/plan.ts')).planCommand },
+  { name: 'port', load: async () => (await import('./commands/port.ts')).portCommand },
+  { name: 'codemod', load: async () => (await import('./commands/codemod.ts')).codemodCommand },
+  { name: 'build', load: async () => (await import('./commands/build.ts')).buildCommand },
+  { name: 'verify', load: async () => (await import('./commands/verify.ts')).verifyCommand },
+  { name: 'up', load: async () => (await import('./commands/up.ts')).upCommand },
+  { name: 'manifests', load: async () => (await import('./commands/manifests.ts')).manifestsCommand },
+  { name: 'host', load: async () => (await import('./commands/host.ts')).hostCommand },
+  { name: 'gateway', load: async () => (await import('./commands/gateway.ts')).gatewayCommand },
+  {
+    name: 'split-messages',
+    load: async () => (await import('./commands/split-messages.ts')).splitMessagesCommand,
+  },
+  { name: 'rollout', load: async () => (await import('./commands/rollout.ts')).rolloutCommand },
+  { name: 'shift', load: async () => (await import('./commands/shift.ts')).shiftCommand },
+  { name: 'status', load: async () => (await import('./commands/status.ts')).statusCommand },
+  { name: 'down', load: async () => (await import('./commands/down.ts')).downCommand },
 ];
+
+/** Every command, loaded, in workflow order (for the overall help, an unknown command's suggestions, tests). */
+export function loadAllCommands(): Promise<CliCommand[]> {
+  return Promise.all(COMMAND_MODULES.map((command) => command.load()));
+}
+
+/**
+ * The commands a run of `argv` needs: only the one it names (its options and help are its own), or every command
+ * when it names none (overall help, a mistyped name that gets suggestions); none for `--version` alone.
+ */
+export async function loadCommandsFor(argv: readonly string[]): Promise<CliCommand[]> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return [];
+  const named = COMMAND_MODULES.find((command) => command.name === argv[0]);
+  return named === undefined ? loadAllCommands() : [await named.load()];
+}

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { ExitCode, getExitCode } from '../shared/errors.ts';
 import { createOutput } from '../shared/output.ts';
-import { commands } from './commands.ts';
+import { loadCommandsFor } from './commands.ts';
 import { createProgram, translateCommanderError, type ProgramIo, type ProgramState } from './program.ts';
 import { reportError } from './report-error.ts';
 
@@ -31,7 +31,7 @@ export async function runCli(argv: readonly string[], io: Partial<ProgramIo> = {
     signal: io.signal ?? new AbortController().signal,
   };
   const state: ProgramState = { exitCode: ExitCode.ok, context: undefined };
-  const program = createProgram(commands, readVersion(), full, state);
+  const program = createProgram(await loadCommandsFor(argv), readVersion(), full, state);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return state.exitCode;

@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../helpers/run-cli.ts';
-import { commands } from '../../cli/commands.ts';
+import { loadAllCommands } from '../../cli/commands.ts';
+
+const commands = await loadAllCommands();
 
 const exec = promisify(execFile);
 

@@ -1,10 +1,12 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_GROUPS, type CliCommand, type CommandGroup } from '../../cli/command.ts';
-import { commands } from '../../cli/commands.ts';
+import { COMMAND_MODULES, loadAllCommands, loadCommandsFor } from '../../cli/commands.ts';
 import { createProgram } from '../../cli/program.ts';
 import { ExitCode } from '../../shared/errors.ts';
 import { runCliCaptured } from '../helpers/run-cli.ts';
+
+const commands = await loadAllCommands();
 
 /** The help's sections: heading (an unindented line ending in ':') → the first word of each indented line. */
 function sections(help: string): Map<string, string[]> {
@@ -88,5 +90,20 @@ describe('migrate --help', () => {
     const run = await runCliCaptured(['help', 'analyze']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: migrate analyze');
+  });
+});
+
+describe('loading commands', () => {
+  it('lists each command module under the name it is invoked with', () => {
+    expect(COMMAND_MODULES.map((entry) => entry.name)).toEqual(commands.map((c) => c.name.split(' ')[0]));
+  });
+
+  it('loads only the named command for a run of it, and every command otherwise', async () => {
+    expect((await loadCommandsFor(['status', '--json'])).map((c) => c.name.split(' ')[0])).toEqual([
+      'status',
+    ]);
+    expect(await loadCommandsFor(['--help'])).toHaveLength(commands.length);
+    expect(await loadCommandsFor(['stauts'])).toHaveLength(commands.length);
+    expect(await loadCommandsFor(['--version'])).toEqual([]);
   });
 });
