@@ -66,6 +66,7 @@ const JSPI_TEST = 'test/bridge/host/jspi.test.ts';
 const ORDER_NOTIFICATION = 'test/codemods/order-notification-component.test.ts';
 const SPIN = 'test/codemods/spin-component.test.ts';
 const BUILD_CLI = 'test/codemods/build/cli.test.ts';
+const UP_DOCKER = 'test/deploy/local/up-docker.test.ts';
 
 /** The suite's components: services (the biggest) first, so the last builds to finish are short. */
 export const COMPONENT_JOBS: readonly ComponentJob[] = [
@@ -95,8 +96,12 @@ export const COMPONENT_JOBS: readonly ComponentJob[] = [
     kind: 'service',
     service: 'product-service',
     target: 'embedded',
-    usedBy: ['test/codemods/product-component.test.ts'],
+    usedBy: ['test/codemods/product-component.test.ts', UP_DOCKER],
   },
+  // `migrate up` finds these in its --ported folder (as a user's earlier `migrate port --build` leaves them); it
+  // ports and builds inventory itself
+  { kind: 'service', service: 'order-service', target: 'embedded', usedBy: [UP_DOCKER] },
+  { kind: 'service', service: 'notification-service', target: 'embedded', usedBy: [UP_DOCKER] },
   { kind: 'service', service: 'product-service', target: 'spin', usedBy: [SPIN] },
   { kind: 'tiny', target: 'wasmcloud', usedBy: [BUILD_CLI] },
   ...Object.keys(FIXTURE_SPECS).map((name) => ({

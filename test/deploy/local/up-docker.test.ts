@@ -4,7 +4,7 @@
 // during up removes what it had created.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRunning } from '../../../deploy/local/processes.ts';
 import { claimRedisDb, flushRedisDb } from '../../../scripts/e2e/resources.ts';
+import { getBuiltService } from '../../helpers/components.ts';
 import { SAMPLE_ESTATE } from '../../helpers/port-service.ts';
 
 const REPO = join(import.meta.dirname, '../../..');
@@ -75,6 +76,7 @@ async function waitUntil<T>(
   }
 }
 
+const PREPORTED = ['order-service', 'notification-service', 'product-service'];
 let work = '';
 let ported = '';
 let redisDb = 0;
@@ -82,6 +84,15 @@ let redisDb = 0;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'migrate-up-test-'));
   ported = join(work, 'ported');
+  // Three services are already ported and built, as `migrate port --build` leaves them (the run's global setup
+  // built them); up ports and builds inventory itself, and takes the others as they are.
+  for (const service of PREPORTED) {
+    const built = getBuiltService(service, 'embedded');
+    const root = join(ported, service);
+    await cp(built.root, root, { recursive: true });
+    await mkdir(join(root, 'dist'), { recursive: true });
+    await copyFile(built.out, join(root, 'dist', `${built.name}.wasm`));
+  }
   // the base image the sample's Dockerfiles build FROM (no registry here), and the jars they copy
   await new Promise<void>((resolve, reject) => {
     const child = spawn('bash', [join(REPO, 'scripts/ensure-jre-image.sh')], {
@@ -206,6 +217,8 @@ describe('migrate up refuses bad input and leaves nothing behind', () => {
       ]);
       await writeFile(file, text);
       expect(run.code).toBe(2);
+      // the first up here to get that far: it ported and built the service --ported lacked
+      expect(run.stderr).toMatch(/inventory-service: no component in .*; porting and building it/);
       expect(run.stderr).toContain('MIG_BUILD');
       expect(run.stderr).toMatch(/failed at Step \d+\/\d+ : RUN echo "checking the jar layout" && false/);
       expect(run.stderr).toContain('| checking the jar layout');
@@ -272,6 +285,8 @@ describe('migrate up on samples/spring-orders', () => {
   it('brings up four containers, four components and the gateway at weight 0', async () => {
     const run = await migrate(['up', '--estate', SAMPLE_ESTATE, ...flags()]);
     expect(run.code, run.stderr).toBe(0);
+    // every component was in --ported: three as the setup left them, inventory as the up above built it
+    expect(run.stderr).not.toContain('no component in');
     status = await readStatus();
     expect(status.healthy).toBe(true);
     expect(
