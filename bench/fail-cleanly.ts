@@ -1,7 +1,7 @@
 /**
- * Imported first by every benchmark: a benchmark that cannot run ends with one `error` line and a hint on stderr
- * and exit code 2, never a stack trace (BENCH_DEBUG=1 adds it). The script's own `finally` cleanup has run by the
- * time an error reaches this handler.
+ * Imported first by every benchmark: a benchmark that cannot run ends with an `error` line (the message's further
+ * lines below it, indented) and a hint on stderr and exit code 2, never a stack trace (BENCH_DEBUG=1 adds it). The
+ * script's own `finally` cleanup has run by the time an error reaches this handler.
  */
 
 /** A benchmark cannot run, for a reason the user can fix (the hint says how). */
@@ -31,7 +31,10 @@ function describe(error: unknown): { message: string; hint: string } {
 
 process.on('uncaughtException', (error: unknown) => {
   const { message, hint } = describe(error);
-  process.stderr.write(`error MIG_BENCH ${message.split('\n')[0]}\nhint: ${hint}\n`);
+  // The lines after the first are the detail (a child's last output, say): printed whole, never dropped.
+  const [first, ...detail] = message.split('\n');
+  const body = detail.length > 0 ? `\n${detail.map((line) => `  | ${line}`).join('\n')}` : '';
+  process.stderr.write(`error MIG_BENCH ${first}${body}\nhint: ${hint}\n`);
   if (process.env.BENCH_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   process.exit(2);
 });

@@ -14,8 +14,9 @@ import '../fail-cleanly.ts';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readEphemeralPortRange } from '../../bridge/host/listen.ts';
 import { transpileComponentCached } from '../../bridge/host/transpile.ts';
 import {
   portAndBuild,
@@ -86,9 +87,20 @@ function checkJava(): Promise<void> {
   });
 }
 
+const ephemeral = await readEphemeralPortRange();
+const ephemeralText = `${ephemeral.low}-${ephemeral.high}`;
+
 async function ports(): Promise<number[]> {
   const base = Number(process.env.BENCH_PORT_BASE ?? 0);
-  if (base > 0) return Array.from({ length: 12 }, (_, i) => base + i);
+  if (base > 0) {
+    // An outgoing connection (or one in TIME_WAIT) whose local port the kernel took from this range blocks a
+    // listen on that port though nothing listens there: the host then stops with EADDRINUSE.
+    if (base + 11 >= ephemeral.low && base <= ephemeral.high)
+      log(
+        `warning: BENCH_PORT_BASE=${base} overlaps the ephemeral port range ${ephemeralText}; a service may fail to listen (EADDRINUSE) when an outgoing connection holds its port`,
+      );
+    return Array.from({ length: 12 }, (_, i) => base + i);
+  }
   return Promise.all(Array.from({ length: 12 }, () => getFreePort()));
 }
 
@@ -146,16 +158,15 @@ async function startHost(
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  // with --json the host's log (a component that fails to load, say) is NDJSON on stdout
-  const tail: string[] = [];
-  const keep = (chunk: Buffer): void => {
-    tail.push(...chunk.toString().trimEnd().split('\n'));
-    tail.splice(0, Math.max(0, tail.length - 20));
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  // 'close', not 'exit': it comes after stderr has been read to its end, so a host that stops at once still
-  // leaves its error in the tail the failure reports
+  // With --json the host logs NDJSON on stderr and prints an error as a JSON document on stdout. Everything is
+  // kept until the host serves (a failed start writes it to a file, see below); the pipes are drained after that
+  // too, or a host that logs a lot would block on a full pipe.
+  const output = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+  let keeping = true;
+  child.stdout.on('data', (chunk: Buffer) => void (keeping && output.stdout.push(chunk)));
+  child.stderr.on('data', (chunk: Buffer) => void (keeping && output.stderr.push(chunk)));
+  // 'close', not 'exit': it comes after both pipes have been read to their end, so a host that stops at once
+  // still leaves its error in what a failure reports
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -177,11 +188,30 @@ async function startHost(
   if (!ok) {
     const how =
       child.exitCode !== null || child.signalCode !== null
-        ? ` (it stopped: ${child.signalCode ?? `exit code ${child.exitCode}`})`
-        : '';
+        ? `it stopped: ${child.signalCode ?? `exit code ${child.exitCode}`}`
+        : 'it was still running; stopped with SIGTERM';
     await stop();
-    throw new Error(`migrate host did not serve all four components${how}:\n${tail.join('\n')}`);
+    const stdout = Buffer.concat(output.stdout).toString();
+    const stderr = Buffer.concat(output.stderr).toString();
+    // Kept beside the work dir, which the cleanup removes: the config and everything the host printed.
+    const report = join(
+      tmpdir(),
+      `migrate-bench-estate-${process.pid}-${basename(file, '.json')}-failed.txt`,
+    );
+    await writeFile(
+      report,
+      `migrate host -c ${file} --json: ${how}\n\n--- ${basename(file)}\n${JSON.stringify(hostConfig, null, 2)}\n\n` +
+        `--- stdout (${stdout.length} bytes)\n${stdout}\n--- stderr (${stderr.length} bytes)\n${stderr}`,
+    );
+    const last = `${stderr}\n${stdout}`.trim().split('\n').slice(-20).join('\n');
+    throw new BenchError(
+      `migrate host did not serve all four components (${how}); its config and full output: ${report}\n${last || '(it printed nothing)'}`,
+      `read ${report}; with BENCH_PORT_BASE, keep the twelve ports below the ephemeral range (${ephemeralText})`,
+    );
   }
+  keeping = false;
+  output.stdout.length = 0;
+  output.stderr.length = 0;
   return { child, urls, healthyS: (performance.now() - started) / 1000, stop };
 }
 

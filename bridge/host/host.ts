@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import type { Subscription } from 'nats';
 import { AppError, ErrorCode, wrapError } from '../../shared/errors.ts';
 import { Backends } from './backends.ts';
@@ -8,6 +7,7 @@ import { checkImports } from './capabilities.ts';
 import type { HostComponentConfig, HostConfig } from './config.ts';
 import type { HostLogger } from './logger.ts';
 import { JspiPool } from './jspi-pool.ts';
+import { listenComponent } from './listen.ts';
 import { ComponentPool, type GuestPool, type JobResult, type PoolOptions } from './pool.ts';
 import { ok } from './sync-call.ts';
 import { compileCoreModules, transpileComponentCached } from './transpile.ts';
@@ -291,20 +291,12 @@ export async function createHost(options: CreateHostOptions): Promise<Host> {
           })();
         });
         servers.push(server);
-        await new Promise<void>((resolve, reject) => {
-          server.once('error', (error) =>
-            reject(
-              wrapError(
-                ErrorCode.io,
-                `cannot listen on ${component.listen}:${component.port} for ${component.name}`,
-                error,
-                'pick a free port',
-              ),
-            ),
-          );
-          server.listen(component.port, component.listen, () => resolve());
+        running.port = await listenComponent(server, {
+          name: component.name,
+          listen: component.listen,
+          port: component.port,
+          index: config.components.indexOf(component),
         });
-        running.port = (server.address() as AddressInfo).port;
         // startMs: transpile (cached), compile and instantiate, to listening: the component's start time (the
         // components load side by side, so it is measured from the start of the host's loading)
         logger.log('info', component.name, `serving on http://${component.listen}:${running.port}`, {

@@ -2,14 +2,14 @@ import { createServer, type Server } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { connect as connectTcp, type AddressInfo } from 'node:net';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, type Host } from '../../../bridge/host/host.ts';
 import { parseHostConfig } from '../../../bridge/host/config.ts';
-import { isAppError } from '../../../shared/errors.ts';
+import { isAppError, type AppError } from '../../../shared/errors.ts';
 import { FIXTURE_SPECS, getFixtureWasm, getTestBackends } from './helpers.ts';
 
 const run = `h${process.pid}${Date.now().toString(36)}`;
@@ -302,6 +302,25 @@ describe('isolation', () => {
     expect([500, 503]).toContain(result.status);
     expect((await get('faulty', '/ok')).status).toBe(200);
     expect((await get('hello', '/')).status).toBe(200);
+  });
+
+  it('fails to start with a hint naming the ephemeral range when an outgoing connection holds its port', async () => {
+    // as on a machine whose port pick (bench:estate's BENCH_PORT_BASE) lies where clients take local ports
+    const client = connectTcp(db.port, '127.0.0.1');
+    await new Promise((resolve) => client.once('connect', resolve));
+    const port = client.localPort!;
+    const config = parseHostConfig(
+      JSON.stringify({ components: [{ name: 'held', wasm: wasm.hello, port }] }),
+      'held.json',
+    );
+    const error = await createHost({ config: { ...config, cacheDir: join(dir, 'cache') }, logger })
+      .catch((e: unknown) => e)
+      .finally(() => client.destroy());
+    expect(isAppError(error)).toBe(true);
+    expect((error as Error).message).toContain(
+      `cannot listen on 127.0.0.1:${port} for held (components[0].port)`,
+    );
+    expect((error as AppError).hint).toContain('ephemeral range');
   });
 
   it('refuses to load a component importing an interface the host does not give', async () => {
