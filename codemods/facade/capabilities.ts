@@ -152,6 +152,11 @@ export interface RedisCapability {
   hget(key: string, field: string): Promise<string | null>;
   /** Every field and value; `{}` when the key does not exist. */
   hgetall(key: string): Promise<Record<string, string>>;
+  /**
+   * `hgetall` of every key, in one round trip (one EVAL, so no write lands between two of them); `{}` for a key
+   * that does not exist. What `Promise.all(keys.map((k) => redis.hgetall(k)))` answers with ioredis.
+   */
+  hgetallMany(keys: readonly string[]): Promise<Record<string, string>[]>;
   /** Fields removed. */
   hdel(key: string, ...fields: string[]): Promise<number>;
   publish(channel: string, message: string | Uint8Array): Promise<void>;

@@ -70,6 +70,34 @@ for i = 1, #KEYS do
 end
 return #KEYS`;
 
+/**
+ * The Lua script `hgetallMany` sends as one EVAL: per key, its field count, then its fields and values. Flat on
+ * purpose: Spin's `execute` flattens nested array replies.
+ */
+export const HGETALL_MANY_SCRIPT = `local out = {}
+for i = 1, #KEYS do
+  local flat = redis.call('HGETALL', KEYS[i])
+  out[#out + 1] = #flat
+  for j = 1, #flat do out[#out + 1] = flat[j] end
+end
+return out`;
+
+/** Reads HGETALL_MANY_SCRIPT's reply back into one record per key. */
+export function parseHgetallMany(keys: number, flat: readonly (string | null)[]): Record<string, string>[] {
+  const hashes: Record<string, string>[] = [];
+  let at = 0;
+  for (let i = 0; i < keys; i += 1) {
+    const count = Number(flat[at]);
+    if (!Number.isInteger(count) || count < 0 || at + 1 + count > flat.length)
+      throw new CapabilityError('redis', `HGETALL of ${keys} keys answered a reply of an unexpected shape`);
+    const hash: Record<string, string> = {};
+    for (let j = at + 1; j + 1 < at + 1 + count; j += 2) hash[flat[j] ?? ''] = flat[j + 1] ?? '';
+    hashes.push(hash);
+    at += 1 + count;
+  }
+  return hashes;
+}
+
 /** The arguments of the EVAL that runs `commands` atomically: script, key count, keys, then ARGV. */
 export function getAtomicEvalArgs(commands: readonly RedisCommand[]): RedisArg[] {
   const keys = commands.map(([, key]) => key);
@@ -109,6 +137,13 @@ export function createRedisCapability(binding: RedisBinding): RedisCapability {
       for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] ?? ''] = flat[i + 1] ?? '';
       return hash;
     },
+    hgetallMany: async (keys) =>
+      keys.length === 0
+        ? []
+        : parseHgetallMany(
+            keys.length,
+            redisStrings(await binding.execute('EVAL', [HGETALL_MANY_SCRIPT, keys.length, ...keys])),
+          ),
     hdel: (key, ...fields) => integer('HDEL', [key, ...fields]),
     publish: (channel, message) =>
       binding.publish(channel, isByteArray(message) ? message : new TextEncoder().encode(message)),

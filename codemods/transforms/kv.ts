@@ -152,6 +152,30 @@ function rewriteMulti(multi: CallExpression): { node: CallExpression; text: stri
   }
 }
 
+/**
+ * `Promise.all(ids.map((id) => redis.hgetall(key)))` → `caps.redis.hgetallMany(ids.map((id) => key))`: one round
+ * trip instead of one per key (ioredis pipelines the concurrent calls itself; a component's calls would run one at
+ * a time). Answers the edit and the inner call it covers, or undefined when the expression has another shape.
+ */
+function rewriteHgetallBatch(call: CallExpression): { text: string; inner: CallExpression } | undefined {
+  if (call.getExpression().getText() !== 'Promise.all' || call.getArguments().length !== 1) return undefined;
+  const map = call.getArguments()[0]!;
+  if (!Node.isCallExpression(map) || map.getArguments().length !== 1) return undefined;
+  const mapCallee = map.getExpression();
+  if (!Node.isPropertyAccessExpression(mapCallee) || mapCallee.getName() !== 'map') return undefined;
+  const fn = map.getArguments()[0]!;
+  if (!Node.isArrowFunction(fn) || fn.getParameters().length !== 1) return undefined;
+  const inner = fn.getBody();
+  if (!Node.isCallExpression(inner) || getRedisMethod(inner) !== 'hgetall') return undefined;
+  if (inner.getArguments().length !== 1) return undefined;
+  const key = inner.getArguments()[0]!.getText();
+  const items = mapCallee.getExpression().getText();
+  return {
+    text: `caps.redis.hgetallMany(${items}.map((${fn.getParameters()[0]!.getText()}) => ${key}))`,
+    inner,
+  };
+}
+
 /** One ioredis call of a service in redis mode: onto caps.redis, or a note. */
 function rewriteRedisCall(call: CallExpression, method: string, result: TransformResult): void {
   const multi = method === 'multi' ? rewriteMulti(call) : undefined;
@@ -183,8 +207,17 @@ export const kvTransform: Transform = {
   kind: 'kv',
   run(file: SourceFile): TransformResult {
     const result = createResult();
-    const rewrite = getMode(file) === 'redis' ? rewriteRedisCall : rewriteKvCall;
+    const redisMode = getMode(file) === 'redis';
+    const rewrite = redisMode ? rewriteRedisCall : rewriteKvCall;
+    const batched = new Set<CallExpression>();
+    for (const call of redisMode ? file.getDescendantsOfKind(SyntaxKind.CallExpression) : []) {
+      const batch = rewriteHgetallBatch(call);
+      if (batch === undefined) continue;
+      batched.add(batch.inner);
+      result.edits.push(replaceNode(call, batch.text, `${call.getText()} → caps.redis.hgetallMany`));
+    }
     for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      if (batched.has(call)) continue;
       const method = getRedisMethod(call);
       if (method === undefined) continue;
       if (REDIS_CONNECTION_METHODS.has(method)) {

@@ -81,12 +81,9 @@ return Object.keys(hash).length === 0 ? null : to${entityName}(hash);
 
 async findAll(): Promise<${entityName}[]> {
 const ids = await this.redis.smembers(KEYSPACE);
-const found: ${entityName}[] = [];
-for (const id of ids) {
-const entity = await this.findById(id);
-if (entity !== null) found.push(entity);
-}
-return found;
+// one round trip for all the hashes (Spring Data reads them one by one); an id whose hash is gone is skipped
+const hashes = await Promise.all(ids.map((id) => this.redis.hgetall(\`\${KEYSPACE}:\${id}\`)));
+return hashes.filter((hash) => Object.keys(hash).length > 0).map((hash) => to${entityName}(hash));
 }
 
 async existsById(id: string): Promise<boolean> {

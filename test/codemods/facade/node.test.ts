@@ -124,6 +124,13 @@ describe('Node binding of the capability facade', () => {
       expect(await redis.hgetall(key)).toEqual({ _class: 'Product', name: 'ada', price: '1.5' });
       expect(await caps.redis.hgetall(key)).toEqual({ _class: 'Product', name: 'ada', price: '1.5' });
       expect(await caps.redis.hgetall(`${key}-absent`)).toEqual({});
+      // every hash in one EVAL, in the order asked, {} for a key without one (as ioredis's hgetall answers)
+      expect(await caps.redis.hgetallMany([`${key}-absent`, key, key])).toEqual([
+        {},
+        { _class: 'Product', name: 'ada', price: '1.5' },
+        { _class: 'Product', name: 'ada', price: '1.5' },
+      ]);
+      expect(await caps.redis.hgetallMany([])).toEqual([]);
       expect(await caps.redis.hget(key, 'name')).toBe('ada');
       expect(await caps.redis.smembers(set)).toEqual(['1']);
       expect(await caps.redis.scard(set)).toBe(1);

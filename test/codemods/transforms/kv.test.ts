@@ -141,6 +141,31 @@ export const close = () => redis.quit();
 `,
   },
   {
+    name: 'reads the hashes of Promise.all(ids.map((id) => redis.hgetall(key))) in one caps.redis.hgetallMany',
+    input: `import { Redis } from 'ioredis';
+
+const redis = new Redis();
+
+export async function findAll(): Promise<Record<string, string>[]> {
+  const ids = await redis.smembers('product');
+  return Promise.all(ids.map((id) => redis.hgetall(\`product:\${id}\`)));
+}
+
+export const some = (ids: string[]) => Promise.all(ids.map((id) => redis.hgetall(id, 'extra')));
+export const other = (ids: string[]) => Promise.all(ids.map((id) => redis.smembers(id)));
+`,
+    expected: `import { caps } from './caps/capabilities.ts';
+
+export async function findAll(): Promise<Record<string, string>[]> {
+  const ids = await caps.redis.smembers('product');
+  return caps.redis.hgetallMany(ids.map((id) => \`product:\${id}\`));
+}
+
+export const some = (ids: string[]) => Promise.all(ids.map((id) => caps.redis.hgetall(id, 'extra')));
+export const other = (ids: string[]) => Promise.all(ids.map((id) => caps.redis.smembers(id)));
+`,
+  },
+  {
     name: 'no change when already migrated',
     input: `import { caps } from './caps/capabilities.ts';
 export const find = (id: string) => caps.redis.hgetall(\`product:\${id}\`);
