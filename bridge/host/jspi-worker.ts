@@ -9,6 +9,10 @@ import type { CallOutcome } from './sync-call.ts';
 import { JspiPool } from './jspi-pool.ts';
 import type { WorkerData, WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
+// No stack traces in this thread: jco's async runtime (1.35) builds and drops an Error on every completed
+// capability call (Waitable#drop of a subtask that still holds its event, caught by its caller), and capturing its
+// stack took 10 % of this thread's CPU under load (bench:host profile). The host reports messages, never stacks.
+Error.stackTraceLimit = 0;
 const data = workerData as WorkerData;
 const port = parentPort!;
 const post = (reply: WorkerReply & { id?: number }): void => port.postMessage(reply);
