@@ -56,7 +56,8 @@ export const CAPABILITY_FUNCTIONS: Readonly<Record<string, readonly string[]>> =
     '[method]bucket.exists',
     '[method]bucket.list-keys',
   ],
-  'wasi:keyvalue/atomics': ['increment'],
+  // cas.current answers what [static]cas.new read: no call
+  'wasi:keyvalue/atomics': ['increment', '[static]cas.new', 'swap'],
   'wasi:keyvalue/batch': ['get-many', 'set-many', 'delete-many'],
   'fermyon:spin/redis': [
     '[static]connection.open',
@@ -116,6 +117,27 @@ export function createGuestImports(options: GuestImportOptions): Record<string, 
       }
     }
   })();
+
+  /** A `wasi:keyvalue/atomics@0.2.0-draft2` `cas` handle: a key and the value read when it was made. */
+  class Cas {
+    readonly bucket: string;
+    readonly key: string;
+    readonly read: Uint8Array | undefined;
+    constructor(bucket: string, key: string, read: Uint8Array | undefined) {
+      this.bucket = bucket;
+      this.key = key;
+      this.read = read;
+    }
+    static new(bucket: Bucket, key: string): Eventually<Cas> {
+      return afterCall(
+        call('kv.get', [bucket.id, key]),
+        (outcome) => new Cas(bucket.id, key, unwrapNow(outcome) as Uint8Array | undefined),
+      );
+    }
+    current(): Uint8Array | undefined {
+      return this.read;
+    }
+  }
 
   class Bucket {
     readonly id: string;
@@ -269,8 +291,22 @@ export function createGuestImports(options: GuestImportOptions): Record<string, 
       },
     },
     'wasi:keyvalue/atomics': {
+      Cas,
       increment(bucket: Bucket, key: string, delta: bigint): Eventually<bigint> {
         return unwrap(call('kv.increment', [bucket.id, key, delta])) as Eventually<bigint>;
+      },
+      // draft2: sets the value when the key still holds what the handle read; otherwise `cas-failed` with a
+      // handle on the value it holds now, to retry with
+      swap(cas: Cas, value: Uint8Array): Eventually<void> {
+        return afterCall(call('kv.swap', [cas.bucket, cas.key, cas.read, value]), (outcome) => {
+          if (outcome.ok) return undefined;
+          const error = outcome.error as { tag: string; val?: unknown };
+          throw errValue(
+            error.tag === 'cas-failed'
+              ? { tag: 'cas-failed', val: new Cas(cas.bucket, cas.key, error.val as Uint8Array | undefined) }
+              : { tag: 'store-error', val: error },
+          );
+        });
       },
     },
     'wasi:keyvalue/batch': {

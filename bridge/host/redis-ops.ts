@@ -5,6 +5,15 @@
 import type { Redis } from 'ioredis';
 import { fail, message, ok, type CallOutcome } from './sync-call.ts';
 
+/** Compare-and-swap in one step: ARGV[1] says whether a value was read, ARGV[2] is it, ARGV[3] the new one. */
+const SWAP_SCRIPT = `local v = redis.call('GET', KEYS[1])
+if (ARGV[1] == '0' and v == false) or (ARGV[1] == '1' and v == ARGV[2]) then
+  redis.call('SET', KEYS[1], ARGV[3])
+  return {1}
+end
+if v == false then return {0} end
+return {0, v}`;
+
 /** One `wasi:keyvalue` call (`kv.get`, `kv.set`, …) on `redis`, every key behind `prefix`. */
 export async function runKeyValueOp(
   redis: Redis,
@@ -30,6 +39,24 @@ export async function runKeyValueOp(
         return ok((await redis.exists(prefix + (args[1] as string))) === 1);
       case 'kv.increment':
         return ok(BigInt(await redis.incrby(prefix + (args[1] as string), Number(args[2]))));
+      case 'kv.swap': {
+        // one EVAL: set the value only if the key still holds what the handle read (absent: still absent)
+        const [, key, read, value] = args as [string, string, Uint8Array | undefined, Uint8Array];
+        const reply = (await redis.callBuffer(
+          'EVAL',
+          SWAP_SCRIPT,
+          1,
+          prefix + key,
+          read === undefined ? '0' : '1',
+          Buffer.from(read ?? new Uint8Array()),
+          Buffer.from(value),
+        )) as [number, Buffer?];
+        if (reply[0] === 1) return ok(undefined);
+        return fail({
+          tag: 'cas-failed',
+          val: reply[1] === undefined ? undefined : new Uint8Array(reply[1]),
+        });
+      }
       case 'kv.listKeys': {
         const cursor = args[1] === undefined ? '0' : (args[1] as bigint).toString();
         const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 200);

@@ -19,6 +19,7 @@ const LOCAL_CAPABILITIES = new Set(['config', 'logging', 'clocks', 'random']);
 const LOCAL_FUNCTIONS: Record<string, string> = {
   'wasi:http/outgoing-handler#handle':
     'returns a future; the request is sent by wasi:http/types#[method]future-incoming-response.get',
+  'wasi:keyvalue/atomics#[method]cas.current': 'answers the value [static]cas.new read',
   'spin:postgres/postgres#[static]connection.open':
     'opens a handle only; the first query or execute connects',
 };

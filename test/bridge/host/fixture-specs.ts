@@ -18,6 +18,7 @@ export const FIXTURE_SPECS: Record<string, FixtureSpec> = {
   hello: { imports: [] },
   sql: { imports: ['wasmcloud:postgres/query@0.1.1-draft', 'wasi:config/store@0.2.0-rc.1'] },
   kv: { imports: ['wasi:keyvalue/store@0.2.0-draft', 'wasi:keyvalue/atomics@0.2.0-draft'] },
+  'kv-cas': { imports: ['wasi:keyvalue/store@0.2.0-draft2', 'wasi:keyvalue/atomics@0.2.0-draft2'] },
   messaging: {
     imports: ['wasmcloud:messaging/consumer@0.2.0'],
     exports: [HTTP_INCOMING_HANDLER, MESSAGING_HANDLER],

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, type Host } from '../../../bridge/host/host.ts';
 import { parseHostConfig } from '../../../bridge/host/config.ts';
 import { isAppError, type AppError } from '../../../shared/errors.ts';
-import { FIXTURE_SPECS, getFixtureWasm, getTestBackends } from './helpers.ts';
+import { checkCompareAndSwap, FIXTURE_SPECS, getFixtureWasm, getTestBackends } from './helpers.ts';
 
 const run = `h${process.pid}${Date.now().toString(36)}`;
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -76,6 +76,7 @@ beforeAll(async () => {
         },
         // startupPath: a GET the host sends before serving it (kv's GET /incr/<key> counts)
         { name: 'kv', wasm: wasm.kv, port: 0, capabilities: ['kv'], startupPath: '/incr/started', limits },
+        { name: 'kv-cas', wasm: wasm['kv-cas'], port: 0, capabilities: ['kv'], limits },
         {
           name: 'messaging',
           wasm: wasm.messaging,
@@ -204,6 +205,14 @@ describe('component host', () => {
     expect((await get('kv', '/kv/missing')).status).toBe(404);
     await get('kv', '/incr/count', 'POST');
     expect(JSON.parse((await get('kv', '/incr/count', 'POST')).body)).toEqual({ value: '2' });
+  });
+
+  it('compares and swaps through wasi:keyvalue/atomics (draft2), in one step on Redis', async () => {
+    await checkCompareAndSwap(
+      (method, path, body) => get('kv-cas', path, method, body),
+      'swapped',
+      () => redis.get(`${run}:cache:swapped`),
+    );
   });
 
   it('publishes to NATS and runs the exported handler for subscribed subjects', async () => {

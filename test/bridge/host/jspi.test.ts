@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, type Host } from '../../../bridge/host/host.ts';
 import { parseHostConfig } from '../../../bridge/host/config.ts';
 import { silentLogger } from '../../../bridge/host/logger.ts';
-import { getFixtureWasm, getTestBackends } from './helpers.ts';
+import { checkCompareAndSwap, getFixtureWasm, getTestBackends } from './helpers.ts';
 
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const CONCURRENT = 8;
@@ -84,6 +84,7 @@ describe.each([
             limits: { ...limits, timeoutMs: 1000 },
           },
           { name: 'kv', wasm: getFixtureWasm('kv'), capabilities: ['kv'], limits },
+          { name: 'kv-cas', wasm: getFixtureWasm('kv-cas'), capabilities: ['kv'], limits },
           {
             name: 'messaging',
             wasm: getFixtureWasm('messaging'),
@@ -164,6 +165,14 @@ describe.each([
     expect(await redis.get(`${run}:cache:colour`)).toBe('blue');
     expect(JSON.parse((await call('kv', 'GET', '/kv/colour')).body)).toEqual({ value: 'blue' });
     expect((await call('kv', 'GET', '/kv/missing')).status).toBe(404);
+  });
+
+  it('compares and swaps through wasi:keyvalue/atomics (draft2) while suspended', async () => {
+    await checkCompareAndSwap(
+      (method, path, body) => call('kv-cas', method, path, body),
+      'swapped',
+      () => redis.get(`${run}:cache:swapped`),
+    );
   });
 
   it('publishes to NATS and runs the exported handler for subscribed subjects', async () => {
