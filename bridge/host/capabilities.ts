@@ -47,6 +47,11 @@ const SIBLINGS: Record<HostCapability, readonly string[]> = {
   random: ['random', 'insecure'],
 };
 
+/** Packages whose WIT has fewer of a capability's siblings: Spin's Postgres is one interface. */
+const PACKAGE_SIBLINGS: Readonly<Record<string, readonly string[]>> = {
+  'spin:postgres': ['postgres'],
+};
+
 /**
  * Interfaces every component built by componentize-js imports, whatever its world says: wasi:http `types`
  * with the wasi:io and monotonic clock it uses; `outgoing-handler` (StarlingMonkey's `fetch`; without the
@@ -75,7 +80,7 @@ export function resolveAllowedImports(
         allowed.set(binding.interface, capability);
         const pkg = bare.slice(0, bare.indexOf('/'));
         // Siblings only within the catalog's own package (wasmcloud:postgres/types next to …/query).
-        for (const sibling of SIBLINGS[capability]) {
+        for (const sibling of PACKAGE_SIBLINGS[pkg] ?? SIBLINGS[capability]) {
           if (pkg !== 'wasi:cli') allowed.set(`${pkg}/${sibling}@${version}`, capability);
         }
       }
