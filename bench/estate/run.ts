@@ -8,7 +8,8 @@
  * is a second host serving the same components in JSPI mode in its own thread (`limits: { mode: jspi, workers:
  * 0, instances: 16 }`), against a schema and Redis database of its own. Progress on stderr; the last stdout line
  * is JSON. BENCH_SECONDS (10) and BENCH_WARMUP_SECONDS (5) set the load; BENCH_PORT_BASE picks twelve ports from
- * there instead of free ones; BENCH_JAVA_OPTS overrides -Xmx512m.
+ * there instead of free ones; BENCH_JAVA_OPTS overrides -Xmx512m; BENCH_WASM_LIMITS and BENCH_JSPI_LIMITS (JSON
+ * objects) replace the two hosts' `limits`, e.g. BENCH_WASM_LIMITS='{"instances":4}'.
  */
 import '../fail-cleanly.ts';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -111,8 +112,28 @@ interface WasmSide {
   stop: () => Promise<void>;
 }
 
+/** A side's limits from an environment variable holding a JSON object (to try other pool shapes), or `fallback`. */
+function limitsFromEnv(
+  name: string,
+  fallback: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new BenchError(`${name} is not a JSON object: ${text}`, `e.g. ${name}='{"instances":4}'`);
+  return value as Record<string, unknown>;
+}
+
+/** The components' limits: the host's defaults unless BENCH_WASM_LIMITS gives others. */
+const WASM_LIMITS = limitsFromEnv('BENCH_WASM_LIMITS', undefined);
 /** The JSPI side's limits: every component's instances in the host's own thread, one per connection. */
-const JSPI_LIMITS = { mode: 'jspi', workers: 0, instances: CONNECTIONS };
+const JSPI_LIMITS = limitsFromEnv('BENCH_JSPI_LIMITS', { mode: 'jspi', workers: 0, instances: CONNECTIONS });
 
 /**
  * Starts `migrate host` as a user does, on a config like samples/spring-orders/host.yaml (default limits unless
@@ -123,6 +144,7 @@ async function startHost(
   built: Map<Service, PortedService>,
   servicePorts: number[],
   resources: { schema: string; redisDb: number; subject: string },
+  side: 'wasm' | 'jspi',
   limits?: Record<string, unknown>,
 ): Promise<WasmSide> {
   const [order, inventory, product, notification] = servicePorts as [number, number, number, number];
@@ -151,7 +173,7 @@ async function startHost(
       ...(limits === undefined ? {} : { limits }),
     })),
   };
-  const file = join(work, limits === undefined ? 'host.json' : 'host-jspi.json');
+  const file = join(work, side === 'wasm' ? 'host.json' : 'host-jspi.json');
   await writeFile(file, JSON.stringify(hostConfig, null, 2));
   const started = performance.now();
   const child = spawn(process.execPath, [join(ROOT, 'bin/migrate.js'), 'host', '-c', file, '--json'], {
@@ -302,7 +324,14 @@ try {
   redisDb = await claimRedisDb(RUN);
   await createSchema(schema);
   log('starting migrate host with the four components');
-  wasm = await startHost(work, built, all.slice(4), { schema, redisDb, subject: `orders.placed.${RUN}` });
+  wasm = await startHost(
+    work,
+    built,
+    all.slice(4),
+    { schema, redisDb, subject: `orders.placed.${RUN}` },
+    'wasm',
+    WASM_LIMITS,
+  );
   log(`components healthy after ${wasm.healthyS.toFixed(1)} s`);
   const wasmPid = wasm.child.pid!;
   jspiRedisDb = await claimRedisDb(`${RUN}_jspi`);
@@ -313,6 +342,7 @@ try {
     built,
     all.slice(8),
     { schema: jspiSchema, redisDb: jspiRedisDb, subject: `orders.placed.${RUN}_jspi` },
+    'jspi',
     JSPI_LIMITS,
   );
   log(`JSPI components healthy after ${jspi.healthyS.toFixed(1)} s`);
@@ -422,6 +452,7 @@ try {
     seconds_per_run: SECONDS,
     warmup_seconds: WARMUP_SECONDS,
     java_opts: javaOpts,
+    limits: { wasm: WASM_LIMITS ?? 'defaults', jspi: JSPI_LIMITS },
     load_avg: { start: load, end: loadavg()[0]!.toFixed(2) },
     ...(notes.length > 0 ? { notes } : {}),
   };
