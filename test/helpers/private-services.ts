@@ -7,19 +7,52 @@ import { createServer, connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { readEphemeralPortRange } from '../../bridge/host/listen.ts';
 
 const run = promisify(execFile);
 
-/** A loopback port nothing listens on now. */
-export function getFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Binds `port` (0: any) on loopback and lets it go; the port bound, or undefined when it is taken. */
+function tryBind(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => {
+      const bound = (server.address() as { port: number }).port;
+      server.close(() => resolve(bound));
     });
   });
+}
+
+/**
+ * Where the private servers' ports come from: above the fixed ports tests use (up to 28432), below 32000, a
+ * thousand for each vitest worker (VITEST_POOL_ID), so that two test files running side by side never pick the
+ * same one in the seconds before their servers bind it.
+ */
+function getPortRange(): { low: number; high: number } {
+  const slot = (Math.max(1, Number(process.env['VITEST_POOL_ID'] ?? 1)) - 1) % 3;
+  return { low: 29000 + slot * 1000, high: 30000 + slot * 1000 };
+}
+
+/** Ports this process handed out already: each goes to one server. */
+const handedOut = new Set<number>();
+
+/**
+ * A loopback port nothing listens on now, below the kernel's ephemeral range: a server that restarts on its port
+ * must find it free, and in that range an outgoing connection can take it as its local port while the server is
+ * down (or a client reconnecting to it can connect to itself). Port 0's pick where the range leaves no room.
+ */
+export async function getFreePort(): Promise<number> {
+  const { low, high: top } = getPortRange();
+  const high = Math.min(top, (await readEphemeralPortRange()).low);
+  for (let attempt = 0; high - low >= 100 && attempt < 100; attempt += 1) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port) || (await tryBind(port)) === undefined) continue;
+    handedOut.add(port);
+    return port;
+  }
+  const any = await tryBind(0);
+  if (any === undefined) throw new Error('no free loopback port');
+  return any;
 }
 
 function isListening(port: number): Promise<boolean> {
