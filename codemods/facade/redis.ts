@@ -82,6 +82,13 @@ for i = 1, #KEYS do
 end
 return out`;
 
+/** A hash from HGETALL's flat reply `flat[from..to)`: field, value, field, value, … */
+function toHash(flat: readonly (string | null)[], from: number, to: number): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = from; i + 1 < to; i += 2) hash[flat[i] ?? ''] = flat[i + 1] ?? '';
+  return hash;
+}
+
 /** Reads HGETALL_MANY_SCRIPT's reply back into one record per key. */
 export function parseHgetallMany(keys: number, flat: readonly (string | null)[]): Record<string, string>[] {
   const hashes: Record<string, string>[] = [];
@@ -90,9 +97,7 @@ export function parseHgetallMany(keys: number, flat: readonly (string | null)[])
     const count = Number(flat[at]);
     if (!Number.isInteger(count) || count < 0 || at + 1 + count > flat.length)
       throw new CapabilityError('redis', `HGETALL of ${keys} keys answered a reply of an unexpected shape`);
-    const hash: Record<string, string> = {};
-    for (let j = at + 1; j + 1 < at + 1 + count; j += 2) hash[flat[j] ?? ''] = flat[j + 1] ?? '';
-    hashes.push(hash);
+    hashes.push(toHash(flat, at + 1, at + 1 + count));
     at += 1 + count;
   }
   return hashes;
@@ -133,9 +138,7 @@ export function createRedisCapability(binding: RedisBinding): RedisCapability {
     hget: async (key, field) => redisStrings(await binding.execute('HGET', [key, field]))[0] ?? null,
     hgetall: async (key) => {
       const flat = redisStrings(await binding.execute('HGETALL', [key]));
-      const hash: Record<string, string> = {};
-      for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] ?? ''] = flat[i + 1] ?? '';
-      return hash;
+      return toHash(flat, 0, flat.length);
     },
     hgetallMany: async (keys) =>
       keys.length === 0

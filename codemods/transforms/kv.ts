@@ -209,15 +209,16 @@ export const kvTransform: Transform = {
     const result = createResult();
     const redisMode = getMode(file) === 'redis';
     const rewrite = redisMode ? rewriteRedisCall : rewriteKvCall;
+    // the calls a batch rewrite covers: descendants come in document order, so an inner call after its batch
     const batched = new Set<CallExpression>();
-    for (const call of redisMode ? file.getDescendantsOfKind(SyntaxKind.CallExpression) : []) {
-      const batch = rewriteHgetallBatch(call);
-      if (batch === undefined) continue;
-      batched.add(batch.inner);
-      result.edits.push(replaceNode(call, batch.text, `${call.getText()} → caps.redis.hgetallMany`));
-    }
     for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
       if (batched.has(call)) continue;
+      const batch = redisMode ? rewriteHgetallBatch(call) : undefined;
+      if (batch !== undefined) {
+        batched.add(batch.inner);
+        result.edits.push(replaceNode(call, batch.text, `${call.getText()} → caps.redis.hgetallMany`));
+        continue;
+      }
       const method = getRedisMethod(call);
       if (method === undefined) continue;
       if (REDIS_CONNECTION_METHODS.has(method)) {
